@@ -1,0 +1,21 @@
+//! The core of kubeward: documents with source positions, the Kubernetes
+//! objects in them, findings, rule metadata, configuration and suppressions.
+//!
+//! This crate knows nothing of any particular rule or output format; domain
+//! crates build on it and renderers read what it defines.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod finding;
+pub mod load;
+pub mod object;
+pub mod origin;
+pub mod rule;
+pub mod suppress;
+pub mod yaml;
+
+pub use finding::{Counts, Finding};
+pub use object::{Object, ObjectMeta};
+pub use origin::{Diagnostic, Location, Origin};
+pub use rule::{Layer, Owasp, RuleMeta, Severity};
+pub use yaml::{Node, Pos, Value};

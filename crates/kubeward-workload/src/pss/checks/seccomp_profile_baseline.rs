@@ -1,0 +1,73 @@
+//! `seccompProfile_baseline` (baseline; replaced at restricted from v1.19 by
+//! `seccompProfile_restricted`): seccomp may not be set to `Unconfined`.
+//! Before v1.19 the `seccomp.security.alpha.kubernetes.io/pod` and
+//! `container.seccomp.security.alpha.kubernetes.io/<container>` annotations are
+//! checked (`runtime/default`, `docker/default` or `localhost/…`); from v1.19
+//! the `seccompProfile.type` fields (`RuntimeDefault` or `Localhost`).
+
+use super::*;
+
+pub(in crate::pss) static CHECK: Check = Check {
+    id: "seccompProfile_baseline",
+    level: Level::Baseline,
+    since: 0,
+    replaces: None,
+    run,
+};
+
+const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
+fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
+    if minor < 19 {
+        annotations(pod, out);
+    } else {
+        fields(pod, out);
+    }
+}
+
+fn annotations(pod: &Pod<'_>, out: &mut Vec<Problem>) {
+    let allowed =
+        |v: &str| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/");
+    let mut check = |key: String| {
+        if let Some(value) = pod.annotation(&key).filter(|v| !allowed(text(v))) {
+            out.push(Problem::new(
+                format!("{}.annotations[{key}]", pod.metadata_path),
+                value.pos,
+                format!("seccompProfile: annotation {key}={}", display(value)),
+            ));
+        }
+    };
+    check(POD_ANNOTATION.to_owned());
+    for c in &pod.containers {
+        check(format!("{CONTAINER_ANNOTATION}{}", c.name));
+    }
+}
+
+fn fields(pod: &Pod<'_>, out: &mut Vec<Problem>) {
+    if let Some(p) = pod
+        .security("seccompProfile")
+        .filter(|p| !valid_seccomp_type(p))
+    {
+        out.push(Problem::new(
+            pod.path("securityContext.seccompProfile.type"),
+            p.field("type").unwrap_or(p).pos,
+            "seccompProfile: pod sets seccompProfile.type other than RuntimeDefault or Localhost",
+        ));
+    }
+    for c in &pod.containers {
+        if let Some(p) = c
+            .security("seccompProfile")
+            .filter(|p| !valid_seccomp_type(p))
+        {
+            out.push(Problem::new(
+                c.path("securityContext.seccompProfile.type"),
+                p.field("type").unwrap_or(p).pos,
+                format!(
+                    "seccompProfile: {} sets seccompProfile.type other than RuntimeDefault or Localhost",
+                    c.label()
+                ),
+            ));
+        }
+    }
+}
