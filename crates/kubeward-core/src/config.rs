@@ -121,19 +121,26 @@ impl Config {
         })
     }
 
-    /// The configuration file for a scan: the one named, else the first
-    /// `kubeward.toml` found in a scanned directory (or a scanned file's
-    /// directory), else one in the working directory.
+    /// The configuration file for a scan: the first `kubeward.toml` found in
+    /// a scanned directory (or a scanned file's directory) or one of its
+    /// parents, else in the working directory or one of its parents.
     pub fn find(scanned: &[PathBuf]) -> Option<PathBuf> {
-        let dirs = scanned.iter().filter(|p| p.as_os_str() != "-").map(|p| {
-            if p.is_dir() {
-                p.clone()
+        let starts = scanned.iter().filter(|p| p.as_os_str() != "-").map(|p| {
+            let dir = if p.is_dir() {
+                p.as_path()
             } else {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            }
+                p.parent().unwrap_or(Path::new(""))
+            };
+            std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
         });
-        dirs.chain(std::iter::once(PathBuf::from(".")))
-            .map(|d| d.join(CONFIG_FILE))
+        let here = std::env::current_dir().ok();
+        starts
+            .chain(here)
+            .flat_map(|dir| {
+                dir.ancestors()
+                    .map(|a| a.join(CONFIG_FILE))
+                    .collect::<Vec<_>>()
+            })
             .find(|candidate| candidate.is_file())
     }
 }

@@ -193,12 +193,6 @@ impl RuleMeta {
     }
 }
 
-/// Joins the `#[doc]` lines of a rule's doc comment into one string.
-#[macro_export]
-macro_rules! doc_text {
-    ($($doc:literal)*) => { concat!($($doc, "\n"),*) };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,17 +205,7 @@ mod tests {
         layer: Layer::Cluster,
         owasp: Owasp::K01,
         references: &[],
-        doc: doc_text!(
-            " ## What it does"
-            " Flags things."
-            " More words."
-            ""
-            " Second paragraph."
-            " ## Why is this bad?"
-            " Because."
-            " ## How to fix"
-            " Do not."
-        ),
+        doc: " ## What it does\n Flags things.\n More words.\n\n Second paragraph.\n ## Why is this bad?\n Because.\n ## How to fix\n Do not.\n",
     };
 
     #[test]

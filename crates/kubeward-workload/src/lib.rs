@@ -6,5 +6,8 @@
 //! print, and they know nothing of output formats.
 #![forbid(unsafe_code)]
 
+pub mod inventory;
 pub mod pod;
 pub mod pss;
+pub mod rules;
+pub mod scan;

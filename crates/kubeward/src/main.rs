@@ -1,1 +1,22 @@
-fn main() {}
+//! The `kubeward` command: parses the command line and wires the crates
+//! together. No analysis lives here.
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let code = match cli.command {
+        cli::Command::Scan(args) => commands::scan::run(args, cli.color),
+        cli::Command::Pss(args) => commands::pss::run(args, cli.color),
+        cli::Command::Rules(args) => commands::rules::list(args, cli.color),
+        cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
+    };
+    ExitCode::from(code)
+}

@@ -105,10 +105,20 @@ pub struct Violation {
     pub check: &'static str,
     /// The level the check belongs to.
     pub level: Level,
+    /// The check's reason, as Pod Security Admission words its denials
+    /// (`host namespaces`, `privileged` …).
+    pub reason: &'static str,
     /// JSON path of the offending field (or of where a required one is missing).
     pub field: String,
     pub pos: Pos,
+    /// What is wrong, naming the container or pod.
     pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.reason, self.message)
+    }
 }
 
 /// A check's finding before it is tagged with the check.
@@ -134,6 +144,7 @@ impl Problem {
 #[derive(Debug)]
 struct Check {
     id: &'static str,
+    reason: &'static str,
     level: Level,
     since: u32,
     /// `(baseline check id, from version)`.
@@ -142,6 +153,17 @@ struct Check {
 }
 
 impl Check {
+    fn violation(&self, problem: Problem) -> Violation {
+        Violation {
+            check: self.id,
+            level: self.level,
+            reason: self.reason,
+            field: problem.field,
+            pos: problem.pos,
+            message: problem.message,
+        }
+    }
+
     /// Whether the check runs when evaluating `level` at `minor`.
     fn runs_at(&self, level: Level, minor: u32) -> bool {
         if self.since > minor || self.level > level {
@@ -196,13 +218,7 @@ pub fn assess(pod: &Pod<'_>, version: Version) -> Assessment {
         }
         baseline_ok &= !at_baseline;
         restricted_ok &= !at_restricted;
-        violations.extend(problems.drain(..).map(|p| Violation {
-            check: check.id,
-            level: check.level,
-            field: p.field,
-            pos: p.pos,
-            message: p.message,
-        }));
+        violations.extend(problems.drain(..).map(|p| check.violation(p)));
     }
     let level = if !baseline_ok {
         Level::Privileged
@@ -229,6 +245,18 @@ pub fn denying_checks(pod: &Pod<'_>, level: Level, version: Version) -> Vec<&'st
         })
         .map(|check| check.id)
         .collect()
+}
+
+/// The violations of one check (by id) at a version, whatever the level;
+/// hardening rules that mean exactly a Pod Security check use this.
+pub fn check(id: &str, pod: &Pod<'_>, version: Version) -> Vec<Violation> {
+    let minor = version.minor();
+    let Some(check) = checks::ALL.iter().find(|c| c.id == id && c.since <= minor) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    (check.run)(pod, minor, &mut problems);
+    problems.into_iter().map(|p| check.violation(p)).collect()
 }
 
 /// The restricted check that replaces `baseline_check` at `version`, if any.

@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "allowPrivilegeEscalation",
+    reason: "allowPrivilegeEscalation != false",
     level: Level::Restricted,
     since: 8,
     replaces: None,
@@ -24,7 +25,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 "allowPrivilegeEscalation",
                 value,
                 format!(
-                    "allowPrivilegeEscalation != false: {} must set securityContext.allowPrivilegeEscalation=false",
+                    "{} must set securityContext.allowPrivilegeEscalation=false",
                     c.label()
                 ),
             ));

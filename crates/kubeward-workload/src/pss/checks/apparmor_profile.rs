@@ -7,6 +7,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "appArmorProfile",
+    reason: "forbidden AppArmor profile(s)",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -25,10 +26,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 format!("{}.annotations[{key}]", pod.metadata_path),
                 value.pos,
-                format!(
-                    "forbidden AppArmor profile(s): annotation {key}={}",
-                    display(value)
-                ),
+                format!("annotation {key}={}", display(value)),
             ));
         }
     }
@@ -42,7 +40,10 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.appArmorProfile.type"),
             p.field("type").unwrap_or(p).pos,
-            "forbidden AppArmor profile(s): pod sets an AppArmor profile type other than RuntimeDefault or Localhost",
+            format!(
+                "pod sets appArmorProfile.type {}, not RuntimeDefault or Localhost",
+                profile_type(p)
+            ),
         ));
     }
     for c in &pod.containers {
@@ -51,8 +52,9 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
                 c.path("securityContext.appArmorProfile.type"),
                 p.field("type").unwrap_or(p).pos,
                 format!(
-                    "forbidden AppArmor profile(s): {} sets an AppArmor profile type other than RuntimeDefault or Localhost",
-                    c.label()
+                    "{} sets appArmorProfile.type {}, not RuntimeDefault or Localhost",
+                    c.label(),
+                    profile_type(p)
                 ),
             ));
         }

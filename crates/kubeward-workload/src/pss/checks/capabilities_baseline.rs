@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "capabilities_baseline",
+    reason: "non-default capabilities",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -44,11 +45,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 c.path(&format!("securityContext.capabilities.add[{index}]")),
                 first.pos,
-                format!(
-                    "non-default capabilities: {} adds {}",
-                    c.label(),
-                    names.join(", ")
-                ),
+                format!("{} adds {}", c.label(), names.join(", ")),
             ));
         }
     }

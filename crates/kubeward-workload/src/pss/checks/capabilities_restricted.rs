@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "capabilities_restricted",
+    reason: "unrestricted capabilities",
     level: Level::Restricted,
     since: 22,
     replaces: Some(("capabilities_baseline", 22)),
@@ -29,7 +30,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 c.path("securityContext.capabilities.drop"),
                 drop.or(caps).map_or_else(|| c.security_pos(), |n| n.pos),
                 format!(
-                    "unrestricted capabilities: {} must set securityContext.capabilities.drop=[\"ALL\"]",
+                    "{} must set securityContext.capabilities.drop=[\"ALL\"]",
                     c.label()
                 ),
             ));
@@ -44,7 +45,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                     c.path(&format!("securityContext.capabilities.add[{i}]")),
                     cap.pos,
                     format!(
-                        "unrestricted capabilities: {} adds {} (only NET_BIND_SERVICE may be added)",
+                        "{} adds {} (only NET_BIND_SERVICE may be added)",
                         c.label(),
                         display(cap)
                     ),

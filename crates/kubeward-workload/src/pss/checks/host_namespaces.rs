@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "hostNamespaces",
+    reason: "host namespaces",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -18,7 +19,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 pod.path(key),
                 n.pos,
-                format!("host namespaces: {key}=true"),
+                format!("pod sets {key}=true"),
             ));
         }
     }

@@ -5,6 +5,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "hostPathVolumes",
+    reason: "hostPath volumes",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -18,7 +19,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 pod.path(&format!("volumes[{i}].hostPath")),
                 n.pos,
-                format!("hostPath volumes: volume {name} mounts a host path"),
+                format!("volume {name} mounts a host path"),
             ));
         }
     }

@@ -5,6 +5,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "hostPorts",
+    reason: "hostPort",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -19,7 +20,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
                 out.push(Problem::new(
                     c.path(&format!("ports[{i}].hostPort")),
                     n.pos,
-                    format!("hostPort: {} uses hostPort {}", c.label(), display(n)),
+                    format!("{} uses hostPort {}", c.label(), display(n)),
                 ));
             }
         }

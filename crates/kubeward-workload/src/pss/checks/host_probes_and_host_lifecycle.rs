@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "hostProbesAndHostLifecycle",
+    reason: "probe or lifecycle host",
     level: Level::Baseline,
     since: 34,
     replaces: None,
@@ -35,7 +36,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
                         c.path(&format!("{}.{action}.host", handler.join("."))),
                         host.pos,
                         format!(
-                            "probe or lifecycle host: {} {} sets {action}.host={}",
+                            "{} {} sets {action}.host={}",
                             c.label(),
                             handler.join("."),
                             display(host)

@@ -63,7 +63,7 @@ fn unmasked_proc_mounts(pod: &Pod<'_>, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 c.path("securityContext.procMount"),
                 n.pos,
-                format!("procMount: {} sets procMount={}", c.label(), display(n)),
+                format!("{} sets procMount={}", c.label(), display(n)),
             ));
         }
     }
@@ -86,6 +86,13 @@ fn valid_seccomp_type(profile: &Node) -> bool {
         profile.field("type").map(text),
         Some("RuntimeDefault" | "Localhost")
     )
+}
+
+/// A profile's `type` as written, for messages.
+fn profile_type(profile: &Node) -> String {
+    profile
+        .field("type")
+        .map_or_else(|| "no type".to_owned(), display)
 }
 
 /// The problem for a container setting that is missing or wrong: reported at

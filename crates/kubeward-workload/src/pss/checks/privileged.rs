@@ -5,6 +5,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "privileged",
+    reason: "privileged",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -17,7 +18,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 c.path("securityContext.privileged"),
                 n.pos,
-                format!("privileged: {} sets privileged=true", c.label()),
+                format!("{} sets privileged=true", c.label()),
             ));
         }
     }

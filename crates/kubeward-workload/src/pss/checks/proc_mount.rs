@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "procMount",
+    reason: "procMount",
     level: Level::Baseline,
     since: 0,
     replaces: None,

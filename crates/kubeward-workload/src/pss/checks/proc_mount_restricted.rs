@@ -5,6 +5,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "procMount_restricted",
+    reason: "procMount",
     level: Level::Restricted,
     since: 35,
     replaces: Some(("procMount", 35)),

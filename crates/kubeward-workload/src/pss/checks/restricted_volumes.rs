@@ -9,6 +9,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "restrictedVolumes",
+    reason: "restricted volume types",
     level: Level::Restricted,
     since: 0,
     replaces: Some(("hostPathVolumes", 0)),
@@ -50,7 +51,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
                 out.push(Problem::new(
                     pod.path(&format!("volumes[{i}].{}", entry.key)),
                     entry.key_pos,
-                    format!("restricted volume types: volume {name} uses {}", entry.key),
+                    format!("volume {name} uses {}", entry.key),
                 ));
             }
         }

@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "runAsNonRoot",
+    reason: "runAsNonRoot != true",
     level: Level::Restricted,
     since: 0,
     replaces: None,
@@ -22,7 +23,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.runAsNonRoot"),
             n.pos,
-            "runAsNonRoot != true: pod sets securityContext.runAsNonRoot=false",
+            "pod sets securityContext.runAsNonRoot=false",
         ));
     }
     for c in &pod.containers {
@@ -31,17 +32,14 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 c,
                 "runAsNonRoot",
                 Some(n),
-                format!(
-                    "runAsNonRoot != true: {} sets securityContext.runAsNonRoot=false",
-                    c.label()
-                ),
+                format!("{} sets securityContext.runAsNonRoot=false", c.label()),
             )),
             None if pod_setting != Some(true) => out.push(container_problem(
                 c,
                 "runAsNonRoot",
                 None,
                 format!(
-                    "runAsNonRoot != true: pod or {} must set securityContext.runAsNonRoot=true",
+                    "pod or {} must set securityContext.runAsNonRoot=true",
                     c.label()
                 ),
             )),

@@ -5,6 +5,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "runAsUser",
+    reason: "runAsUser=0",
     level: Level::Restricted,
     since: 23,
     replaces: None,
@@ -19,7 +20,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.runAsUser"),
             n.pos,
-            "runAsUser=0: pod sets securityContext.runAsUser=0",
+            "pod sets securityContext.runAsUser=0",
         ));
     }
     for c in &pod.containers {
@@ -27,10 +28,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 c.path("securityContext.runAsUser"),
                 n.pos,
-                format!(
-                    "runAsUser=0: {} sets securityContext.runAsUser=0",
-                    c.label()
-                ),
+                format!("{} sets securityContext.runAsUser=0", c.label()),
             ));
         }
     }

@@ -9,6 +9,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "seccompProfile_baseline",
+    reason: "seccompProfile",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -34,7 +35,10 @@ fn annotations(pod: &Pod<'_>, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 format!("{}.annotations[{key}]", pod.metadata_path),
                 value.pos,
-                format!("seccompProfile: annotation {key}={}", display(value)),
+                format!(
+                    "pod annotation {key} sets seccomp profile {}",
+                    display(value)
+                ),
             ));
         }
     };
@@ -52,7 +56,10 @@ fn fields(pod: &Pod<'_>, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.seccompProfile.type"),
             p.field("type").unwrap_or(p).pos,
-            "seccompProfile: pod sets seccompProfile.type other than RuntimeDefault or Localhost",
+            format!(
+                "pod sets seccompProfile.type {}, not RuntimeDefault or Localhost",
+                profile_type(p)
+            ),
         ));
     }
     for c in &pod.containers {
@@ -64,8 +71,9 @@ fn fields(pod: &Pod<'_>, out: &mut Vec<Problem>) {
                 c.path("securityContext.seccompProfile.type"),
                 p.field("type").unwrap_or(p).pos,
                 format!(
-                    "seccompProfile: {} sets seccompProfile.type other than RuntimeDefault or Localhost",
-                    c.label()
+                    "{} sets seccompProfile.type {}, not RuntimeDefault or Localhost",
+                    c.label(),
+                    profile_type(p)
                 ),
             ));
         }

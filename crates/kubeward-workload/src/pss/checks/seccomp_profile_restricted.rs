@@ -7,6 +7,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "seccompProfile_restricted",
+    reason: "seccompProfile",
     level: Level::Restricted,
     since: 19,
     replaces: Some(("seccompProfile_baseline", 19)),
@@ -23,7 +24,10 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.seccompProfile.type"),
             p.field("type").unwrap_or(p).pos,
-            "seccompProfile: pod must set seccompProfile.type to RuntimeDefault or Localhost",
+            format!(
+                "pod sets seccompProfile.type {}, not RuntimeDefault or Localhost",
+                profile_type(p)
+            ),
         ));
     }
     for c in &pod.containers {
@@ -32,8 +36,9 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 c.path("securityContext.seccompProfile.type"),
                 p.field("type").unwrap_or(p).pos,
                 format!(
-                    "seccompProfile: {} must set seccompProfile.type to RuntimeDefault or Localhost",
-                    c.label()
+                    "{} sets seccompProfile.type {}, not RuntimeDefault or Localhost",
+                    c.label(),
+                    profile_type(p)
                 ),
             )),
             None if !pod_valid => out.push(container_problem(
@@ -41,7 +46,7 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 "seccompProfile",
                 None,
                 format!(
-                    "seccompProfile: pod or {} must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
+                    "pod or {} must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
                     c.label()
                 ),
             )),

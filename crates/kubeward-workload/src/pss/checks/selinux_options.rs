@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "seLinuxOptions",
+    reason: "seLinuxOptions",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -45,7 +46,7 @@ fn check(opts: &Node, path: &str, who: &str, minor: u32, out: &mut Vec<Problem>)
             out.push(Problem::new(
                 format!("{path}.type"),
                 t.pos,
-                format!("seLinuxOptions: {who} sets SELinux type {}", display(t)),
+                format!("{who} sets SELinux type {}", display(t)),
             ));
         }
     }
@@ -54,7 +55,7 @@ fn check(opts: &Node, path: &str, who: &str, minor: u32, out: &mut Vec<Problem>)
             out.push(Problem::new(
                 format!("{path}.{key}"),
                 v.pos,
-                format!("seLinuxOptions: {who} sets SELinux {key} {}", display(v)),
+                format!("{who} sets SELinux {key} {}", display(v)),
             ));
         }
     }

@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "sysctls",
+    reason: "forbidden sysctls",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -45,9 +46,9 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
                 pod.path(&format!("securityContext.sysctls[{i}].name")),
                 name.unwrap_or(sysctl).pos,
                 format!(
-                    "forbidden sysctls: {}",
+                    "pod sets sysctl {}, outside the safe set",
                     name.map(display)
-                        .unwrap_or_else(|| "unnamed sysctl".to_owned())
+                        .unwrap_or_else(|| "without a name".to_owned())
                 ),
             ));
         }

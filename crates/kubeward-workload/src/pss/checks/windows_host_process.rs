@@ -6,6 +6,7 @@ use super::*;
 
 pub(in crate::pss) static CHECK: Check = Check {
     id: "windowsHostProcess",
+    reason: "hostProcess",
     level: Level::Baseline,
     since: 0,
     replaces: None,
@@ -17,7 +18,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
         out.push(Problem::new(
             pod.path("securityContext.windowsOptions.hostProcess"),
             n.pos,
-            "hostProcess: pod sets windowsOptions.hostProcess=true",
+            "pod sets windowsOptions.hostProcess=true",
         ));
     }
     for c in &pod.containers {
@@ -25,10 +26,7 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 c.path("securityContext.windowsOptions.hostProcess"),
                 n.pos,
-                format!(
-                    "hostProcess: {} sets windowsOptions.hostProcess=true",
-                    c.label()
-                ),
+                format!("{} sets windowsOptions.hostProcess=true", c.label()),
             ));
         }
     }

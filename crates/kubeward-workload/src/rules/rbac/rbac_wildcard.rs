@@ -1,0 +1,61 @@
+use super::{ROLE_KINDS, policy_rules};
+use crate::rules::prelude::*;
+
+rule! {
+    /// ## What it does
+    /// Flags Role and ClusterRole rules that use `*` in `verbs`, `resources`,
+    /// `apiGroups` or `nonResourceURLs`.
+    ///
+    /// ## Why is this bad?
+    /// A wildcard grants everything that exists now and everything added later:
+    /// new resources, new subresources such as `pods/exec`, and the verbs
+    /// `escalate`, `bind` and `impersonate`. Least privilege cannot be reviewed
+    /// when the grant has no edge.
+    ///
+    /// ## How to fix
+    /// List the verbs, groups and resources the subject needs.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// rules:
+    ///   - apiGroups: ["apps"]
+    ///     resources: ["deployments"]
+    ///     verbs: ["get", "list", "watch"]
+    /// ```
+    static RULE = {
+        id: "KW402",
+        slug: "rbac-wildcard",
+        title: "Role uses wildcards",
+        severity: High,
+        layer: Cluster,
+        owasp: K03,
+        references: ["CIS Kubernetes 1.12 5.1.3"],
+        check: Check::Object { kinds: ROLE_KINDS, check },
+    };
+}
+
+fn check(object: &Object, emit: &mut Emit<'_>) {
+    for rule in policy_rules(object) {
+        let mut wild = Vec::new();
+        let mut first = None;
+        for key in ["verbs", "resources", "apiGroups", "nonResourceURLs"] {
+            let items = rule.node.field(key).map(Node::items).unwrap_or_default();
+            if let Some(star) = items.iter().find(|n| n.as_str() == Some("*")) {
+                wild.push(key);
+                first.get_or_insert(star.pos);
+            }
+        }
+        if let Some(pos) = first {
+            emit.at(
+                pos,
+                format!("rules[{}]", rule.index),
+                format!(
+                    "{} rules[{}] grants * in {}",
+                    object.meta.kind,
+                    rule.index,
+                    wild.join(", ")
+                ),
+            );
+        }
+    }
+}

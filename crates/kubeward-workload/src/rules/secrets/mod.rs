@@ -1,0 +1,217 @@
+//! Rules on secrets and credentials: where they are kept and how workloads
+//! receive them. Findings say where a credential is, never what it is.
+
+pub(super) mod configmap_credentials;
+pub(super) mod credentials_in_env;
+pub(super) mod default_service_account;
+pub(super) mod legacy_service_account_token;
+pub(super) mod secret_data_in_manifest;
+pub(super) mod secret_in_env;
+pub(super) mod service_account_token_automount;
+
+/// Words that mark a setting's name as holding a credential (compared with
+/// separators removed, in upper case).
+const SECRET_WORDS: [&str; 10] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "ACCESSKEY",
+    "PRIVATEKEY",
+    "CREDENTIAL",
+    "AUTHKEY",
+    "CONNECTIONSTRING",
+];
+
+/// Name endings that say the setting holds a reference to a credential (a
+/// file, a name, an address, a duration), not the credential.
+const REFERENCE_ENDINGS: [&str; 16] = [
+    "FILE", "PATH", "DIR", "URL", "URI", "NAME", "REF", "ENDPOINT", "HOST", "PORT", "ENABLED",
+    "TYPE", "LENGTH", "TTL", "TIMEOUT", "SECONDS",
+];
+
+/// Whether a setting's name says it holds a credential.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let compact: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    SECRET_WORDS.iter().any(|w| compact.contains(w))
+        && !REFERENCE_ENDINGS.iter().any(|e| compact.ends_with(e))
+}
+
+/// Whether a value is plainly not a credential: empty, a reference to be
+/// substituted, a path, a flag or a small number.
+pub(crate) fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    v.is_empty()
+        || v.starts_with("$(")
+        || v.starts_with("${")
+        || v.starts_with("{{")
+        || v.starts_with('/')
+        || matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "null"
+        )
+        || (v.len() <= 5 && v.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// What a value looks like, when its shape alone marks it as a credential.
+pub(crate) fn credential_shape(value: &str) -> Option<&'static str> {
+    let v = value.trim();
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return Some("a private key");
+    }
+    let token_body = |rest: &str, min: usize| {
+        rest.len() >= min
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if (v.starts_with("AKIA") || v.starts_with("ASIA"))
+        && v.len() == 20
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return Some("an AWS access key id");
+    }
+    for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] {
+        if v.strip_prefix(prefix)
+            .is_some_and(|rest| token_body(rest, 20))
+        {
+            return Some("a GitHub token");
+        }
+    }
+    if v.strip_prefix("glpat-")
+        .is_some_and(|rest| token_body(rest, 20))
+    {
+        return Some("a GitLab token");
+    }
+    for prefix in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"] {
+        if v.strip_prefix(prefix)
+            .is_some_and(|rest| token_body(rest, 10))
+        {
+            return Some("a Slack token");
+        }
+    }
+    if ["sk_live_", "rk_live_"]
+        .iter()
+        .any(|p| v.strip_prefix(p).is_some_and(|rest| token_body(rest, 16)))
+    {
+        return Some("a Stripe key");
+    }
+    if v.strip_prefix("AIza")
+        .is_some_and(|rest| rest.len() == 35 && token_body(rest, 35))
+    {
+        return Some("a Google API key");
+    }
+    if is_jwt(v) {
+        return Some("a JSON Web Token");
+    }
+    if has_url_password(v) {
+        return Some("a URL with an embedded password");
+    }
+    None
+}
+
+/// Three dot-separated base64url parts, the first a JSON object header.
+fn is_jwt(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && v.starts_with("eyJ")
+        && v.len() > 30
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// `scheme://user:password@host…` with a non-empty password.
+fn has_url_password(v: &str) -> bool {
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    userinfo
+        .split_once(':')
+        .is_some_and(|(_, password)| !password.is_empty() && !is_placeholder(password))
+}
+
+/// Why a named value counts as a literal credential, if it does.
+pub(crate) fn literal_credential(name: &str, value: &str) -> Option<String> {
+    if let Some(shape) = credential_shape(value) {
+        return Some(format!("looks like {shape}"));
+    }
+    (is_secret_name(name) && !is_placeholder(value))
+        .then(|| "is named like a credential".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for n in [
+            "DB_PASSWORD",
+            "dbPassword",
+            "api-key",
+            "AWS_SECRET_ACCESS_KEY",
+            "GITHUB_TOKEN",
+            "client_secret",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in [
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "SECRET_NAME",
+            "PWD",
+            "HOME",
+            "TOKEN_TTL",
+        ] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            credential_shape("AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key id")
+        );
+        assert_eq!(
+            credential_shape("ghp_0123456789abcdefghij0123456789abcdef"),
+            Some("a GitHub token")
+        );
+        assert_eq!(
+            credential_shape("-----BEGIN RSA PRIVATE KEY-----\nMII..."),
+            Some("a private key")
+        );
+        assert_eq!(
+            credential_shape("postgres://app:s3cret@db:5432/app"),
+            Some("a URL with an embedded password")
+        );
+        assert_eq!(credential_shape("postgres://app@db:5432/app"), None);
+        assert_eq!(credential_shape("https://example.com/a:b@c"), None);
+        assert_eq!(
+            credential_shape("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2lnbmF0dXJl"),
+            Some("a JSON Web Token")
+        );
+        assert_eq!(credential_shape("hello world"), None);
+    }
+
+    #[test]
+    fn placeholders_are_not_credentials() {
+        assert_eq!(literal_credential("DB_PASSWORD", "$(DB_PASSWORD)"), None);
+        assert_eq!(literal_credential("DB_PASSWORD", ""), None);
+        assert!(literal_credential("DB_PASSWORD", "hunter2").is_some());
+        assert!(literal_credential("GREETING", "hunter2").is_none());
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per sub-command.
+
+pub(crate) mod pss;
+pub(crate) mod rules;
+pub(crate) mod scan;

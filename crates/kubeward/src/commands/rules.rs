@@ -1,0 +1,32 @@
+//! `kubeward rules` and `kubeward explain`.
+
+use kubeward_core::RuleMeta;
+use kubeward_report::{render_catalogue, render_explanation};
+use kubeward_workload::rules;
+
+use crate::cli::{ColorWhen, ExplainArgs, RulesArgs};
+use crate::output::{self, write_report};
+
+pub(crate) fn list(args: RulesArgs, color: ColorWhen) -> u8 {
+    let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| &r.meta).collect();
+    match write_report(None, color, |out| {
+        render_catalogue(&metas, args.format, out)
+    }) {
+        Ok(()) => 0,
+        Err(code) => code,
+    }
+}
+
+pub(crate) fn explain(args: ExplainArgs, color: ColorWhen) -> u8 {
+    let Some(rule) = rules::find(&args.rule) else {
+        output::error(&format!(
+            "unknown rule `{}` (see `kubeward rules`)",
+            args.rule
+        ));
+        return 2;
+    };
+    match write_report(None, color, |out| render_explanation(&rule.meta, out)) {
+        Ok(()) => 0,
+        Err(code) => code,
+    }
+}
