@@ -1,5 +1,6 @@
 //! Property tests over the loader: no input makes it panic, positions stay
 //! inside the text, and trees written out as YAML or JSON read back the same.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use kubeward_core::load::{LoadOptions, load_text};
 use kubeward_core::yaml::{Limits, parse_documents};
@@ -53,7 +54,10 @@ fn to_json(t: &Tree) -> String {
         Tree::Bool(b) => b.to_string(),
         Tree::Int(i) => i.to_string(),
         Tree::Str(s) => json_string(s),
-        Tree::Seq(items) => format!("[{}]", items.iter().map(to_json).collect::<Vec<_>>().join(", ")),
+        Tree::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(to_json).collect::<Vec<_>>().join(", ")
+        ),
         Tree::Map(entries) => format!(
             "{{{}}}",
             entries
@@ -107,7 +111,12 @@ fn strip(n: &Node) -> Tree {
         Value::Float(f) => Tree::Str(format!("float {f}")),
         Value::Str(s) => Tree::Str(s.clone()),
         Value::Seq(items) => Tree::Seq(items.iter().map(strip).collect()),
-        Value::Map(m) => Tree::Map(m.entries().iter().map(|e| (e.key.clone(), strip(&e.value))).collect()),
+        Value::Map(m) => Tree::Map(
+            m.entries()
+                .iter()
+                .map(|e| (e.key.clone(), strip(&e.value)))
+                .collect(),
+        ),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The upstream Pod Security Admission fixtures, read in place: every pass
 //! fixture meets its level at its version, every fail fixture falls below it
 //! with the named check (or the restricted check replacing it) among the reasons.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use kubeward_core::load::{LoadOptions, load_text};
 use kubeward_workload::pod::Pod;

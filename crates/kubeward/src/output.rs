@@ -10,16 +10,23 @@ use kubeward_core::Diagnostic;
 
 use crate::cli::ColorWhen;
 
-/// Opens standard output or `--output FILE`; colour for a terminal only
-/// (files never get it; `NO_COLOR` and `CLICOLOR_FORCE` are honoured).
-pub(crate) fn open(path: Option<&Path>, color: ColorWhen) -> io::Result<Box<dyn Write>> {
+/// Opens standard output or `--output FILE`. Styled output (text) keeps its
+/// colour on a terminal only (files never get it; `NO_COLOR` and
+/// `CLICOLOR_FORCE` are honoured); machine formats are written as they are.
+pub(crate) fn open(
+    path: Option<&Path>,
+    color: ColorWhen,
+    styled: bool,
+) -> io::Result<Box<dyn Write>> {
     let choice = match color {
         ColorWhen::Auto => ColorChoice::Auto,
         ColorWhen::Always => ColorChoice::Always,
         ColorWhen::Never => ColorChoice::Never,
     };
-    Ok(match path {
-        Some(path) => {
+    Ok(match (path, styled) {
+        (Some(path), false) => Box::new(BufWriter::new(File::create(path)?)),
+        (None, false) => Box::new(BufWriter::new(io::stdout().lock())),
+        (Some(path), true) => {
             let choice = if matches!(color, ColorWhen::Always) {
                 choice
             } else {
@@ -27,7 +34,7 @@ pub(crate) fn open(path: Option<&Path>, color: ColorWhen) -> io::Result<Box<dyn 
             };
             Box::new(BufWriter::new(AutoStream::new(File::create(path)?, choice)))
         }
-        None => Box::new(BufWriter::new(AutoStream::new(io::stdout().lock(), choice))),
+        (None, true) => Box::new(BufWriter::new(AutoStream::new(io::stdout().lock(), choice))),
     })
 }
 
@@ -35,9 +42,10 @@ pub(crate) fn open(path: Option<&Path>, color: ColorWhen) -> io::Result<Box<dyn 
 pub(crate) fn write_report(
     path: Option<&Path>,
     color: ColorWhen,
+    styled: bool,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), u8> {
-    let result = open(path, color).and_then(|mut out| {
+    let result = open(path, color, styled).and_then(|mut out| {
         render(&mut out)?;
         out.flush()
     });

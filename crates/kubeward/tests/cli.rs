@@ -1,4 +1,5 @@
 //! The `kubeward` binary end to end: inputs, outputs, exit codes.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,7 +60,8 @@ spec:
 
 /// Validates a JSON document against a JSON Schema file.
 fn validate(schema_path: &Path, instance: &Value) {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
@@ -87,18 +89,38 @@ fn examples_fail_and_hardened_passes() {
 fn bad_files_are_reported_and_the_rest_scanned() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a-good.yaml", PRIVILEGED_POD);
-    let bad = write(dir.path(), "b-bad.yaml", "apiVersion: v1\nkind: Pod\nspec: [1, 2\nmetadata: {}\n");
-    let dup = write(dir.path(), "c-dup.json", "{\"apiVersion\": \"v1\",\n \"kind\": \"Pod\",\n \"kind\": \"Service\"}\n");
+    let bad = write(
+        dir.path(),
+        "b-bad.yaml",
+        "apiVersion: v1\nkind: Pod\nspec: [1, 2\nmetadata: {}\n",
+    );
+    let dup = write(
+        dir.path(),
+        "c-dup.json",
+        "{\"apiVersion\": \"v1\",\n \"kind\": \"Pod\",\n \"kind\": \"Service\"}\n",
+    );
     let o = kubeward(&["scan", s(dir.path()), "--format", "json"], None);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].starts_with(&format!("error: {}:", s(&bad))), "{err}");
-    assert!(lines[1].starts_with(&format!("error: {}:3: duplicate key `kind`", s(&dup))), "{err}");
+    assert!(
+        lines[0].starts_with(&format!("error: {}:", s(&bad))),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("error: {}:3: duplicate key `kind`", s(&dup))),
+        "{err}"
+    );
     let report = json(&o);
     assert_eq!(report["summary"]["errors"], 2);
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "KW104"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "KW104")
+    );
 }
 
 #[test]
@@ -117,7 +139,12 @@ fn stdin_with_helm_sources_and_lists() {
     let o = kubeward(&["scan", "-", "--format", "json"], Some(&rendered));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let report = json(&o);
-    let f = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "KW104").unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "KW104")
+        .unwrap();
     assert_eq!(f["file"], "shop/templates/pod.yaml");
     assert_eq!(f["line"], 11);
     assert_eq!(f["input"]["file"], "<stdin>");
@@ -126,9 +153,16 @@ fn stdin_with_helm_sources_and_lists() {
 
     let list = format!(
         "apiVersion: v1\nkind: List\nitems:\n{}",
-        PRIVILEGED_POD.lines().map(|l| format!("  {l}\n")).collect::<String>().replacen("  apiVersion", "- apiVersion", 1)
+        PRIVILEGED_POD
+            .lines()
+            .map(|l| format!("  {l}\n"))
+            .collect::<String>()
+            .replacen("  apiVersion", "- apiVersion", 1)
     );
-    let o = kubeward(&["scan", "-", "--format", "json", "--select", "KW104"], Some(&list));
+    let o = kubeward(
+        &["scan", "-", "--format", "json", "--select", "KW104"],
+        Some(&list),
+    );
     let report = json(&o);
     assert_eq!(report["summary"]["objects"], 1);
     assert_eq!(report["findings"][0]["line"], 14);
@@ -138,7 +172,10 @@ fn stdin_with_helm_sources_and_lists() {
 fn json_report_validates_against_its_schema() {
     let o = kubeward(&["scan", "examples/", "--format", "json"], None);
     let report = json(&o);
-    validate(&kubeward_testkit::repo_root().join("docs/schema/scan-report.v1.json"), &report);
+    validate(
+        &kubeward_testkit::repo_root().join("docs/schema/scan-report.v1.json"),
+        &report,
+    );
     assert_eq!(report["schema"], "kubeward.scan.v1");
     assert_eq!(report["summary"]["exit_code"], 1);
 }
@@ -152,26 +189,51 @@ fn sarif_validates_against_the_official_schema() {
     write(
         temp.path(),
         "suppressed.yaml",
-        &PRIVILEGED_POD.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    kubeward.io/ignore: \"KW104: lab only\"\n"),
+        &PRIVILEGED_POD.replace(
+            "  namespace: shop\n",
+            "  namespace: shop\n  annotations:\n    kubeward.io/ignore: \"KW104: lab only\"\n",
+        ),
     );
-    let o = kubeward(&["scan", "examples/insecure", s(temp.path()), "--format", "sarif"], None);
+    let o = kubeward(
+        &[
+            "scan",
+            "examples/insecure",
+            s(temp.path()),
+            "--format",
+            "sarif",
+        ],
+        None,
+    );
     let sarif = json(&o);
     validate(&dir.join("sarif-schema-2.1.0.json"), &sarif);
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.len() >= 40);
-    assert!(rules.iter().all(|r| r["properties"]["security-severity"].is_string()));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["security-severity"].is_string())
+    );
     let results = run["results"].as_array().unwrap();
     for r in results {
         let index = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(rules[index]["id"], r["ruleId"]);
         let region = &r["locations"][0]["physicalLocation"]["region"];
-        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+        assert!(
+            region["startLine"].as_u64().unwrap() >= 1
+                && region["startColumn"].as_u64().unwrap() >= 1
+        );
         assert!(r["partialFingerprints"]["kubeward/v1"].is_string());
     }
-    let suppressed: Vec<_> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
+    let suppressed: Vec<_> = results
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
     assert_eq!(suppressed.len(), 1);
-    assert_eq!(suppressed[0]["suppressions"][0]["justification"], "lab only");
+    assert_eq!(
+        suppressed[0]["suppressions"][0]["justification"],
+        "lab only"
+    );
 }
 
 #[test]
@@ -179,7 +241,11 @@ fn junit_lists_rules_as_suites() {
     let o = kubeward(&["scan", "examples/", "--format", "junit"], None);
     let report = quick_junit::Report::deserialize_from_str(&stdout(&o)).unwrap();
     assert!(report.test_suites.len() >= 40);
-    let privileged = report.test_suites.iter().find(|s| s.name.as_str() == "KW104 privileged-container").unwrap();
+    let privileged = report
+        .test_suites
+        .iter()
+        .find(|s| s.name.as_str() == "KW104 privileged-container")
+        .unwrap();
     assert_eq!(privileged.failures, 1);
 }
 
@@ -187,7 +253,19 @@ fn junit_lists_rules_as_suites() {
 fn output_file_has_no_colour_and_thresholds_apply() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.txt");
-    let o = kubeward(&["scan", "examples/insecure", "--color", "always", "-o", s(&out), "--fail-on", "none"], None);
+    let o = kubeward(
+        &[
+            "scan",
+            "examples/insecure",
+            "--color",
+            "always",
+            "-o",
+            s(&out),
+            "--fail-on",
+            "none",
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).is_empty());
     let text = std::fs::read_to_string(&out).unwrap();
@@ -197,8 +275,26 @@ fn output_file_has_no_colour_and_thresholds_apply() {
     let plain = kubeward(&["scan", "examples/insecure", "--color", "never"], None);
     assert!(!stdout(&plain).contains('\u{1b}'));
 
-    let file = write(dir.path(), "m.yaml", &PRIVILEGED_POD.replace("privileged: true", "allowPrivilegeEscalation: true"));
-    let medium_only = |threshold: &str| kubeward(&["scan", s(&file), "--select", "KW105", "--fail-on", threshold], None).status.code();
+    let file = write(
+        dir.path(),
+        "m.yaml",
+        &PRIVILEGED_POD.replace("privileged: true", "allowPrivilegeEscalation: true"),
+    );
+    let medium_only = |threshold: &str| {
+        kubeward(
+            &[
+                "scan",
+                s(&file),
+                "--select",
+                "KW105",
+                "--fail-on",
+                threshold,
+            ],
+            None,
+        )
+        .status
+        .code()
+    };
     assert_eq!(medium_only("high"), Some(0));
     assert_eq!(medium_only("medium"), Some(1));
     assert_eq!(medium_only("low"), Some(1));
@@ -208,35 +304,78 @@ fn output_file_has_no_colour_and_thresholds_apply() {
 fn configuration_file_is_found_and_checked() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app/pod.yaml", PRIVILEGED_POD);
-    write(dir.path(), "kubeward.toml", "[rules]\nignore = [\"privileged-container\"]\nseverity = { KW101 = \"critical\" }\n[scan]\nexclude = [\"vendor\"]\n");
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nignore = [\"privileged-container\"]\nseverity = { KW101 = \"critical\" }\n[scan]\nexclude = [\"vendor\"]\n",
+    );
     write(dir.path(), "vendor/x.yaml", PRIVILEGED_POD);
-    let o = kubeward(&["scan", s(&dir.path().join("app")), "--format", "json"], None);
+    let o = kubeward(
+        &["scan", s(&dir.path().join("app")), "--format", "json"],
+        None,
+    );
     let report = json(&o);
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert!(!rules.contains(&"KW104"), "{rules:?}");
-    let kw101 = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "KW101").unwrap();
+    let kw101 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "KW101")
+        .unwrap();
     assert_eq!(kw101["severity"], "critical");
-    let whole = json(&kubeward(&["scan", s(dir.path()), "--format", "json"], None));
+    let whole = json(&kubeward(
+        &["scan", s(dir.path()), "--format", "json"],
+        None,
+    ));
     assert_eq!(whole["summary"]["inputs"], 1, "vendor/ is excluded");
 
-    write(dir.path(), "kubeward.toml", "[rules]\nignore = [\"KW999\"]\n");
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nignore = [\"KW999\"]\n",
+    );
     let o = kubeward(&["scan", s(dir.path())], None);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).trim(), "error: unknown rule `KW999`");
-    write(dir.path(), "kubeward.toml", "[scan]\nfail-on = \"severe\"\n");
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[scan]\nfail-on = \"severe\"\n",
+    );
     let o = kubeward(&["scan", s(dir.path())], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("kubeward.toml:2: unknown severity `severe`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("kubeward.toml:2: unknown severity `severe`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn suppressions_are_counted() {
-    let text = PRIVILEGED_POD.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    kubeward.io/ignore: \"KW104: lab only; KW777\"\n");
+    let text = PRIVILEGED_POD.replace(
+        "  namespace: shop\n",
+        "  namespace: shop\n  annotations:\n    kubeward.io/ignore: \"KW104: lab only; KW777\"\n",
+    );
     let o = kubeward(&["scan", "-", "--select", "KW104"], Some(&text));
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info; 1 suppressed"), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("0 findings: 0 critical, 0 high, 0 medium, 0 low, 0 info; 1 suppressed"),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("kubeward.io/ignore names unknown rule `KW777`"));
-    let shown = kubeward(&["scan", "-", "--select", "KW104", "--show-suppressed"], Some(&text));
+    let shown = kubeward(
+        &["scan", "-", "--select", "KW104", "--show-suppressed"],
+        Some(&text),
+    );
     assert!(stdout(&shown).contains("suppressed: lab only"));
 }
 
@@ -244,7 +383,10 @@ fn suppressions_are_counted() {
 fn non_objects_are_notices() {
     let o = kubeward(&["scan", "-"], Some("just: a map\n"));
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stderr(&o).trim(), "notice: <stdin>:1: not a Kubernetes object (no apiVersion and kind)");
+    assert_eq!(
+        stderr(&o).trim(),
+        "notice: <stdin>:1: not a Kubernetes object (no apiVersion and kind)"
+    );
     let quiet = kubeward(&["scan", "-", "-q"], Some("just: a map\n"));
     assert!(stderr(&quiet).is_empty());
 }
@@ -253,7 +395,10 @@ fn non_objects_are_notices() {
 fn hostile_inputs_are_bounded() {
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..15 {
-        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
     }
     let o = kubeward(&["scan", "-"], Some(&bomb));
     assert_eq!(o.status.code(), Some(2));
@@ -269,7 +414,10 @@ fn pss_json_and_levels() {
     assert_eq!(o.status.code(), Some(0));
     let list = json(&o);
     let items = list.as_array().unwrap();
-    let web = items.iter().find(|i| i["name"] == "web" && i["namespace"] == "scissors").unwrap();
+    let web = items
+        .iter()
+        .find(|i| i["name"] == "web" && i["namespace"] == "scissors")
+        .unwrap();
     assert_eq!(web["kind"], "Deployment");
     assert_eq!(web["level"], "privileged");
     assert_eq!(web["file"], "examples/insecure/web.yaml");
@@ -278,18 +426,44 @@ fn pss_json_and_levels() {
     for key in ["check", "level", "field", "message"] {
         assert!(v[key].is_string(), "{key}");
     }
-    let hardened = items.iter().find(|i| i["name"] == "web" && i["namespace"] == "shop").unwrap();
+    let hardened = items
+        .iter()
+        .find(|i| i["name"] == "web" && i["namespace"] == "shop")
+        .unwrap();
     assert_eq!(hardened["level"], "restricted");
     assert_eq!(hardened["violations"], Value::Array(vec![]));
 
-    assert_eq!(kubeward(&["pss", "examples/hardened", "--level", "restricted"], None).status.code(), Some(0));
-    assert_eq!(kubeward(&["pss", "examples/", "--level", "baseline"], None).status.code(), Some(1));
-    let old = kubeward(&["pss", "examples/hardened", "--version", "v1.0", "--level", "restricted"], None);
+    assert_eq!(
+        kubeward(&["pss", "examples/hardened", "--level", "restricted"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        kubeward(&["pss", "examples/", "--level", "baseline"], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    let old = kubeward(
+        &[
+            "pss",
+            "examples/hardened",
+            "--version",
+            "v1.0",
+            "--level",
+            "restricted",
+        ],
+        None,
+    );
     assert_eq!(old.status.code(), Some(0));
     let bad = kubeward(&["pss", "examples/", "--version", "1.25"], None);
     assert_eq!(bad.status.code(), Some(2));
     let text = stdout(&kubeward(&["pss", "examples/insecure"], None));
-    assert!(text.contains("Deployment/web (namespace scissors): privileged"), "{text}");
+    assert!(
+        text.contains("Deployment/web (namespace scissors): privileged"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -300,17 +474,26 @@ fn rules_and_explain() {
     let e = kubeward(&["explain", "privileged-container"], None);
     let text = stdout(&e);
     assert!(text.starts_with("# KW104 privileged-container"));
-    for heading in ["## What it does", "## Why is this bad?", "## How to fix", "CIS Kubernetes 1.12 5.2.2"] {
+    for heading in [
+        "## What it does",
+        "## Why is this bad?",
+        "## How to fix",
+        "CIS Kubernetes 1.12 5.2.2",
+    ] {
         assert!(text.contains(heading), "{heading}");
     }
     assert_eq!(kubeward(&["explain", "nope"], None).status.code(), Some(2));
-    assert_eq!(kubeward(&["scan", "--format", "xml"], None).status.code(), Some(2));
+    assert_eq!(
+        kubeward(&["scan", "--format", "xml"], None).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn docs_rules_md_is_generated_from_the_rules() {
     let o = kubeward(&["rules", "--format", "markdown"], None);
-    let committed = std::fs::read_to_string(kubeward_testkit::repo_root().join("docs/rules.md")).unwrap();
+    let committed =
+        std::fs::read_to_string(kubeward_testkit::repo_root().join("docs/rules.md")).unwrap();
     assert!(
         committed == stdout(&o),
         "docs/rules.md is stale: run `cargo run -q -- rules --format markdown > docs/rules.md`"

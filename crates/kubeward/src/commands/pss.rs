@@ -7,7 +7,7 @@ use kubeward_core::Object;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load};
 use kubeward_workload::pod::Pod;
 use kubeward_workload::pss::{self, Assessment, Level};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{ColorWhen, PssArgs, PssFormat};
 use crate::output::{tell, write_report};
@@ -30,12 +30,15 @@ pub(crate) fn run(args: PssArgs, color: ColorWhen) -> u8 {
         }
     }
     tell(&errors, &notices, args.output.quiet);
-    let written = write_report(args.output.output.as_deref(), color, |out| {
-        match args.format {
+    let written = write_report(
+        args.output.output.as_deref(),
+        color,
+        args.format == PssFormat::Text,
+        |out| match args.format {
             PssFormat::Json => json(&assessed, out),
             PssFormat::Text => text(&assessed, &args, out),
-        }
-    });
+        },
+    );
     if let Err(code) = written {
         return code;
     }
@@ -51,25 +54,46 @@ pub(crate) fn run(args: PssArgs, color: ColorWhen) -> u8 {
     }
 }
 
+/// One element of `kubeward pss --format json`, fields in documented order.
+#[derive(Serialize)]
+struct WorkloadJson<'a> {
+    file: &'a str,
+    line: u32,
+    kind: &'a str,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    level: &'static str,
+    violations: Vec<ViolationJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ViolationJson<'a> {
+    check: &'static str,
+    level: &'static str,
+    field: &'a str,
+    message: String,
+}
+
 fn json(assessed: &[(Object, Assessment)], out: &mut dyn Write) -> io::Result<()> {
-    let list: Vec<_> = assessed
+    let list: Vec<WorkloadJson<'_>> = assessed
         .iter()
-        .map(|(object, a)| {
-            let at = object.meta.location();
-            json!({
-                "file": at.file(),
-                "line": at.pos().line,
-                "kind": object.meta.kind,
-                "name": object.meta.name,
-                "namespace": object.meta.namespace,
-                "level": a.level.as_str(),
-                "violations": a.violations.iter().map(|v| json!({
-                    "check": v.check,
-                    "level": v.level.as_str(),
-                    "field": v.field,
-                    "message": v.to_string(),
-                })).collect::<Vec<_>>(),
-            })
+        .map(|(object, a)| WorkloadJson {
+            file: &object.meta.origin.file,
+            line: object.meta.location().pos().line,
+            kind: &object.meta.kind,
+            name: &object.meta.name,
+            namespace: object.meta.namespace.as_deref(),
+            level: a.level.as_str(),
+            violations: a
+                .violations
+                .iter()
+                .map(|v| ViolationJson {
+                    check: v.check,
+                    level: v.level.as_str(),
+                    field: &v.field,
+                    message: v.to_string(),
+                })
+                .collect(),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &list)?;

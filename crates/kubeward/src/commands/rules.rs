@@ -1,7 +1,7 @@
 //! `kubeward rules` and `kubeward explain`.
 
 use kubeward_core::RuleMeta;
-use kubeward_report::{render_catalogue, render_explanation};
+use kubeward_report::{CatalogueFormat, render_catalogue, render_explanation};
 use kubeward_workload::rules;
 
 use crate::cli::{ColorWhen, ExplainArgs, RulesArgs};
@@ -9,7 +9,7 @@ use crate::output::{self, write_report};
 
 pub(crate) fn list(args: RulesArgs, color: ColorWhen) -> u8 {
     let metas: Vec<&RuleMeta> = rules::ALL.iter().map(|r| &r.meta).collect();
-    match write_report(None, color, |out| {
+    match write_report(None, color, args.format == CatalogueFormat::Text, |out| {
         render_catalogue(&metas, args.format, out)
     }) {
         Ok(()) => 0,
@@ -25,7 +25,9 @@ pub(crate) fn explain(args: ExplainArgs, color: ColorWhen) -> u8 {
         ));
         return 2;
     };
-    match write_report(None, color, |out| render_explanation(&rule.meta, out)) {
+    match write_report(None, color, false, |out| {
+        render_explanation(&rule.meta, out)
+    }) {
         Ok(()) => 0,
         Err(code) => code,
     }

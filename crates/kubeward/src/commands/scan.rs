@@ -3,7 +3,7 @@
 use kubeward_core::Severity;
 use kubeward_core::config::{Config, Threshold};
 use kubeward_core::load::{Excludes, LoadOptions, discover};
-use kubeward_report::{Report, TextOptions, render};
+use kubeward_report::{Format, Report, TextOptions, render};
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -68,9 +68,12 @@ pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
     let text = TextOptions {
         show_suppressed: args.show_suppressed,
     };
-    match write_report(args.output.output.as_deref(), color, |out| {
-        render(&report, args.format, text, out)
-    }) {
+    match write_report(
+        args.output.output.as_deref(),
+        color,
+        args.format == Format::Text,
+        |out| render(&report, args.format, text, out),
+    ) {
         Ok(()) => report.exit_code(),
         Err(code) => code,
     }
