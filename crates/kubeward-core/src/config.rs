@@ -33,6 +33,8 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub images: ImagesConfig,
+    #[serde(default)]
+    pub serve: ServeConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -88,6 +90,183 @@ pub struct ImagesConfig {
     /// disables the registry rule.
     #[serde(default)]
     pub allowed_registries: Vec<String>,
+}
+
+/// `[serve]`: the admission server (`kubeward serve`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// PEM certificate chain and private key; re-read when they change on disk.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// How often the certificate files are checked for changes, in seconds.
+    #[serde(default = "default_reload_seconds")]
+    pub tls_reload_seconds: u64,
+    /// Namespace manifests (a file or directory) whose Pod Security labels
+    /// set each namespace's levels.
+    pub namespaces: Option<PathBuf>,
+    /// Findings at or above this severity deny a request; lower ones come back
+    /// as warnings.
+    #[serde(default = "default_deny_on")]
+    pub deny_on: Severity,
+    /// Pod Security levels for namespaces without labels, as Pod Security
+    /// Admission's `defaults`.
+    #[serde(default)]
+    pub defaults: PssDefaults,
+    /// Requests exempt from enforcement, as Pod Security Admission's `exemptions`.
+    #[serde(default)]
+    pub exemptions: Exemptions,
+    /// Largest request body accepted (the API server's own limit is 3 MiB).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+    /// Time allowed to receive a request and answer it, in milliseconds.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_ms: u64,
+    #[serde(default)]
+    pub mutate: MutateConfig,
+    #[serde(default)]
+    pub image_policy: ImagePolicyConfig,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8443".to_owned()
+}
+fn default_reload_seconds() -> u64 {
+    5
+}
+fn default_deny_on() -> Severity {
+    Severity::High
+}
+fn default_max_body() -> usize {
+    3 * 1024 * 1024
+}
+fn default_request_timeout() -> u64 {
+    10_000
+}
+fn yes() -> bool {
+    true
+}
+fn latest() -> String {
+    "latest".to_owned()
+}
+fn baseline() -> String {
+    "baseline".to_owned()
+}
+fn privileged() -> String {
+    "privileged".to_owned()
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            tls_cert: None,
+            tls_key: None,
+            tls_reload_seconds: default_reload_seconds(),
+            namespaces: None,
+            deny_on: default_deny_on(),
+            defaults: PssDefaults::default(),
+            exemptions: Exemptions::default(),
+            max_body_bytes: default_max_body(),
+            request_timeout_ms: default_request_timeout(),
+            mutate: MutateConfig::default(),
+            image_policy: ImagePolicyConfig::default(),
+        }
+    }
+}
+
+/// Default Pod Security modes for namespaces that carry no labels.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PssDefaults {
+    #[serde(default = "baseline")]
+    pub enforce: String,
+    #[serde(default = "latest")]
+    pub enforce_version: String,
+    #[serde(default = "privileged")]
+    pub audit: String,
+    #[serde(default = "latest")]
+    pub audit_version: String,
+    #[serde(default = "privileged")]
+    pub warn: String,
+    #[serde(default = "latest")]
+    pub warn_version: String,
+}
+
+impl Default for PssDefaults {
+    fn default() -> Self {
+        Self {
+            enforce: baseline(),
+            enforce_version: latest(),
+            audit: privileged(),
+            audit_version: latest(),
+            warn: privileged(),
+            warn_version: latest(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Exemptions {
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    #[serde(default)]
+    pub usernames: Vec<String>,
+    #[serde(default)]
+    pub runtime_classes: Vec<String>,
+}
+
+/// Which secure defaults `/mutate` adds where a workload leaves them unset.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MutateConfig {
+    #[serde(default = "yes")]
+    pub seccomp_runtime_default: bool,
+    #[serde(default = "yes")]
+    pub disallow_privilege_escalation: bool,
+    #[serde(default = "yes")]
+    pub drop_all_capabilities: bool,
+    #[serde(default = "yes")]
+    pub run_as_non_root: bool,
+    #[serde(default = "yes")]
+    pub disable_service_account_token: bool,
+}
+
+impl Default for MutateConfig {
+    fn default() -> Self {
+        Self {
+            seccomp_runtime_default: true,
+            disallow_privilege_escalation: true,
+            drop_all_capabilities: true,
+            run_as_non_root: true,
+            disable_service_account_token: true,
+        }
+    }
+}
+
+/// The ImagePolicyWebhook backend's policy (registries come from `[images]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImagePolicyConfig {
+    /// Refuse images not pinned by digest.
+    #[serde(default)]
+    pub require_digest: bool,
+    /// Refuse `:latest` and untagged images.
+    #[serde(default = "yes")]
+    pub refuse_latest: bool,
+}
+
+impl Default for ImagePolicyConfig {
+    fn default() -> Self {
+        Self {
+            require_digest: false,
+            refuse_latest: true,
+        }
+    }
 }
 
 /// A configuration file that could not be used: `file:line: message`.

@@ -42,6 +42,9 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// Run the admission server: validating and mutating webhooks and the
+    /// ImagePolicyWebhook backend, over HTTPS.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,4 +127,24 @@ pub(crate) struct RulesArgs {
 pub(crate) struct ExplainArgs {
     /// Rule id or slug.
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8443, or `[serve] listen`].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// PEM certificate chain to serve (re-read when it changes on disk).
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// Configuration file [default: kubeward.toml in the working directory or a parent].
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Namespace manifests (file or directory) whose Pod Security labels set
+    /// each namespace's levels [default: `[serve] namespaces`].
+    #[arg(long, value_name = "PATH")]
+    pub namespaces: Option<PathBuf>,
 }

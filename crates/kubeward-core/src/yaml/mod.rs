@@ -5,6 +5,7 @@
 //! `sigs.k8s.io/yaml`): `yes`/`on` are booleans and `0644` is the octal 420, so
 //! that what kubeward checks is what the API server would see.
 
+mod de;
 mod parse;
 mod scalar;
 

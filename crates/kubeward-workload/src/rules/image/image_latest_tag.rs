@@ -32,23 +32,12 @@ rule! {
 
 fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
     each_image(pod, |c, node, image| {
-        if image.digest.is_some() {
-            return;
-        }
-        match image.tag {
-            Some("latest") => report(
-                emit,
-                c,
-                node,
-                format!("{} uses image tag latest", c.label()),
-            ),
-            None => report(
-                emit,
-                c,
-                node,
-                format!("{} names no image tag (latest is implied)", c.label()),
-            ),
-            Some(_) => {}
+        if image.floats_on_latest() {
+            let message = match image.tag {
+                Some(_) => format!("{} uses image tag latest", c.label()),
+                None => format!("{} names no image tag (latest is implied)", c.label()),
+            };
+            report(emit, c, node, message);
         }
     });
 }

@@ -2,71 +2,14 @@
 
 use kubeward_core::Node;
 
+use crate::image::ImageRef;
+
 use super::Emit;
 use crate::pod::{Container, Pod};
 
 pub(super) mod image_latest_tag;
 pub(super) mod image_not_pinned_by_digest;
 pub(super) mod image_registry_not_allowed;
-
-/// An image reference split as container runtimes read it.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct ImageRef<'a> {
-    /// Registry host (`docker.io` when none is named).
-    pub registry: String,
-    /// Repository path within the registry (`library/nginx`).
-    pub repository: String,
-    pub tag: Option<&'a str>,
-    pub digest: Option<&'a str>,
-}
-
-impl<'a> ImageRef<'a> {
-    pub(crate) fn parse(reference: &'a str) -> Self {
-        let (name, digest) = match reference.rsplit_once('@') {
-            Some((name, digest)) => (name, Some(digest)),
-            None => (reference, None),
-        };
-        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match name[last_slash..].rfind(':') {
-            Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
-            None => (name, None),
-        };
-        let (registry, repository) = match name.split_once('/') {
-            Some((host, rest)) if host.contains(['.', ':']) || host == "localhost" => {
-                (host.to_ascii_lowercase(), rest.to_owned())
-            }
-            Some(_) => ("docker.io".to_owned(), name.to_owned()),
-            None => ("docker.io".to_owned(), format!("library/{name}")),
-        };
-        let registry = match registry.as_str() {
-            "index.docker.io" | "registry-1.docker.io" => "docker.io".to_owned(),
-            _ => registry,
-        };
-        Self {
-            registry,
-            repository,
-            tag,
-            digest,
-        }
-    }
-
-    /// Whether `prefix` (a registry, or registry/path) covers this image.
-    pub(crate) fn is_under(&self, prefix: &str) -> bool {
-        let prefix = prefix.trim_end_matches('/');
-        let (host, path) = prefix.split_once('/').unwrap_or((prefix, ""));
-        let host = match host.to_ascii_lowercase().as_str() {
-            "index.docker.io" | "registry-1.docker.io" => "docker.io".to_owned(),
-            h => h.to_owned(),
-        };
-        host == self.registry
-            && (path.is_empty()
-                || self.repository == path
-                || self
-                    .repository
-                    .strip_prefix(path)
-                    .is_some_and(|rest| rest.starts_with('/')))
-    }
-}
 
 /// Runs `check` on each container that names an image.
 fn each_image<'a>(pod: &Pod<'a>, mut check: impl FnMut(&Container<'a>, &'a Node, ImageRef<'a>)) {
@@ -82,46 +25,4 @@ fn each_image<'a>(pod: &Pod<'a>, mut check: impl FnMut(&Container<'a>, &'a Node,
 /// Reports at a container's `image` field.
 fn report(emit: &mut Emit<'_>, c: &Container<'_>, node: &Node, message: String) {
     emit.at(node.pos, c.path("image"), message);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ImageRef;
-
-    #[test]
-    fn references_parse_as_runtimes_read_them() {
-        let r = ImageRef::parse("nginx");
-        assert_eq!(
-            (r.registry.as_str(), r.repository.as_str(), r.tag, r.digest),
-            ("docker.io", "library/nginx", None, None)
-        );
-        let r = ImageRef::parse("localhost:5000/team/app:1.2@sha256:abc");
-        assert_eq!(
-            (r.registry.as_str(), r.repository.as_str(), r.tag, r.digest),
-            (
-                "localhost:5000",
-                "team/app",
-                Some("1.2"),
-                Some("sha256:abc")
-            )
-        );
-        let r = ImageRef::parse("bitnami/redis:latest");
-        assert_eq!(
-            (r.registry.as_str(), r.repository.as_str(), r.tag),
-            ("docker.io", "bitnami/redis", Some("latest"))
-        );
-        let r = ImageRef::parse("GHCR.io/acme/api");
-        assert_eq!(r.registry, "ghcr.io");
-    }
-
-    #[test]
-    fn allowlist_prefixes() {
-        let r = ImageRef::parse("ghcr.io/acme/api:1");
-        assert!(r.is_under("ghcr.io"));
-        assert!(r.is_under("ghcr.io/acme"));
-        assert!(r.is_under("ghcr.io/acme/"));
-        assert!(!r.is_under("ghcr.io/acm"));
-        assert!(!r.is_under("quay.io"));
-        assert!(ImageRef::parse("nginx").is_under("index.docker.io/library"));
-    }
 }

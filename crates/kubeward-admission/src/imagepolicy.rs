@@ -1,0 +1,152 @@
+//! `/imagepolicy`: the `imagepolicy.k8s.io/v1alpha1` ImageReview backend for
+//! the API server's ImagePolicyWebhook admission plugin. k8s-openapi has no
+//! types for it, so these are small serde structs of our own.
+//!
+//! Policy, per image: its registry must be on the allowlist (`[images]
+//! allowed-registries`, when set); `:latest` and untagged images are refused
+//! (`refuse-latest`, on by default); an image without a digest is refused when
+//! `require-digest` is set. A pod annotated
+//! `kubeward.image-policy.k8s.io/break-glass: "true"` is allowed whatever its
+//! images, and the review says so in an audit annotation (the API server
+//! forwards only annotations of the form `*.image-policy.k8s.io/*`).
+
+use std::collections::BTreeMap;
+
+use kubeward_core::config::ImagePolicyConfig;
+use kubeward_workload::image::ImageRef;
+use serde::{Deserialize, Serialize};
+
+pub const API_VERSION: &str = "imagepolicy.k8s.io/v1alpha1";
+pub const KIND: &str = "ImageReview";
+pub const BREAK_GLASS: &str = "kubeward.image-policy.k8s.io/break-glass";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageReview {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub spec: Option<ImageReviewSpec>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ImageReviewSpec {
+    #[serde(default)]
+    pub containers: Vec<ImageReviewContainer>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub namespace: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImageReviewContainer {
+    #[serde(default)]
+    pub image: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageReviewResponse {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub status: ImageReviewStatus,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageReviewStatus {
+    pub allowed: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub audit_annotations: BTreeMap<String, String>,
+}
+
+/// Why an ImageReview body cannot be answered (an HTTP 400).
+#[derive(Debug, thiserror::Error)]
+pub enum ImageReviewError {
+    #[error("request body is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("expected apiVersion {API_VERSION} and kind {KIND}, got {0} {1}")]
+    WrongType(String, String),
+    #[error("the review has no spec")]
+    NoSpec,
+}
+
+/// The image policy.
+#[derive(Clone, Debug, Default)]
+pub struct ImagePolicy {
+    pub allowed_registries: Vec<String>,
+    pub config: ImagePolicyConfig,
+}
+
+impl ImagePolicy {
+    /// Parses a review body and answers it.
+    pub fn review(&self, body: &[u8]) -> Result<ImageReviewResponse, ImageReviewError> {
+        let review: ImageReview = serde_json::from_slice(body)?;
+        let api_version = review.api_version.unwrap_or_default();
+        let kind = review.kind.unwrap_or_default();
+        if api_version != API_VERSION || kind != KIND {
+            return Err(ImageReviewError::WrongType(api_version, kind));
+        }
+        let spec = review.spec.ok_or(ImageReviewError::NoSpec)?;
+        Ok(ImageReviewResponse {
+            api_version: API_VERSION,
+            kind: KIND,
+            status: self.decide(&spec),
+        })
+    }
+
+    pub fn decide(&self, spec: &ImageReviewSpec) -> ImageReviewStatus {
+        let problems: Vec<String> = spec
+            .containers
+            .iter()
+            .filter_map(|c| self.problem(&c.image))
+            .collect();
+        let mut audit_annotations = BTreeMap::new();
+        if spec
+            .annotations
+            .get(BREAK_GLASS)
+            .is_some_and(|v| v == "true")
+        {
+            if !problems.is_empty() {
+                audit_annotations.insert(BREAK_GLASS.to_owned(), problems.join("; "));
+            }
+            return ImageReviewStatus {
+                allowed: true,
+                reason: String::new(),
+                audit_annotations,
+            };
+        }
+        ImageReviewStatus {
+            allowed: problems.is_empty(),
+            reason: problems.join("; "),
+            audit_annotations,
+        }
+    }
+
+    /// What is wrong with one image, if anything.
+    fn problem(&self, reference: &str) -> Option<String> {
+        if reference.is_empty() {
+            return Some("a container names no image".to_owned());
+        }
+        let image = ImageRef::parse(reference);
+        if !self.allowed_registries.is_empty()
+            && !self.allowed_registries.iter().any(|r| image.is_under(r))
+        {
+            return Some(format!(
+                "image {reference:?} comes from {}/{}, outside the allowed registries",
+                image.registry, image.repository
+            ));
+        }
+        if self.config.refuse_latest && image.floats_on_latest() {
+            return Some(format!(
+                "image {reference:?} uses the latest tag, said or implied"
+            ));
+        }
+        if self.config.require_digest && image.digest.is_none() {
+            return Some(format!("image {reference:?} is not pinned by digest"));
+        }
+        None
+    }
+}

@@ -1,0 +1,18 @@
+//! kubeward's admission server: `/validate` (AdmissionReview), `/mutate`
+//! (secure defaults as a JSON Patch), `/imagepolicy` (ImageReview), health and
+//! Prometheus metrics, over HTTPS with certificates re-read when they change.
+//!
+//! The verdicts come from the same rules and Pod Security Standards that
+//! `kubeward scan` uses (kubeward-workload); nothing is decided twice. The
+//! server never logs request bodies: they can hold Secrets.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod imagepolicy;
+pub mod metrics;
+pub mod mutate;
+pub mod namespaces;
+pub mod review;
+pub mod server;
+pub mod tls;
+pub mod validate;

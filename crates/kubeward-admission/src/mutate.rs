@@ -1,0 +1,194 @@
+//! `/mutate`: a JSON Patch that adds secure defaults where a workload leaves
+//! them unset. A value that is set, to anything, is never changed.
+//!
+//! The defaults (each switchable in `[serve.mutate]`): pod
+//! `seccompProfile: RuntimeDefault` and `runAsNonRoot: true`, container
+//! `allowPrivilegeEscalation: false` and `capabilities.drop: [ALL]`, and pod
+//! `automountServiceAccountToken: false`. Linux-only settings are not added to
+//! Windows pods (the API server rejects them there); `allowPrivilegeEscalation`
+//! is not added where it would contradict `privileged: true` or an added
+//! `SYS_ADMIN` (also rejected); `runAsNonRoot` is not added to a pod that runs
+//! as UID 0 on purpose (it would stop it from starting rather than fix it).
+
+use kubeward_core::Node;
+use kubeward_core::config::MutateConfig;
+use kubeward_workload::pod::{Container, ContainerKind, Pod};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// One JSON Patch operation (only `add` is ever needed).
+#[derive(Debug, PartialEq, Serialize)]
+pub struct PatchOp {
+    pub op: &'static str,
+    pub path: String,
+    pub value: Value,
+}
+
+fn add(path: String, value: Value) -> PatchOp {
+    PatchOp {
+        op: "add",
+        path,
+        value,
+    }
+}
+
+/// A JSON Pointer from a dotted JSON path such as `spec.template.spec` or
+/// `spec.containers[0]`.
+fn pointer(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, Some(rest.trim_end_matches(']'))),
+            None => (part, None),
+        };
+        out.push('/');
+        out.push_str(&name.replace('~', "~0").replace('/', "~1"));
+        if let Some(i) = index {
+            out.push('/');
+            out.push_str(i);
+        }
+    }
+    out
+}
+
+/// Adds `key: value` under the mapping at `parent_path` (whose node is
+/// `parent`), creating the mapping itself when it is unset.
+fn add_field(
+    ops: &mut Vec<PatchOp>,
+    parent: Option<&Node>,
+    parent_path: &str,
+    key: &str,
+    value: Value,
+) {
+    match parent {
+        Some(p) if p.as_map().is_some() => {
+            if p.field(key).is_none() {
+                ops.push(add(format!("{}/{key}", pointer(parent_path)), value));
+            }
+        }
+        // Set to something that is not a mapping: invalid, and not ours to change.
+        Some(_) => {}
+        None => {
+            // Merge with an `add` of the parent made just before, if any.
+            let parent_pointer = pointer(parent_path);
+            if let Some(Value::Object(existing)) = ops
+                .iter_mut()
+                .find(|op| op.path == parent_pointer)
+                .map(|op| &mut op.value)
+            {
+                existing.insert(key.to_owned(), value);
+            } else {
+                ops.push(add(parent_pointer, json!({ key: value })));
+            }
+        }
+    }
+}
+
+/// The patch for a pod, in the order the fields appear.
+pub fn patch(pod: &Pod<'_>, config: &MutateConfig) -> Vec<PatchOp> {
+    let mut ops = Vec::new();
+    let windows = pod.is_windows();
+    let pod_security = pod.field("securityContext");
+    let pod_security_path = pod.path("securityContext");
+    let runs_as_root = pod.security("runAsUser").and_then(Node::as_i64) == Some(0);
+    if config.run_as_non_root && !runs_as_root {
+        add_field(
+            &mut ops,
+            pod_security,
+            &pod_security_path,
+            "runAsNonRoot",
+            json!(true),
+        );
+    }
+    if config.seccomp_runtime_default && !windows {
+        add_field(
+            &mut ops,
+            pod_security,
+            &pod_security_path,
+            "seccompProfile",
+            json!({"type": "RuntimeDefault"}),
+        );
+    }
+    if config.disable_service_account_token && pod.field("automountServiceAccountToken").is_none() {
+        ops.push(add(
+            pointer(&pod.path("automountServiceAccountToken")),
+            json!(false),
+        ));
+    }
+    if !windows {
+        for c in pod
+            .containers
+            .iter()
+            .filter(|c| c.kind != ContainerKind::Ephemeral)
+        {
+            container_patch(c, config, &mut ops);
+        }
+    }
+    ops
+}
+
+fn container_patch(c: &Container<'_>, config: &MutateConfig, ops: &mut Vec<PatchOp>) {
+    let security = c.field("securityContext");
+    let security_path = c.path("securityContext");
+    if config.disallow_privilege_escalation && !needs_escalation(c) {
+        add_field(
+            ops,
+            security,
+            &security_path,
+            "allowPrivilegeEscalation",
+            json!(false),
+        );
+    }
+    if config.drop_all_capabilities {
+        match security.and_then(|s| s.field("capabilities")) {
+            Some(caps) => add_field(
+                ops,
+                Some(caps),
+                &format!("{security_path}.capabilities"),
+                "drop",
+                json!(["ALL"]),
+            ),
+            None => add_field(
+                ops,
+                security,
+                &security_path,
+                "capabilities",
+                json!({"drop": ["ALL"]}),
+            ),
+        }
+    }
+}
+
+/// `allowPrivilegeEscalation: false` is invalid beside `privileged: true` or
+/// an added `SYS_ADMIN`.
+fn needs_escalation(c: &Container<'_>) -> bool {
+    let privileged = c.security("privileged").is_some_and(Node::is_true);
+    let sys_admin = c
+        .node
+        .lookup(&["securityContext", "capabilities", "add"])
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .any(|cap| {
+            matches!(
+                cap.to_ascii_uppercase().as_str(),
+                "SYS_ADMIN" | "CAP_SYS_ADMIN"
+            )
+        });
+    privileged || sys_admin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointer;
+
+    #[test]
+    fn pointers_from_paths() {
+        assert_eq!(
+            pointer("spec.template.spec.containers[2].securityContext"),
+            "/spec/template/spec/containers/2/securityContext"
+        );
+        assert_eq!(pointer("metadata.a~b/c"), "/metadata/a~0b~1c");
+    }
+}

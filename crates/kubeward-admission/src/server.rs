@@ -1,0 +1,350 @@
+//! The HTTPS server: TLS 1.2/1.3 with a reloading certificate, HTTP/1.1 and
+//! HTTP/2, bounded bodies and time limits, and graceful shutdown.
+//!
+//! Limits: a TLS handshake and the request headers must arrive within the
+//! handshake / header timeouts, else the connection is closed; a body larger
+//! than the limit is refused with 413 (at once when `Content-Length` says so);
+//! a body that does not arrive within the request timeout gets 408.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use kubeward_core::config::MutateConfig;
+use kubeward_workload::pod::Pod;
+use serde::Serialize;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use crate::imagepolicy::ImagePolicy;
+use crate::metrics::Metrics;
+use crate::mutate;
+use crate::review::{self, AdmissionResponse, ReviewResponse};
+use crate::tls::ReloadingCert;
+use crate::validate::{self, Outcome, Validator};
+
+/// Time and size limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    /// From the request's headers to the whole body read.
+    pub request_timeout: Duration,
+    pub handshake_timeout: Duration,
+    pub header_timeout: Duration,
+    /// How long in-flight requests may take to finish on shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 3 * 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(25),
+        }
+    }
+}
+
+/// What the handlers share.
+#[derive(Debug)]
+pub struct App {
+    pub validator: Validator,
+    pub mutate: MutateConfig,
+    pub images: ImagePolicy,
+    pub metrics: Metrics,
+    pub limits: Limits,
+    /// False once shutdown starts, so that `/readyz` turns traffic away.
+    pub ready: AtomicBool,
+}
+
+type Body = Full<Bytes>;
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+fn text(status: StatusCode, message: &str) -> Response<Body> {
+    respond(status, "text/plain; charset=utf-8", format!("{message}\n"))
+}
+
+fn json(value: &impl Serialize) -> Response<Body> {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => respond(StatusCode::OK, "application/json", bytes),
+        Err(e) => text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot encode response: {e}"),
+        ),
+    }
+}
+
+/// Reads a request body within the size and time limits, or says why not.
+async fn read_body(request: Request<Incoming>, limits: &Limits) -> Result<Bytes, Response<Body>> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let too_large = || {
+        text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("request body larger than {} bytes", limits.max_body_bytes),
+        )
+    };
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        return Err(too_large());
+    }
+    let limited = Limited::new(request.into_body(), limits.max_body_bytes);
+    match tokio::time::timeout(limits.request_timeout, limited.collect()).await {
+        Err(_) => Err(text(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!(
+                "request body not received within {:?}",
+                limits.request_timeout
+            ),
+        )),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_large())
+        }
+        Ok(Err(e)) => Err(text(
+            StatusCode::BAD_REQUEST,
+            &format!("cannot read request body: {e}"),
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}
+
+/// Routes one request; never fails (errors are HTTP answers).
+pub async fn handle(
+    app: Arc<App>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Infallible> {
+    let start = Instant::now();
+    let endpoint: &'static str = match request.uri().path() {
+        "/validate" => "validate",
+        "/mutate" => "mutate",
+        "/imagepolicy" => "imagepolicy",
+        "/healthz" => "healthz",
+        "/readyz" => "readyz",
+        "/metrics" => "metrics",
+        _ => "unknown",
+    };
+    let post = request.method() == Method::POST;
+    let get = request.method() == Method::GET;
+    let response = match (endpoint, post, get) {
+        ("validate" | "mutate" | "imagepolicy", true, _) => {
+            match read_body(request, &app.limits).await {
+                Ok(body) => review_endpoint(&app, endpoint, &body),
+                Err(response) => response,
+            }
+        }
+        ("healthz", _, true) => text(StatusCode::OK, "ok"),
+        ("readyz", _, true) if app.ready.load(Ordering::Relaxed) => text(StatusCode::OK, "ok"),
+        ("readyz", _, true) => text(StatusCode::SERVICE_UNAVAILABLE, "shutting down"),
+        ("metrics", _, true) => respond(
+            StatusCode::OK,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            app.metrics.render(),
+        ),
+        ("unknown", _, _) => text(StatusCode::NOT_FOUND, "no such endpoint"),
+        _ => text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
+    };
+    app.metrics
+        .request(endpoint, response.status().as_u16(), start.elapsed());
+    Ok(response)
+}
+
+fn review_endpoint(app: &App, endpoint: &'static str, body: &[u8]) -> Response<Body> {
+    match endpoint {
+        "imagepolicy" => match app.images.review(body) {
+            Ok(answer) => {
+                app.metrics.verdict(
+                    endpoint,
+                    if answer.status.allowed {
+                        "allowed"
+                    } else {
+                        "denied"
+                    },
+                );
+                json(&answer)
+            }
+            Err(e) => text(StatusCode::BAD_REQUEST, &e.to_string()),
+        },
+        _ => match review::parse(body) {
+            Ok(request) => {
+                let uid = request.uid.clone().unwrap_or_default();
+                tracing::debug!(
+                    uid,
+                    kind = request.kind.kind,
+                    namespace = request.namespace.as_deref().unwrap_or(""),
+                    operation = request.operation.as_deref().unwrap_or(""),
+                    endpoint,
+                    "review"
+                );
+                let (response, outcome) = if endpoint == "mutate" {
+                    mutate_review(app, request)
+                } else {
+                    let verdict = app.validator.validate(request);
+                    for rule in &verdict.fired {
+                        app.metrics.fired(rule);
+                    }
+                    (verdict.response, verdict.outcome)
+                };
+                app.metrics.verdict(endpoint, outcome.as_str());
+                json(&ReviewResponse::new(response))
+            }
+            Err(e) => text(StatusCode::BAD_REQUEST, &e.to_string()),
+        },
+    }
+}
+
+fn mutate_review(app: &App, request: review::AdmissionRequest) -> (AdmissionResponse, Outcome) {
+    let mut response = AdmissionResponse {
+        uid: request.uid.clone().unwrap_or_default(),
+        allowed: true,
+        ..AdmissionResponse::default()
+    };
+    let creating = request.operation.as_deref() == Some("CREATE");
+    let object = request
+        .object
+        .clone()
+        .filter(|_| creating)
+        .and_then(|node| validate::request_object(&request, node));
+    let ops = object
+        .as_ref()
+        .and_then(Pod::of)
+        .map(|pod| mutate::patch(&pod, &app.mutate))
+        .unwrap_or_default();
+    if ops.is_empty() {
+        return (response, Outcome::Skipped);
+    }
+    use base64::Engine as _;
+    match serde_json::to_vec(&ops) {
+        Ok(patch) => {
+            response.patch = Some(base64::engine::general_purpose::STANDARD.encode(patch));
+            response.patch_type = Some("JSONPatch");
+            (response, Outcome::Allowed)
+        }
+        Err(_) => (response, Outcome::Skipped),
+    }
+}
+
+/// Serves until `shutdown` completes, then stops accepting, lets in-flight
+/// requests finish (up to the grace period), and returns.
+pub async fn serve(
+    listener: TcpListener,
+    cert: Arc<ReloadingCert>,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let acceptor = TlsAcceptor::from(Arc::new(cert.server_config()));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(app.limits.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let builder = Arc::new(builder);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let watcher = graceful.watcher();
+                let acceptor = acceptor.clone();
+                let builder = builder.clone();
+                let app = app.clone();
+                tokio::spawn(async move {
+                    connection(stream, peer, acceptor, builder, app, watcher).await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    app.ready.store(false, Ordering::Relaxed);
+    tracing::info!("shutting down: finishing in-flight requests");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(app.limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    Ok(())
+}
+
+async fn connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    acceptor: TlsAcceptor,
+    builder: Arc<auto::Builder<TokioExecutor>>,
+    app: Arc<App>,
+    watcher: hyper_util::server::graceful::Watcher,
+) {
+    let tls =
+        match tokio::time::timeout(app.limits.handshake_timeout, acceptor.accept(stream)).await {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, "TLS handshake failed: {e}");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out");
+                return;
+            }
+        };
+    let service = service_fn(move |request| handle(app.clone(), request));
+    let conn = builder.serve_connection(TokioIo::new(tls), service);
+    if let Err(e) = watcher.watch(conn.into_owned()).await {
+        tracing::debug!(%peer, "connection ended: {e}");
+    }
+}
+
+/// Re-reads the certificate files every `every`, until the process ends.
+pub async fn watch_certificate(cert: Arc<ReloadingCert>, app: Arc<App>, every: Duration) {
+    let mut ticker = tokio::time::interval(every.max(Duration::from_millis(100)));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match cert.reload_if_changed() {
+            Ok(true) => {
+                app.metrics.tls_reloaded();
+                tracing::info!("serving certificate reloaded");
+            }
+            Ok(false) => {}
+            Err(e) => tracing::error!("keeping the old certificate: {e}"),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! `kubeward serve`: the admission server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use kubeward_admission::imagepolicy::ImagePolicy;
+use kubeward_admission::metrics::Metrics;
+use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
+use kubeward_admission::server::{self, App, Limits};
+use kubeward_admission::tls::ReloadingCert;
+use kubeward_admission::validate::Validator;
+use kubeward_core::config::Config;
+use kubeward_workload::rules::{RuleSet, Settings};
+use kubeward_workload::scan::Scanner;
+
+use crate::cli::ServeArgs;
+use crate::output;
+
+pub(crate) fn run(args: ServeArgs) -> u8 {
+    init_logging();
+    let setup = match prepare(&args) {
+        Ok(s) => s,
+        Err(message) => {
+            output::error(&message);
+            return 2;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            output::error(&format!("cannot start the runtime: {e}"));
+            return 2;
+        }
+    };
+    match runtime.block_on(serve(setup)) {
+        Ok(()) => 0,
+        Err(message) => {
+            output::error(&message);
+            2
+        }
+    }
+}
+
+/// Logs go to stderr; `KUBEWARD_LOG` (or `RUST_LOG`) sets the filter, `info`
+/// by default. Request bodies are never logged, at any level.
+fn init_logging() {
+    let filter = std::env::var("KUBEWARD_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+struct Setup {
+    listen: SocketAddr,
+    cert: Arc<ReloadingCert>,
+    app: Arc<App>,
+    reload_every: Duration,
+}
+
+fn prepare(args: &ServeArgs) -> Result<Setup, String> {
+    let config_path = args.config.clone().or_else(|| Config::find(&[]));
+    let config = match &config_path {
+        Some(path) => Config::load(path).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let serve = &config.serve;
+    let listen = args.listen.clone().unwrap_or_else(|| serve.listen.clone());
+    let listen: SocketAddr = listen
+        .parse()
+        .map_err(|e| format!("--listen {listen}: {e}"))?;
+    let cert_path: PathBuf = args
+        .tls_cert
+        .clone()
+        .or_else(|| serve.tls_cert.clone())
+        .ok_or("a certificate is required: --tls-cert FILE (or [serve] tls-cert); kubeward serves HTTPS only")?;
+    let key_path: PathBuf = args
+        .tls_key
+        .clone()
+        .or_else(|| serve.tls_key.clone())
+        .ok_or("a private key is required: --tls-key FILE (or [serve] tls-key)")?;
+    let cert = Arc::new(ReloadingCert::load(&cert_path, &key_path).map_err(|e| e.to_string())?);
+
+    let rules = RuleSet::from_config(&config.rules)?;
+    let settings = Settings {
+        allowed_registries: config.images.allowed_registries.clone(),
+    };
+    let defaults = NamespacePolicy::from_defaults(&serve.defaults)
+        .map_err(|e| format!("[serve.defaults]: {e}"))?;
+    let namespaces = Namespaces::new(defaults);
+    if let Some(path) = args.namespaces.clone().or_else(|| serve.namespaces.clone()) {
+        let errors = namespaces.load(&path);
+        if let Some(e) = errors.first() {
+            return Err(e.to_string());
+        }
+        tracing::info!(
+            "read Pod Security labels of {} namespaces from {}",
+            namespaces.len(),
+            path.display()
+        );
+    }
+    let app = App {
+        validator: Validator {
+            scanner: Scanner::new(rules, settings),
+            deny_on: serve.deny_on,
+            exemptions: serve.exemptions.clone(),
+            namespaces,
+        },
+        mutate: serve.mutate.clone(),
+        images: ImagePolicy {
+            allowed_registries: config.images.allowed_registries.clone(),
+            config: serve.image_policy.clone(),
+        },
+        metrics: Metrics::new(),
+        limits: Limits {
+            max_body_bytes: serve.max_body_bytes,
+            request_timeout: Duration::from_millis(serve.request_timeout_ms),
+            ..Limits::default()
+        },
+        ready: AtomicBool::new(true),
+    };
+    Ok(Setup {
+        listen,
+        cert,
+        app: Arc::new(app),
+        reload_every: Duration::from_secs(serve.tls_reload_seconds),
+    })
+}
+
+async fn serve(setup: Setup) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(setup.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", setup.listen))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(
+        "kubeward serving https://{local} (validate, mutate, imagepolicy, healthz, readyz, metrics)"
+    );
+    tokio::spawn(server::watch_certificate(
+        setup.cert.clone(),
+        setup.app.clone(),
+        setup.reload_every,
+    ));
+    server::serve(listener, setup.cert, setup.app, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGTERM (as Kubernetes stops pods) or SIGINT.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}

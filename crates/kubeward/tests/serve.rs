@@ -1,0 +1,736 @@
+//! `kubeward serve` with real traffic: the real binary on 127.0.0.1 with a
+//! generated certificate, real AdmissionReview and ImageReview bodies in the
+//! shapes the API server sends, over HTTPS with a real client.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use kubeward_admission::client::{Connection, tls_config};
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use serde_json::{Value, json};
+
+/// A CA and a server certificate for 127.0.0.1 and localhost, as PEM files.
+fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, format!("kubeward test CA {tag}"));
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let params =
+        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+    let cert = params.signed_by(&key, &ca).unwrap();
+    let paths = (
+        dir.join(format!("ca-{tag}.crt")),
+        dir.join("tls.crt"),
+        dir.join("tls.key"),
+    );
+    std::fs::write(&paths.0, ca.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    paths
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    ca: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+const NAMESPACES: &str = "apiVersion: v1
+kind: Namespace
+metadata:
+  name: locked
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: watched
+  labels:
+    pod-security.kubernetes.io/enforce: baseline
+    pod-security.kubernetes.io/warn: restricted
+    pod-security.kubernetes.io/audit: restricted
+    pod-security.kubernetes.io/audit-version: v1.30
+";
+
+impl Server {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (ca, cert, key) = write_pki(dir.path(), "one");
+        std::fs::write(dir.path().join("namespaces.yaml"), NAMESPACES).unwrap();
+        let config = format!(
+            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n",
+            dir.path().join("namespaces.yaml")
+        );
+        std::fs::write(dir.path().join("kubeward.toml"), config).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(dir.path().join("kubeward.toml"))
+            .env("KUBEWARD_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("serving https://").nth(1) {
+                    let addr = rest.split_whitespace().next().unwrap().to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server starts")
+            .parse()
+            .unwrap();
+        Self {
+            child,
+            addr,
+            ca,
+            dir,
+        }
+    }
+
+    fn tls(&self) -> Arc<rustls::ClientConfig> {
+        Arc::new(tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap())
+    }
+
+    async fn connect(&self) -> Connection {
+        Connection::open(self.addr, "localhost", self.tls())
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let mut conn = self.connect().await;
+        let response = conn
+            .send(
+                "POST",
+                path,
+                Some(Bytes::from(serde_json::to_vec(body).unwrap())),
+            )
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let value = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    async fn raw(&self, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+        let mut conn = self.connect().await;
+        let body = (method == "POST").then(|| Bytes::copy_from_slice(body));
+        let response = conn.send(method, path, body).await.unwrap();
+        (
+            response.status().as_u16(),
+            String::from_utf8_lossy(response.body()).into_owned(),
+        )
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An AdmissionReview as the API server sends it.
+fn review(operation: &str, object: &Value, old: Option<&Value>, dry_run: bool) -> Value {
+    let api_version = object["apiVersion"].as_str().unwrap_or("v1");
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    let kind = object["kind"].as_str().unwrap();
+    let gvk = json!({"group": group, "version": version, "kind": kind});
+    let resource = json!({"group": group, "version": version, "resource": format!("{}s", kind.to_lowercase())});
+    json!({
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": format!("uid-{operation}-{}", object["metadata"]["name"].as_str().unwrap_or("x")),
+            "kind": gvk, "resource": resource, "requestKind": gvk, "requestResource": resource,
+            "name": object["metadata"]["name"],
+            "namespace": object["metadata"]["namespace"],
+            "operation": operation,
+            "userInfo": {"username": "alice", "uid": "1", "groups": ["system:authenticated"]},
+            "object": object,
+            "oldObject": old,
+            "dryRun": dry_run,
+            "options": {"apiVersion": "meta.k8s.io/v1", "kind": format!("{}Options", operation[..1].to_owned() + &operation[1..].to_lowercase())}
+        }
+    })
+}
+
+fn pod(namespace: &str, name: &str, container_security: Value, pod_security: Value) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "securityContext": pod_security,
+            "containers": [{"name": "app", "image": "ghcr.io/acme/app:1.0@sha256:abc", "securityContext": container_security,
+                            "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}}]
+        }
+    })
+}
+
+/// A pod that meets baseline but not restricted, with no finding above medium.
+fn baseline_pod(namespace: &str) -> Value {
+    pod(
+        namespace,
+        "baseline",
+        json!({"readOnlyRootFilesystem": true}),
+        json!({"runAsUser": 1000}),
+    )
+}
+
+fn restricted_pod(namespace: &str) -> Value {
+    pod(
+        namespace,
+        "restricted",
+        json!({"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}}),
+        json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}}),
+    )
+}
+
+fn response(v: &Value) -> &Value {
+    &v["response"]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_denies_and_allows_by_namespace_level() {
+    let server = Server::start();
+    let privileged = pod("watched", "bad", json!({"privileged": true}), json!({}));
+    let (status, body) = server
+        .post("/validate", &review("CREATE", &privileged, None, false))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["apiVersion"], "admission.k8s.io/v1");
+    assert_eq!(body["kind"], "AdmissionReview");
+    let r = response(&body);
+    assert_eq!(r["uid"], "uid-CREATE-bad");
+    assert_eq!(r["allowed"], false);
+    assert_eq!(r["status"]["code"], 403);
+    let message = r["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("violates PodSecurity \"baseline:latest\": privileged"),
+        "{message}"
+    );
+    assert!(
+        message.contains("spec.containers[0].securityContext.privileged"),
+        "{message}"
+    );
+    assert!(message.contains("KW104 privileged-container"), "{message}");
+
+    // Baseline-level pod: allowed where baseline is enforced, with restricted
+    // warnings and audit annotations; denied where restricted is enforced.
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &baseline_pod("watched"), None, false),
+        )
+        .await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], true, "{r}");
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("would violate PodSecurity \"restricted:latest\"")),
+        "{warnings:?}"
+    );
+    assert!(
+        r["auditAnnotations"]["pod-security.kubernetes.io/audit-violations"]
+            .as_str()
+            .unwrap()
+            .starts_with("would violate PodSecurity \"restricted:v1.30\"")
+    );
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &baseline_pod("locked"), None, false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], false);
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &restricted_pod("locked"), None, false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+    // Exempt namespace.
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &privileged.clone(), None, false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], false);
+    let mut exempt = privileged;
+    exempt["metadata"]["namespace"] = json!("kube-system");
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &exempt, None, false))
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    assert_eq!(
+        response(&body)["auditAnnotations"]["kubeward.io/exempt"],
+        "namespace"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validate_other_kinds_updates_and_dry_run() {
+    let server = Server::start();
+    let deployment: Value = serde_json::from_str(include_str!(
+        "../../kubeward-admission/testdata/review-deployment.json"
+    ))
+    .unwrap();
+    let (_, body) = server.post("/validate", &deployment).await;
+    assert_eq!(
+        response(&body)["uid"],
+        "705ab4f5-6393-11e8-b7cc-42010a800002"
+    );
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+
+    let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        "metadata": {"name": "ci-admin"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+        "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]});
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &binding, None, false))
+        .await;
+    assert_eq!(response(&body)["allowed"], false);
+    assert!(
+        response(&body)["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("KW401 cluster-admin-binding")
+    );
+
+    // UPDATE that only scales a workload admitted earlier with a high finding:
+    // the finding is a warning, not a denial.
+    let mut before = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "legacy", "namespace": "watched"},
+        "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "app", "image": "ghcr.io/acme/app:1",
+            "env": [{"name": "DB_PASSWORD", "value": "hunter2"}]}]}}}});
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &before, None, false))
+        .await;
+    assert_eq!(
+        response(&body)["allowed"],
+        false,
+        "a new credential is denied"
+    );
+    let mut after = before.clone();
+    after["spec"]["replicas"] = json!(3);
+    let (_, body) = server
+        .post("/validate", &review("UPDATE", &after, Some(&before), false))
+        .await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], true, "{r}");
+    assert!(
+        r["warnings"]
+            .to_string()
+            .contains("already present before this update")
+    );
+    before["spec"]["template"]["spec"]["hostPID"] = json!(false);
+    after["spec"]["template"]["spec"]["hostPID"] = json!(true);
+    let (_, body) = server
+        .post("/validate", &review("UPDATE", &after, Some(&before), false))
+        .await;
+    assert_eq!(
+        response(&body)["allowed"],
+        false,
+        "a new violation on update is denied"
+    );
+
+    // A dry-run Namespace does not change what the server knows.
+    let ns = |name: &str| {
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
+        "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}})
+    };
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &ns("fresh"), None, true))
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &baseline_pod("fresh"), None, false),
+        )
+        .await;
+    assert_eq!(
+        response(&body)["allowed"],
+        true,
+        "still the default (baseline) level"
+    );
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &ns("fresh"), None, false))
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &baseline_pod("fresh"), None, false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], false, "now restricted");
+    // DELETE is not checked.
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("DELETE", &baseline_pod("locked"), None, false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutate_adds_defaults_that_pass_restricted() {
+    let server = Server::start();
+    let bare = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "bare", "namespace": "locked"},
+        "spec": {"template": {"spec": {
+            "initContainers": [{"name": "init", "image": "registry.k8s.io/pause:3.9"}],
+            "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.9", "securityContext": {"readOnlyRootFilesystem": true}},
+                           {"name": "side", "image": "registry.k8s.io/pause:3.9", "securityContext": {"capabilities": {"add": ["NET_BIND_SERVICE"]}}}]}}}});
+    let (_, before) = server
+        .post("/validate", &review("CREATE", &bare, None, false))
+        .await;
+    assert_eq!(response(&before)["allowed"], false);
+    let (status, body) = server
+        .post("/mutate", &review("CREATE", &bare, None, false))
+        .await;
+    assert_eq!(status, 200);
+    let r = response(&body);
+    assert_eq!(r["patchType"], "JSONPatch");
+    use base64::Engine as _;
+    let patch_bytes = base64::engine::general_purpose::STANDARD
+        .decode(r["patch"].as_str().unwrap())
+        .unwrap();
+    let patch: json_patch::Patch = serde_json::from_slice(&patch_bytes).unwrap();
+    let mut patched = bare.clone();
+    json_patch::patch(&mut patched, &patch).unwrap();
+    assert_eq!(
+        patched["spec"]["template"]["spec"]["automountServiceAccountToken"],
+        false
+    );
+    assert_eq!(
+        patched["spec"]["template"]["spec"]["containers"][0]["securityContext"]["readOnlyRootFilesystem"],
+        true
+    );
+    let (_, after) = server
+        .post("/validate", &review("CREATE", &patched, None, false))
+        .await;
+    let message = response(&after)["status"]["message"].as_str().unwrap_or("");
+    assert!(
+        !message.contains("PodSecurity"),
+        "restricted after patching: {message}"
+    );
+
+    // Values that are set are never changed.
+    let explicit = pod(
+        "locked",
+        "explicit",
+        json!({"allowPrivilegeEscalation": true, "capabilities": {"drop": ["NET_RAW"]}}),
+        json!({"runAsNonRoot": false}),
+    );
+    let (_, body) = server
+        .post("/mutate", &review("CREATE", &explicit, None, false))
+        .await;
+    let patch_bytes = base64::engine::general_purpose::STANDARD
+        .decode(response(&body)["patch"].as_str().unwrap())
+        .unwrap();
+    let ops: Vec<Value> = serde_json::from_slice(&patch_bytes).unwrap();
+    let paths: Vec<&str> = ops.iter().map(|o| o["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/spec/securityContext/seccompProfile",
+            "/spec/automountServiceAccountToken"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn image_policy_reviews() {
+    let server = Server::start();
+    let review = |images: &[&str], annotations: Value| {
+        json!({"apiVersion": "imagepolicy.k8s.io/v1alpha1", "kind": "ImageReview",
+               "spec": {"containers": images.iter().map(|i| json!({"image": i})).collect::<Vec<_>>(),
+                        "annotations": annotations, "namespace": "shop"}})
+    };
+    let (status, body) = server
+        .post(
+            "/imagepolicy",
+            &review(&["ghcr.io/acme/api:1.2"], json!({})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["kind"], "ImageReview");
+    assert_eq!(body["status"]["allowed"], true);
+    let (_, body) = server
+        .post(
+            "/imagepolicy",
+            &review(&["ghcr.io/acme/api:1.2", "nginx:1.27"], json!({})),
+        )
+        .await;
+    assert_eq!(body["status"]["allowed"], false);
+    assert!(
+        body["status"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("docker.io/library/nginx, outside the allowed registries")
+    );
+    let (_, body) = server
+        .post(
+            "/imagepolicy",
+            &review(&["ghcr.io/acme/api:latest"], json!({})),
+        )
+        .await;
+    assert!(
+        body["status"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("latest")
+    );
+    let (_, body) = server
+        .post(
+            "/imagepolicy",
+            &review(
+                &["nginx"],
+                json!({"kubeward.image-policy.k8s.io/break-glass": "true"}),
+            ),
+        )
+        .await;
+    assert_eq!(body["status"]["allowed"], true);
+    assert!(
+        body["status"]["auditAnnotations"]["kubeward.image-policy.k8s.io/break-glass"].is_string()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_clear_answers() {
+    let server = Server::start();
+    let (status, message) = server.raw("POST", "/validate", b"{not json").await;
+    assert_eq!(status, 400);
+    assert!(message.contains("not valid JSON"), "{message}");
+    let (status, message) = server
+        .raw("POST", "/validate", br#"{"apiVersion": "admission.k8s.io/v1beta1", "kind": "AdmissionReview", "request": {"uid": "1"}}"#)
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("expected apiVersion admission.k8s.io/v1"),
+        "{message}"
+    );
+    let (status, message) = server
+        .raw("POST", "/validate", br#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"operation": "CREATE"}}"#)
+        .await;
+    assert_eq!(status, 400);
+    assert!(message.contains("no uid"));
+    let (status, _) = server
+        .raw(
+            "POST",
+            "/imagepolicy",
+            br#"{"apiVersion": "v1", "kind": "Pod"}"#,
+        )
+        .await;
+    assert_eq!(status, 400);
+    // Too large, declared up front: refused before the body is read.
+    let declared = raw_exchange(
+        &server,
+        "content-length: 3145729\r\n",
+        b"",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(declared.starts_with("HTTP/1.1 413"), "{declared}");
+    assert!(declared.contains("larger than 3145728 bytes"), "{declared}");
+    // Too large, streamed in chunks with no length: refused once over the limit.
+    let chunk = format!("100000\r\n{}\r\n", " ".repeat(0x10_0000));
+    let chunked = raw_exchange(
+        &server,
+        "transfer-encoding: chunked\r\n",
+        chunk.repeat(4).as_bytes(),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(chunked.starts_with("HTTP/1.1 413"), "{chunked}");
+    assert_eq!(server.raw("GET", "/validate", b"").await.0, 405);
+    assert_eq!(server.raw("GET", "/nope", b"").await.0, 404);
+    assert_eq!(
+        server.raw("GET", "/healthz", b"").await,
+        (200, "ok\n".to_owned())
+    );
+    assert_eq!(server.raw("GET", "/readyz", b"").await.0, 200);
+
+    // A client that sends headers and then stalls gets 408, and the server
+    // keeps serving others meanwhile.
+    let slow = raw_exchange(
+        &server,
+        "content-length: 1000\r\n",
+        b"{\"apiVersion\":",
+        Duration::from_millis(2500),
+    )
+    .await;
+    assert!(slow.starts_with("HTTP/1.1 408"), "{slow}");
+    assert!(slow.contains("not received within"), "{slow}");
+
+    let (_, metrics) = server.raw("GET", "/metrics", b"").await;
+    assert!(
+        metrics.contains("kubeward_admission_requests_total{endpoint=\"validate\",code=\"400\"} 3"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("kubeward_admission_requests_total{endpoint=\"validate\",code=\"413\"} 2")
+    );
+    assert!(
+        metrics.contains("kubeward_admission_requests_total{endpoint=\"validate\",code=\"408\"} 1")
+    );
+    assert!(metrics.contains("kubeward_admission_request_duration_seconds_bucket{le="));
+}
+
+/// Sends `POST /validate` with the given extra header lines and body bytes
+/// over a raw TLS stream (write errors ignored: the server may answer and
+/// close early), and returns the raw response read within `wait`.
+async fn raw_exchange(server: &Server, headers: &str, body: &[u8], wait: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut tls = tokio_rustls::TlsConnector::from(server.tls())
+        .connect(name, tcp)
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /validate HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n{headers}\r\n"
+    );
+    let _ = tls.write_all(head.as_bytes()).await;
+    let _ = tls.write_all(body).await;
+    let _ = tls.flush().await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(wait, tls.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_versions_metrics_and_certificate_reload() {
+    let server = Server::start();
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let tls = Arc::new(tls_config(&server.ca, &[version]).unwrap());
+        let mut conn = Connection::open(server.addr, "localhost", tls)
+            .await
+            .unwrap();
+        assert_eq!(
+            conn.send("GET", "/healthz", None).await.unwrap().status(),
+            200
+        );
+    }
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review(
+                "CREATE",
+                &pod("watched", "bad", json!({"privileged": true}), json!({})),
+                None,
+                false,
+            ),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], false);
+    let (_, metrics) = server.raw("GET", "/metrics", b"").await;
+    assert!(
+        metrics.contains(
+            "kubeward_admission_verdicts_total{endpoint=\"validate\",outcome=\"denied\"} 1"
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("kubeward_admission_rule_fired_total{rule=\"KW104\"} 1"));
+
+    // Rotate: a new CA and certificate written over the files.
+    let (new_ca, _, _) = write_pki(server.dir.path(), "two");
+    let new_tls = Arc::new(tls_config(&new_ca, rustls::ALL_VERSIONS).unwrap());
+    let mut rotated = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if Connection::open(server.addr, "localhost", new_tls.clone())
+            .await
+            .is_ok()
+        {
+            rotated = true;
+            break;
+        }
+    }
+    assert!(rotated, "the new certificate is served without a restart");
+    assert!(
+        Connection::open(server.addr, "localhost", server.tls())
+            .await
+            .is_err(),
+        "the old CA no longer verifies"
+    );
+    let mut conn = Connection::open(server.addr, "localhost", new_tls)
+        .await
+        .unwrap();
+    let metrics = conn.send("GET", "/metrics", None).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(metrics.body()).contains("kubeward_admission_tls_reloads_total 1")
+    );
+}
+
+#[test]
+fn sigterm_finishes_in_flight_requests_and_exits_zero() {
+    let mut server = Server::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // Start a request, send half its body, then SIGTERM, then the rest.
+    let body =
+        serde_json::to_vec(&review("CREATE", &restricted_pod("locked"), None, false)).unwrap();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let answer = runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut tls = tokio_rustls::TlsConnector::from(server.tls()).connect(name, tcp).await.unwrap();
+        let head = format!(
+            "POST /validate HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        tls.write_all(head.as_bytes()).await.unwrap();
+        tls.write_all(first).await.unwrap();
+        tls.flush().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        server.terminate();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // No new connections once shutdown started.
+        assert!(TcpStream::connect_timeout(&server.addr, Duration::from_millis(500)).is_err());
+        tls.write_all(rest).await.unwrap();
+        tls.flush().await.unwrap();
+        let mut out = Vec::new();
+        tls.read_to_end(&mut out).await.unwrap();
+        String::from_utf8_lossy(&out).into_owned()
+    });
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"allowed\":true"), "{answer}");
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
