@@ -118,9 +118,34 @@ pub(crate) struct PssArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
     /// Output format: text, json or markdown.
     #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(CatalogueFormat))]
     pub format: CatalogueFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RulesAction {
+    /// Load and compile Falco rule files (in order, as one stream) and print
+    /// counts of rules, macros and lists, errors, and fields kubeward cannot supply yet.
+    Check(RulesCheckArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesCheckArgs {
+    /// Falco rules files, loaded in the order given.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]

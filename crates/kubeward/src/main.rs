@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(args, cli.color),
         cli::Command::Pss(args) => commands::pss::run(args, cli.color),
-        cli::Command::Rules(args) => commands::rules::list(args, cli.color),
+        cli::Command::Rules(mut args) => match args.action.take() {
+            Some(cli::RulesAction::Check(check)) => commands::falco_rules::check(check),
+            None => commands::rules::list(args, cli.color),
+        },
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
         cli::Command::Serve(args) => commands::serve::run(args),
     };

@@ -80,6 +80,8 @@ pub enum SysField {
     FdL4Proto,
     FdSockFamily,
     FdConnected,
+    /// Sources here never rename an fd after creating it.
+    FdNameChanged,
     FdIp(Side),
     FdPort(Side),
     FdNet(Side),
@@ -208,6 +210,7 @@ impl SysField {
             "fd.l4proto" => found(F::FdL4Proto, Str),
             "fd.sockfamily" => found(F::FdSockFamily, Str),
             "fd.connected" => found(F::FdConnected, Bool),
+            "fd.name_changed" => found(F::FdNameChanged, Bool),
             "fd.cip" => found(F::FdIp(Side::Client), Ip),
             // `dip` (destination) is accepted as the server side, which is
             // the destination of an outgoing connection.
