@@ -12,6 +12,8 @@
 //! findings and does not depend on other domain crates.
 
 pub mod alert;
+pub mod alert_webhook;
+pub mod audit;
 
 pub mod compile;
 pub mod condition;

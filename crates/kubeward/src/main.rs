@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             None => commands::rules::list(args, cli.color),
         },
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
+        cli::Command::Watch(args) => commands::watch::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
     };
     ExitCode::from(code)

@@ -427,6 +427,7 @@ fn extract<'b>(field: &SysField, ev: &'b SyscallEvent<'_>) -> Val<'b> {
             .fd
             .and_then(|fd| fd.net)
             .map_or(Val::Missing, |n| Val::Bool(n.connected)),
+        F::FdNameChanged => ev.fd.map_or(Val::Missing, |_| Val::Bool(false)),
         F::FdIp(side) | F::FdNet(side) => match address(ev, *side).as_slice() {
             [] => Val::Missing,
             [one] => Val::Ip(one.ip()),

@@ -1,7 +1,9 @@
 //! One module per sub-command.
 
+pub(crate) mod alerts;
 pub(crate) mod falco_rules;
 pub(crate) mod pss;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod serve;
+pub(crate) mod watch;
