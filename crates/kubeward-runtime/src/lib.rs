@@ -23,7 +23,10 @@ pub mod fields;
 pub mod output;
 pub mod priority;
 pub mod ruleset;
+pub mod seccomp;
+mod spawn;
 pub mod time;
+pub mod trace;
 pub mod value;
 
 pub use alert::Alert;

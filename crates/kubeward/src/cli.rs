@@ -44,6 +44,10 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Evaluate Falco rules against Kubernetes audit events (a log file, followed, and/or the audit webhook).
     Watch(WatchArgs),
+    /// Run a command under ptrace, turning its syscalls into events evaluated against Falco rules.
+    Trace(TraceArgs),
+    /// Record, check and apply seccomp profiles.
+    Seccomp(SeccompArgs),
 
     /// Run the admission server: validating and mutating webhooks and the
     /// ImagePolicyWebhook backend, over HTTPS.
@@ -239,4 +243,61 @@ pub(crate) struct WatchArgs {
     pub max_body_bytes: usize,
     #[command(flatten)]
     pub alerts: AlertArgs,
+}
+#[derive(Debug, Args)]
+pub(crate) struct TraceArgs {
+    /// Falco rules files, loaded in order (without any, syscalls are only counted).
+    #[arg(short, long = "rules", value_name = "FILE", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub alerts: AlertArgs,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompArgs {
+    #[command(subcommand)]
+    pub action: SeccompAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SeccompAction {
+    /// Trace a command and write a seccomp profile allowing exactly the syscalls it made.
+    Record(SeccompRecordArgs),
+    /// Validate a profile and compare it with the container runtime's default profile.
+    Check(SeccompCheckArgs),
+    /// Run a command under a seccomp profile, enforced by the kernel.
+    Run(SeccompRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompRecordArgs {
+    /// Where to write the profile (JSON).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompCheckArgs {
+    /// The profile (OCI / Docker seccomp JSON).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompRunArgs {
+    /// The profile (OCI / Docker seccomp JSON).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }

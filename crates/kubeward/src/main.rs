@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         },
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
         cli::Command::Watch(args) => commands::watch::run(args),
+        cli::Command::Trace(args) => commands::trace::run(args),
+        cli::Command::Seccomp(args) => commands::seccomp::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
     };
     ExitCode::from(code)

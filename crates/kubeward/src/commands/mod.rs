@@ -5,5 +5,7 @@ pub(crate) mod falco_rules;
 pub(crate) mod pss;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod seccomp;
 pub(crate) mod serve;
+pub(crate) mod trace;
 pub(crate) mod watch;
