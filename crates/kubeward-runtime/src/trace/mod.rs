@@ -246,7 +246,12 @@ pub fn trace(
     let root = i64::from(child.id());
     let root_pid = pid_of(root);
     // The child stops with SIGTRAP once it has executed the command.
-    match waitpid(root_pid, Some(WaitPidFlag::__WALL)).map_err(io::Error::from)? {
+    match waitpid(
+        root_pid,
+        Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD),
+    )
+    .map_err(io::Error::from)?
+    {
         WaitStatus::Stopped(_, Signal::SIGTRAP) => {}
         WaitStatus::Exited(_, code) => {
             return Ok(Outcome {
@@ -311,7 +316,7 @@ pub fn trace(
     let mut exit = Exit::Code(0);
     let mut alive: HashSet<i64> = HashSet::from([root]);
     while !alive.is_empty() {
-        let status = match waitpid(None, Some(WaitPidFlag::__WALL)) {
+        let status = match waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD)) {
             Ok(s) => s,
             Err(nix::Error::EINTR) => continue,
             Err(nix::Error::ECHILD) => break,
