@@ -881,12 +881,13 @@ impl Item<'_> {
                     )));
                 }
             }
-            if let ExceptionFields::Single { comp, .. } = &fields {
-                if !matches!(comp.as_str(), "in" | "pmatch" | "intersects") && !comp.contains(' ') {
-                    return Err(err(format!(
-                        "exception `{name}`: with a single field, `comps` must be in, pmatch or intersects"
-                    )));
-                }
+            if let ExceptionFields::Single { comp, .. } = &fields
+                && !matches!(comp.as_str(), "in" | "pmatch" | "intersects")
+                && !comp.contains(' ')
+            {
+                return Err(err(format!(
+                    "exception `{name}`: with a single field, `comps` must be in, pmatch or intersects"
+                )));
             }
             let values = match entry.get("values") {
                 None => Vec::new(),

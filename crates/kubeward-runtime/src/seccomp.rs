@@ -317,10 +317,10 @@ pub fn check(profile: &Profile) -> CheckReport {
             report.dangerous.insert(name.clone(), (*why).to_owned());
         }
     }
-    if report.errors.is_empty() {
-        if let Err(e) = compile(profile) {
-            report.errors.push(e);
-        }
+    if report.errors.is_empty()
+        && let Err(e) = compile(profile)
+    {
+        report.errors.push(e);
     }
     report
 }

@@ -2,6 +2,8 @@
 //! place): each case loads its rule files, replays its trace file, and
 //! checks which rules fired and how often.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -3,6 +3,8 @@
 //! rule and events that must not. The events are written here, in the shape
 //! the API server logs.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 
 use kubeward_runtime::compile::compile;

@@ -2,6 +2,8 @@
 //! allowed): the upstream rules that fit a host process fire, forks are
 //! followed, sockets are decoded, and recorded seccomp profiles are enforced.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

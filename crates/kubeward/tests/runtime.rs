@@ -2,6 +2,8 @@
 //! the HTTPS audit webhook with a real client, alerts to a real local HTTP
 //! server), `trace` and `seccomp`. Everything stays on 127.0.0.1.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

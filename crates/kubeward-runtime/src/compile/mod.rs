@@ -76,11 +76,11 @@ pub fn compile(set: &RuleSet) -> Compiled {
     }
     let ctx = Context { macros: &macros };
     for (i, m) in set.macros.iter().enumerate() {
-        if let Some((_, Ok(expr))) = macros.get(m.name.as_str()) {
-            if let Err(e) = ctx.check_macro_refs(expr, Some(i), &mut Vec::new()) {
-                out.errors
-                    .push(LoadError::new(&m.loc, format!("macro `{}`: {e}", m.name)));
-            }
+        if let Some((_, Ok(expr))) = macros.get(m.name.as_str())
+            && let Err(e) = ctx.check_macro_refs(expr, Some(i), &mut Vec::new())
+        {
+            out.errors
+                .push(LoadError::new(&m.loc, format!("macro `{}`: {e}", m.name)));
         }
     }
 

@@ -145,7 +145,7 @@ impl Set {
 
 fn hex_bytes(s: &str) -> Result<Vec<u8>, String> {
     let clean: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if clean.len() % 2 != 0 {
+    if !clean.len().is_multiple_of(2) {
         return Err(format!("`{s}` is not a hex byte string"));
     }
     clean
@@ -410,7 +410,7 @@ fn compare_values(op: Op, left: &Val<'_>, right: &Val<'_>) -> bool {
         Op::StartsWith | Op::BStartsWith => a.starts_with(b.as_ref()),
         Op::EndsWith => a.ends_with(b.as_ref()),
         Op::In | Op::Intersects => match right {
-            Val::List(items) | Val::AnyOf(items) => items.iter().any(|i| *i == a),
+            Val::List(items) | Val::AnyOf(items) => items.contains(&a),
             _ => a == b,
         },
         Op::PMatch => path_prefix(&b, &a),

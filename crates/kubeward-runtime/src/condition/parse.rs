@@ -395,10 +395,9 @@ impl<'a> Parser<'a> {
         if Transformer::ALL
             .iter()
             .any(|t| self.bytes[self.pos..].starts_with(t.name().as_bytes()))
+            && let Some(op @ Operand::Transform { .. }) = self.operand()?
         {
-            if let Some(op @ Operand::Transform { .. }) = self.operand()? {
-                return Ok(Some(op));
-            }
+            return Ok(Some(op));
         }
         self.pos = start;
         Ok(None)

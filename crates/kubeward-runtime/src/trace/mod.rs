@@ -183,17 +183,18 @@ impl Tracer<'_> {
             return;
         };
         let tgid = procfs::thread_group(child).unwrap_or(child);
-        if tgid != parent_tgid && !self.procs.contains_key(&tgid) {
-            if let Some(parent_state) = self.procs.get(&parent_tgid) {
-                let mut state = parent_state.clone();
-                state.process.pid = tgid;
-                state.process.tid = child;
-                state.process.vpid = tgid;
-                state.process.ppid = parent_tgid;
-                state.process.start_ns = now_ns();
-                state.process.ancestors = parent_state.process.lineage_for_child();
-                self.procs.insert(tgid, state);
-            }
+        if tgid != parent_tgid
+            && !self.procs.contains_key(&tgid)
+            && let Some(parent_state) = self.procs.get(&parent_tgid)
+        {
+            let mut state = parent_state.clone();
+            state.process.pid = tgid;
+            state.process.tid = child;
+            state.process.vpid = tgid;
+            state.process.ppid = parent_tgid;
+            state.process.start_ns = now_ns();
+            state.process.ancestors = parent_state.process.lineage_for_child();
+            self.procs.insert(tgid, state);
         }
         self.threads.insert(
             child,
@@ -227,10 +228,10 @@ impl Tracer<'_> {
     }
 
     fn forget(&mut self, tid: i64) {
-        if let Some(thread) = self.threads.remove(&tid) {
-            if thread.tgid == tid {
-                self.procs.remove(&tid);
-            }
+        if let Some(thread) = self.threads.remove(&tid)
+            && thread.tgid == tid
+        {
+            self.procs.remove(&tid);
         }
         self.fresh.remove(&tid);
     }
@@ -340,11 +341,11 @@ pub fn trace(
                         }
                     }
                     e if e == Event::PTRACE_EVENT_EXEC as i32 => {
-                        if let Ok(former) = ptrace::getevent(pid) {
-                            if former != tid {
-                                alive.remove(&former);
-                                tracer.forget(former);
-                            }
+                        if let Ok(former) = ptrace::getevent(pid)
+                            && former != tid
+                        {
+                            alive.remove(&former);
+                            tracer.forget(former);
                         }
                         tracer.on_exec(tid);
                     }

@@ -75,10 +75,10 @@ impl AlertOutput {
             let _ = writeln!(out, "{line}");
             let _ = out.flush();
         }
-        if let Ok(webhook) = self.webhook.lock() {
-            if let Some(webhook) = webhook.as_ref() {
-                webhook.send(alert);
-            }
+        if let Ok(webhook) = self.webhook.lock()
+            && let Some(webhook) = webhook.as_ref()
+        {
+            webhook.send(alert);
         }
     }
 
