@@ -138,36 +138,32 @@ impl<'a> Parser<'a> {
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut items = vec![self.and()?];
-        loop {
-            self.blank();
-            if self.keyword("or") {
-                items.push(self.and()?);
-            } else {
-                break;
-            }
-        }
-        Ok(if items.len() == 1 {
-            items.swap_remove(0)
-        } else {
-            Expr::Or(items)
-        })
+        self.chain("or", Self::and, Expr::Or)
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut items = vec![self.not()?];
+        self.chain("and", Self::not, Expr::And)
+    }
+
+    /// Operands of `next` joined by the binary keyword `word`.
+    fn chain(
+        &mut self,
+        word: &str,
+        next: fn(&mut Self) -> Result<Expr, ParseError>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Result<Expr, ParseError> {
+        let mut items = vec![next(self)?];
         loop {
             self.blank();
-            if self.keyword("and") {
-                items.push(self.not()?);
-            } else {
+            if !self.keyword(word) {
                 break;
             }
+            items.push(next(self)?);
         }
         Ok(if items.len() == 1 {
             items.swap_remove(0)
         } else {
-            Expr::And(items)
+            join(items)
         })
     }
 
