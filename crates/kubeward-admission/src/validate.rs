@@ -89,7 +89,7 @@ pub(crate) fn request_object(request: &AdmissionRequest, node: Node) -> Option<O
 }
 
 impl Validator {
-    pub fn validate(&self, request: AdmissionRequest) -> Verdict {
+    pub fn validate(&self, mut request: AdmissionRequest) -> Verdict {
         let uid = request.uid.clone().unwrap_or_default();
         let allow = |outcome| Verdict {
             response: AdmissionResponse {
@@ -104,11 +104,18 @@ impl Validator {
         let subresource = request.sub_resource.as_deref().unwrap_or("");
         let checked = matches!(operation, "CREATE" | "UPDATE")
             && (subresource.is_empty() || CHECKED_SUBRESOURCES.contains(&subresource));
-        let Some(node) = request.object.clone().filter(|_| checked) else {
+        let Some(node) = request.object.take().filter(|_| checked) else {
             return allow(Outcome::Skipped);
         };
         let Some(object) = request_object(&request, node) else {
             return allow(Outcome::Skipped);
+        };
+        let old = match operation {
+            "UPDATE" => request
+                .old_object
+                .take()
+                .and_then(|node| request_object(&request, node)),
+            _ => None,
         };
         let namespace = object.meta.namespace.clone().unwrap_or_default();
         let pod = Pod::of(&object);
@@ -126,10 +133,16 @@ impl Validator {
         let mut audit: BTreeMap<String, String> = BTreeMap::new();
         let mut fired: Vec<&'static str> = Vec::new();
 
-        // Pod Security Standards at the namespace's modes.
+        // Pod Security Standards at the namespace's modes. As Pod Security
+        // Admission does for pods, an UPDATE that leaves the pod spec as it was
+        // is not re-checked; we apply the same to workloads' pod templates, so
+        // that scaling an existing workload is never blocked.
         if let Some(pod) = &pod {
             let policy = self.namespaces.policy(&namespace);
-            let unchanged = operation == "UPDATE" && pod_spec_unchanged(&request, &object);
+            let unchanged = old
+                .as_ref()
+                .and_then(Pod::of)
+                .is_some_and(|before| before.spec == pod.spec);
             if !unchanged {
                 let enforced = violations(pod, policy.enforce);
                 if !enforced.is_empty() {
@@ -166,12 +179,7 @@ impl Validator {
         // are warnings, so that scaling or relabelling an existing workload
         // is not blocked by what was admitted before.
         let findings = self.findings(&object);
-        let existing = match (operation, request.old_object.clone()) {
-            ("UPDATE", Some(old)) => request_object(&request, old)
-                .map(|o| self.findings(&o))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let existing = old.as_ref().map(|o| self.findings(o)).unwrap_or_default();
         let mut summary = Vec::new();
         for f in findings.iter().filter(|f| f.suppressed.is_none()) {
             fired.push(f.rule.id);
@@ -292,23 +300,6 @@ fn describe(violations: &[Violation]) -> String {
         let _ = write!(out, "{} ({}: {})", v.reason, v.field, v.message);
     }
     out
-}
-
-/// Pod Security Admission does not re-check pod updates that leave the spec
-/// as it was (metadata changes). We apply the same to the pod template of
-/// workloads, so that scaling an existing workload is never blocked.
-fn pod_spec_unchanged(request: &AdmissionRequest, object: &Object) -> bool {
-    let Some(old) = request
-        .old_object
-        .clone()
-        .and_then(|node| request_object(request, node))
-    else {
-        return false;
-    };
-    match (Pod::of(&old), Pod::of(object)) {
-        (Some(before), Some(after)) => before.spec == after.spec,
-        _ => false,
-    }
 }
 
 fn denial_message(object: &Object, denials: &[String]) -> String {

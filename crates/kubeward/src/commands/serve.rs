@@ -56,6 +56,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -148,9 +149,22 @@ async fn serve(setup: Setup) -> Result<(), String> {
         setup.app.clone(),
         setup.reload_every,
     ));
-    server::serve(listener, setup.cert, setup.app, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = setup.app.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        // Turn readiness off first, so that load balancers stop sending.
+        app.ready.store(false, std::sync::atomic::Ordering::Relaxed);
+    };
+    let limits = setup.app.limits;
+    server::serve(
+        listener,
+        setup.cert,
+        limits,
+        server::admission_handler(setup.app),
+        shutdown,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }
