@@ -8,7 +8,6 @@ use std::sync::Arc;
 use kubeward_core::config::Exemptions;
 use kubeward_core::object::objects_from;
 use kubeward_core::{Finding, Node, Object, Origin, Severity};
-use kubeward_workload::inventory::Inventory;
 use kubeward_workload::pod::Pod;
 use kubeward_workload::pss::{self, Level, Violation};
 use kubeward_workload::scan::Scanner;
@@ -119,6 +118,7 @@ impl Validator {
         };
         let namespace = object.meta.namespace.clone().unwrap_or_default();
         let pod = Pod::of(&object);
+        let old_pod = old.as_ref().and_then(Pod::of);
         if let Some(why) = self.exemption(&request, &namespace, pod.as_ref()) {
             let mut verdict = allow(Outcome::Exempt);
             verdict
@@ -139,9 +139,8 @@ impl Validator {
         // that scaling an existing workload is never blocked.
         if let Some(pod) = &pod {
             let policy = self.namespaces.policy(&namespace);
-            let unchanged = old
+            let unchanged = old_pod
                 .as_ref()
-                .and_then(Pod::of)
                 .is_some_and(|before| before.spec == pod.spec);
             if !unchanged {
                 let enforced = violations(pod, policy.enforce);
@@ -178,8 +177,11 @@ impl Validator {
         // The scanner's rules. On UPDATE, findings the old object already had
         // are warnings, so that scaling or relabelling an existing workload
         // is not blocked by what was admitted before.
-        let findings = self.findings(&object);
-        let existing = old.as_ref().map(|o| self.findings(o)).unwrap_or_default();
+        let findings = self.findings(&object, pod.as_ref());
+        let existing = old
+            .as_ref()
+            .map(|o| self.findings(o, old_pod.as_ref()))
+            .unwrap_or_default();
         let mut summary = Vec::new();
         for f in findings.iter().filter(|f| f.suppressed.is_none()) {
             fired.push(f.rule.id);
@@ -235,10 +237,9 @@ impl Validator {
 
     /// Findings of the per-object rules. Rules over the whole scanned set
     /// need the cluster's other objects, which one request does not carry.
-    fn findings(&self, object: &Object) -> Vec<Finding> {
+    fn findings(&self, object: &Object, pod: Option<&Pod<'_>>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        self.scanner
-            .check_object(object, &mut Inventory::default(), &mut findings);
+        self.scanner.check(object, pod, &mut findings);
         findings
     }
 
