@@ -612,11 +612,13 @@ async fn bad_requests_get_clear_answers() {
     assert!(metrics.contains("kubeward_admission_request_duration_seconds_bucket{le="));
 }
 
-/// Sends `POST /validate` with the given extra header lines and body bytes
-/// over a raw TLS stream (write errors ignored: the server may answer and
-/// close early), and returns the raw response read within `wait`.
-async fn raw_exchange(server: &Server, headers: &str, body: &[u8], wait: Duration) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// A raw TLS stream to the server, sent `POST /validate` with the given
+/// extra header lines (for requests a well-behaved client would not send).
+async fn raw_post(
+    server: &Server,
+    headers: &str,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    use tokio::io::AsyncWriteExt;
     let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
     let mut tls = tokio_rustls::TlsConnector::from(server.tls())
@@ -626,7 +628,16 @@ async fn raw_exchange(server: &Server, headers: &str, body: &[u8], wait: Duratio
     let head = format!(
         "POST /validate HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\n{headers}\r\n"
     );
-    let _ = tls.write_all(head.as_bytes()).await;
+    tls.write_all(head.as_bytes()).await.unwrap();
+    tls
+}
+
+/// Sends `POST /validate` with the given extra header lines and body bytes
+/// (write errors ignored: the server may answer and close early), and returns
+/// the raw response read within `wait`.
+async fn raw_exchange(server: &Server, headers: &str, body: &[u8], wait: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tls = raw_post(server, headers).await;
     let _ = tls.write_all(body).await;
     let _ = tls.flush().await;
     let mut out = Vec::new();
@@ -708,14 +719,8 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
     let (first, rest) = body.split_at(body.len() / 2);
     let answer = runtime.block_on(async {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-        let mut tls = tokio_rustls::TlsConnector::from(server.tls()).connect(name, tcp).await.unwrap();
-        let head = format!(
-            "POST /validate HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        );
-        tls.write_all(head.as_bytes()).await.unwrap();
+        let headers = format!("connection: close\r\ncontent-length: {}\r\n", body.len());
+        let mut tls = raw_post(&server, &headers).await;
         tls.write_all(first).await.unwrap();
         tls.flush().await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
