@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cis;
+pub mod controls;
 pub mod facts;
 pub mod flags;
 pub mod root;

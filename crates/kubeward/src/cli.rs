@@ -42,6 +42,8 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// Check a node against the CIS Kubernetes Benchmark (or kube-bench control files).
+    Node(NodeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -124,4 +126,35 @@ pub(crate) struct RulesArgs {
 pub(crate) struct ExplainArgs {
     /// Rule id or slug.
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
+    /// Check the node tree in DIR: every absolute path is read under DIR.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Benchmark version of the native checks.
+    #[arg(long, default_value = kubeward_node::cis::BENCHMARK)]
+    pub benchmark: String,
+    /// Parts of the benchmark to run [default: what runs on the node].
+    #[arg(long, value_name = "TARGET", value_delimiter = ',', value_parser = clap::value_parser!(kubeward_node::cis::Target))]
+    pub targets: Vec<kubeward_node::cis::Target>,
+    /// kube-bench control files (or folders of them) to run instead of the native checks.
+    #[arg(long, value_name = "FILE")]
+    pub controls: Vec<PathBuf>,
+    /// kube-bench's cfg/config.yaml for `$variables` [default: the one beside
+    /// the controls folder, else kubeadm's paths].
+    #[arg(long, value_name = "FILE", requires = "controls")]
+    pub config: Option<PathBuf>,
+    /// Run audits that cannot be evaluated offline with /bin/sh on this host.
+    #[arg(long, requires = "controls")]
+    pub allow_shell: bool,
+    /// Report only these check ids.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub check: Vec<String>,
+    /// Output format.
+    #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Pss(args) => commands::pss::run(args, cli.color),
         cli::Command::Rules(args) => commands::rules::list(args, cli.color),
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
+        cli::Command::Node(args) => commands::node::run(args, cli.color),
     };
     ExitCode::from(code)
 }

@@ -178,8 +178,8 @@ impl Expect {
                 .collect()
         };
         match (self, value) {
-            (Expect::Present, v) => (v.is_some(), "set".into()),
-            (Expect::Absent, v) => (v.is_none(), "not set".into()),
+            (Expect::Present, v) => (v.is_some(), self.describe()),
+            (Expect::Absent, v) => (v.is_none(), self.describe()),
             (_, None) => (false, self.describe()),
             (Expect::Is(want), Some(v)) => (v.eq_ignore_ascii_case(want), self.describe()),
             (Expect::IsNot(bad), Some(v)) => (!v.eq_ignore_ascii_case(bad), self.describe()),
@@ -203,8 +203,8 @@ impl Expect {
 
     fn describe(&self) -> String {
         match self {
-            Expect::Present => "set".into(),
-            Expect::Absent => "not set".into(),
+            Expect::Present => "expected to be set".into(),
+            Expect::Absent => "expected not to be set".into(),
             Expect::Is(v) => format!("expected {v}"),
             Expect::IsNot(v) => format!("expected anything but {v}"),
             Expect::Includes(v) => format!("expected to include {v}"),

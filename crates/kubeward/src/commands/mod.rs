@@ -1,5 +1,6 @@
 //! One module per sub-command.
 
+pub(crate) mod node;
 pub(crate) mod pss;
 pub(crate) mod rules;
 pub(crate) mod scan;

@@ -1,0 +1,85 @@
+//! `kubeward node`: the CIS Kubernetes Benchmark over a node (or a node
+//! tree), natively or from kube-bench control files.
+
+use kubeward_core::benchmark::BenchmarkReport;
+use kubeward_node::cis::{self, Target};
+use kubeward_node::controls::{self, ShellPolicy};
+use kubeward_node::{NodeFacts, Root};
+use kubeward_report::render_benchmark;
+
+use crate::cli::{ColorWhen, NodeArgs};
+use crate::output::{self, tell, write_report};
+
+pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
+    if args.benchmark != cis::BENCHMARK {
+        output::error(&format!(
+            "unknown benchmark `{}` (kubeward implements {}; use --controls for kube-bench files of other versions)",
+            args.benchmark,
+            cis::BENCHMARK
+        ));
+        return 2;
+    }
+    if args.allow_shell && args.root.is_some() {
+        output::error("--allow-shell runs audits on this host; it cannot be combined with --root");
+        return 2;
+    }
+    let root = match &args.root {
+        Some(dir) if !dir.is_dir() => {
+            output::error(&format!("{}: not a directory", dir.display()));
+            return 2;
+        }
+        Some(dir) => Root::new(dir),
+        None => Root::host(),
+    };
+    let facts = NodeFacts::new(root);
+    let report = if args.controls.is_empty() {
+        let targets = if args.targets.is_empty() {
+            cis::detect_targets(&facts)
+        } else {
+            args.targets.clone()
+        };
+        cis::run(&facts, &targets)
+    } else {
+        let shell = if args.allow_shell {
+            ShellPolicy::Host
+        } else {
+            ShellPolicy::Never
+        };
+        let targets: Option<&[Target]> = (!args.targets.is_empty()).then_some(&args.targets);
+        controls::run_files(
+            &args.controls,
+            args.config.as_deref(),
+            targets,
+            &facts,
+            shell,
+        )
+    };
+    finish(
+        report,
+        &args.check,
+        args.format,
+        args.output.output.as_deref(),
+        color,
+    )
+}
+
+/// Keeps the asked-for checks, tells errors, writes the report, and returns
+/// the exit code (shared with `kubeward host`).
+pub(crate) fn finish(
+    mut report: BenchmarkReport,
+    only: &[String],
+    format: kubeward_report::Format,
+    path: Option<&std::path::Path>,
+    color: ColorWhen,
+) -> u8 {
+    if !only.is_empty() {
+        report.results.retain(|r| only.iter().any(|id| id == &r.id));
+    }
+    tell(&report.errors, &[], false);
+    match write_report(path, color, |out| {
+        render_benchmark(&report, format, env!("CARGO_PKG_VERSION"), out)
+    }) {
+        Ok(()) => report.exit_code(),
+        Err(code) => code,
+    }
+}
