@@ -208,7 +208,7 @@ impl Shell<'_> {
             ok: true,
             files: Vec::new(),
         };
-        for line in script.lines() {
+        for line in logical_lines(script) {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -723,6 +723,51 @@ impl Shell<'_> {
         }
         Ok(None)
     }
+}
+
+/// The lines of a script, a newline inside quotes (or after a backslash)
+/// not ending one.
+fn logical_lines(script: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let (mut single, mut double, mut escaped, mut comment) = (false, false, false, false);
+    for c in script.chars() {
+        if comment {
+            if c == '\n' {
+                comment = false;
+                lines.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c == '#'
+            && !single
+            && !double
+            && !escaped
+            && (current.is_empty() || current.ends_with(char::is_whitespace))
+        {
+            comment = true;
+            continue;
+        }
+        if escaped {
+            escaped = false;
+            if c == '\n' {
+                current.pop();
+                continue;
+            }
+        } else if c == '\\' && !single {
+            escaped = true;
+        } else if c == '\'' && !double {
+            single = !single;
+        } else if c == '"' && !single {
+            double = !double;
+        } else if c == '\n' && !single && !double {
+            lines.push(std::mem::take(&mut current));
+            continue;
+        }
+        current.push(c);
+    }
+    lines.push(current);
+    lines
 }
 
 fn join_lines(lines: &[&str]) -> String {

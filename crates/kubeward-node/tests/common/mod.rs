@@ -7,19 +7,19 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::{Path, PathBuf};
 
-pub const ETCD_UID: u32 = 102;
-pub const ADMIN_UID: u32 = 1000;
+pub(crate) const ETCD_UID: u32 = 102;
+pub(crate) const ADMIN_UID: u32 = 1000;
 
-pub struct Tree {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Tree {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Tree {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, path: &str, mode: u32, owner: (u32, u32), text: &str) -> PathBuf {
+    pub(crate) fn write(&self, path: &str, mode: u32, owner: (u32, u32), text: &str) -> PathBuf {
         let real = self.dir.path().join(path.trim_start_matches('/'));
         fs::create_dir_all(real.parent().unwrap()).unwrap();
         fs::write(&real, text).unwrap();
@@ -28,7 +28,7 @@ impl Tree {
         real
     }
 
-    pub fn dir(&self, path: &str, mode: u32, owner: (u32, u32)) {
+    pub(crate) fn dir(&self, path: &str, mode: u32, owner: (u32, u32)) {
         let real = self.dir.path().join(path.trim_start_matches('/'));
         fs::create_dir_all(&real).unwrap();
         fs::set_permissions(&real, fs::Permissions::from_mode(mode)).unwrap();
@@ -55,7 +55,7 @@ impl Tree {
     }
 
     /// A kubeadm control-plane node (which also runs a kubelet).
-    pub fn control_plane(hardened: bool) -> Self {
+    pub(crate) fn control_plane(hardened: bool) -> Self {
         let t = Tree::empty();
         let (file, owner, key) = if hardened {
             (0o600, ROOT, 0o600)
@@ -176,14 +176,14 @@ impl Tree {
     }
 
     /// A running process: `/proc/PID/cmdline`.
-    pub fn process(&self, pid: u32, args: &[&str]) {
+    pub(crate) fn process(&self, pid: u32, args: &[&str]) {
         let mut cmdline = args.join("\0");
         cmdline.push('\0');
         self.write(&format!("/proc/{pid}/cmdline"), 0o444, ROOT, &cmdline);
     }
 
     /// A kubeadm worker node.
-    pub fn worker(hardened: bool) -> Self {
+    pub(crate) fn worker(hardened: bool) -> Self {
         let t = Tree::empty();
         t.dir("/etc/kubernetes/pki", 0o755, ROOT);
         let owner = if hardened { ROOT } else { ADMIN };
@@ -261,8 +261,8 @@ impl Tree {
     }
 }
 
-pub const ROOT: (u32, u32) = (0, 0);
-pub const ADMIN: (u32, u32) = (ADMIN_UID, ADMIN_UID);
+pub(crate) const ROOT: (u32, u32) = (0, 0);
+pub(crate) const ADMIN: (u32, u32) = (ADMIN_UID, ADMIN_UID);
 
 fn static_pod(name: &str, flags: &[String]) -> String {
     let mut s = format!(
@@ -278,7 +278,7 @@ fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-pub fn apiserver_flags(hardened: bool) -> Vec<String> {
+fn apiserver_flags(hardened: bool) -> Vec<String> {
     let mut f = strings(&[
         "--advertise-address=10.0.0.10",
         "--allow-privileged=true",
@@ -333,7 +333,7 @@ pub fn apiserver_flags(hardened: bool) -> Vec<String> {
     f
 }
 
-pub fn controller_manager_flags(hardened: bool) -> Vec<String> {
+fn controller_manager_flags(hardened: bool) -> Vec<String> {
     let mut f = strings(&[
         "--kubeconfig=/etc/kubernetes/controller-manager.conf",
         "--root-ca-file=/etc/kubernetes/pki/ca.crt",
@@ -357,7 +357,7 @@ pub fn controller_manager_flags(hardened: bool) -> Vec<String> {
     f
 }
 
-pub fn scheduler_flags(hardened: bool) -> Vec<String> {
+fn scheduler_flags(hardened: bool) -> Vec<String> {
     let mut f = strings(&["--kubeconfig=/etc/kubernetes/scheduler.conf"]);
     if hardened {
         f.extend(strings(&["--bind-address=127.0.0.1", "--profiling=false"]));
@@ -367,7 +367,7 @@ pub fn scheduler_flags(hardened: bool) -> Vec<String> {
     f
 }
 
-pub fn etcd_flags(hardened: bool) -> Vec<String> {
+fn etcd_flags(hardened: bool) -> Vec<String> {
     let mut f = strings(&[
         "--data-dir=/var/lib/etcd",
         "--listen-client-urls=https://127.0.0.1:2379",
