@@ -44,6 +44,8 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Check a node against the CIS Kubernetes Benchmark (or kube-bench control files).
     Node(NodeArgs),
+    /// A small Kubernetes PKI: CA, client and server certificates, kubeconfigs, inspect, check.
+    Pki(PkiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -157,4 +159,106 @@ pub(crate) struct NodeArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PkiArgs {
+    #[command(subcommand)]
+    pub command: PkiCommand,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PkiRole {
+    Auto,
+    ControlPlane,
+    Worker,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PkiCommand {
+    /// Create a CA: DIR/ca.key (mode 600) and DIR/ca.crt.
+    Init {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// The CA's common name.
+        #[arg(long, default_value = "kubernetes")]
+        cn: String,
+        /// Days of validity.
+        #[arg(long, default_value_t = 3650)]
+        days: u32,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Issue DIR/NAME.key and DIR/NAME.crt, signed by DIR/ca.*.
+    Issue {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// Common name: the user Kubernetes sees (e.g. kube-admin, system:node:NAME).
+        #[arg(long)]
+        cn: String,
+        /// Organization: a group Kubernetes sees (at most two).
+        #[arg(long, value_name = "O")]
+        org: Vec<String>,
+        /// A client certificate (the default).
+        #[arg(long)]
+        client: bool,
+        /// A server certificate.
+        #[arg(long)]
+        server: bool,
+        /// A server certificate for the API server: adds kubernetes,
+        /// kubernetes.default, kubernetes.default.svc and
+        /// kubernetes.default.svc.cluster.local to the SANs.
+        #[arg(long)]
+        apiserver: bool,
+        /// A DNS name or IP address the server is reached by.
+        #[arg(long, value_name = "NAME_OR_IP")]
+        san: Vec<String>,
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print (or write, mode 600) a kubeconfig for an issued client certificate.
+    Kubeconfig {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// The API server's URL.
+        #[arg(long, value_name = "URL")]
+        server: String,
+        #[arg(long, default_value = "kubernetes")]
+        cluster: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Show a certificate as openssl does, plus what Kubernetes makes of it.
+    Inspect {
+        file: PathBuf,
+        #[arg(short, long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// Check every certificate and key of a kubeadm-style PKI folder.
+    Check {
+        dir: PathBuf,
+        /// Warn about certificates expiring within this many days.
+        #[arg(long, default_value_t = 30)]
+        warn_days: i64,
+        /// The node the folder is on [auto: control plane when ../manifests/kube-apiserver.yaml exists].
+        #[arg(long, value_enum, default_value_t = PkiRole::Auto)]
+        role: PkiRole,
+        #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
 }

@@ -1,6 +1,7 @@
 //! One module per sub-command.
 
 pub(crate) mod node;
+pub(crate) mod pki;
 pub(crate) mod pss;
 pub(crate) mod rules;
 pub(crate) mod scan;
