@@ -46,6 +46,8 @@ pub(crate) enum Command {
     Node(NodeArgs),
     /// A small Kubernetes PKI: CA, client and server certificates, kubeconfigs, inspect, check.
     Pki(PkiArgs),
+    /// Secrets at rest: which Secrets etcd holds encrypted.
+    Etcd(EtcdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -258,6 +260,36 @@ pub(crate) enum PkiCommand {
         role: PkiRole,
         #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
         format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EtcdArgs {
+    #[command(subcommand)]
+    pub command: EtcdCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EtcdCommand {
+    /// Read /registry/secrets/ and report which Secrets are stored in plain
+    /// text (exit 1 when any is); values are never printed.
+    Check {
+        /// etcd client URLs (https:// unless written http://).
+        #[arg(long, value_name = "URL", value_delimiter = ',', required = true)]
+        endpoints: Vec<String>,
+        /// CA certificate to verify etcd with.
+        #[arg(long, value_name = "FILE")]
+        cacert: Option<PathBuf>,
+        /// Client certificate.
+        #[arg(long, value_name = "FILE", requires = "key")]
+        cert: Option<PathBuf>,
+        /// Client key.
+        #[arg(long, value_name = "FILE", requires = "cert")]
+        key: Option<PathBuf>,
+        #[arg(short, long, value_enum, default_value_t = PssFormat::Text)]
+        format: PssFormat,
         #[command(flatten)]
         output: OutputArgs,
     },

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
         cli::Command::Node(args) => commands::node::run(args, cli.color),
         cli::Command::Pki(args) => commands::pki::run(args, cli.color),
+        cli::Command::Etcd(args) => commands::etcd::run(args, cli.color),
     };
     ExitCode::from(code)
 }

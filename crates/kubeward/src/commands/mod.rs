@@ -1,5 +1,6 @@
 //! One module per sub-command.
 
+pub(crate) mod etcd;
 pub(crate) mod node;
 pub(crate) mod pki;
 pub(crate) mod pss;
