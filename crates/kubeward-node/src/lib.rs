@@ -12,7 +12,16 @@ pub mod cis;
 pub mod controls;
 pub mod facts;
 pub mod flags;
+pub mod host;
 pub mod root;
 
 pub use facts::NodeFacts;
 pub use root::Root;
+
+/// The documentation of a node or host check by id or slug (`1.2.1`,
+/// `cis-1.2.1`, `apiserver-anonymous-auth`, `KH101`), for `kubeward explain`.
+pub fn explain(name: &str) -> Option<&'static kubeward_core::RuleMeta> {
+    cis::find(name)
+        .map(|c| &c.meta)
+        .or_else(|| host::find(name).map(|c| &c.meta))
+}

@@ -44,6 +44,8 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Check a node against the CIS Kubernetes Benchmark (or kube-bench control files).
     Node(NodeArgs),
+    /// Check the host's hardening: SSH, accounts, sudo, kernel modules, ports, AppArmor, seccomp, services, firewall.
+    Host(HostArgs),
     /// A small Kubernetes PKI: CA, client and server certificates, kubeconfigs, inspect, check.
     Pki(PkiArgs),
     /// Secrets at rest: which Secrets etcd holds encrypted.
@@ -293,4 +295,22 @@ pub(crate) enum EtcdCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HostArgs {
+    /// Check the root tree in DIR instead of this machine.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Also allow this port (or LOW-HIGH range) to listen on the network.
+    #[arg(long, value_name = "PORT")]
+    pub allow_port: Vec<String>,
+    /// Report only these check ids.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub check: Vec<String>,
+    /// Output format.
+    #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -1,6 +1,7 @@
 //! One module per sub-command.
 
 pub(crate) mod etcd;
+pub(crate) mod host;
 pub(crate) mod node;
 pub(crate) mod pki;
 pub(crate) mod pss;
