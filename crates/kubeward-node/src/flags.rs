@@ -1,6 +1,9 @@
 //! Command lines of Kubernetes components, read as their flag parser (Go's
 //! pflag) reads them: `--name=value`, `--name value` for flags that take a
-//! value, a bare boolean flag means `true`, and the last occurrence wins.
+//! value, a bare boolean flag means `true`, and the last occurrence wins; and
+//! the shell-like word splitting shared by systemd units and kube-bench audits.
+
+use std::collections::HashMap;
 
 /// One word of a command line and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,13 +129,67 @@ impl CommandLine {
     }
 }
 
-/// Splits a line into words as a shell would (quotes and backslashes), but
-/// without expanding anything.
-pub fn split_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
+/// A piece of a shell-like line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lexeme {
+    Word(String),
+    Pipe,
+    Semi,
+}
+
+/// Shell syntax a lexer in plain-words mode treats as text, and in shell
+/// mode either handles (`|`, `;`) or refuses.
+fn refused(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("`&`"),
+        '<' => Some("`<`"),
+        '(' => Some("`(`"),
+        ')' => Some("`)`"),
+        '`' => Some("command substitution"),
+        _ => None,
+    }
+}
+
+/// Splits a line into words as a shell does: quotes, backslashes and, when
+/// `vars` is given (shell mode), `$NAME`/`${NAME}` expansion outside single
+/// quotes (unknown names expand to nothing), `|` and `;` as operators, and
+/// an error for what is not supported (`&`, `<`, `(`, `||`, command
+/// substitution). Without `vars`, everything but quoting is text.
+pub fn lex(line: &str, vars: Option<&HashMap<String, String>>) -> Result<Vec<Lexeme>, String> {
+    if vars.is_some() && (line.contains("$(") || line.contains('`')) {
+        return Err("command substitution".into());
+    }
+    let mut out = Vec::new();
+    let mut word = String::new();
     let mut in_word = false;
-    let mut chars = line.chars();
+    let mut chars = line.chars().peekable();
+    let expand = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, word: &mut String| {
+        let Some(vars) = vars else {
+            word.push('$');
+            return;
+        };
+        let braced = chars.peek() == Some(&'{');
+        if braced {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                name.push(c);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if braced && chars.peek() == Some(&'}') {
+            chars.next();
+        }
+        if name.is_empty() {
+            word.push('$');
+        } else if let Some(v) = vars.get(&name) {
+            word.push_str(v);
+        }
+    };
     while let Some(c) = chars.next() {
         match c {
             '\'' => {
@@ -141,7 +198,7 @@ pub fn split_words(line: &str) -> Vec<String> {
                     if c == '\'' {
                         break;
                     }
-                    current.push(c);
+                    word.push(c);
                 }
             }
             '"' => {
@@ -151,35 +208,69 @@ pub fn split_words(line: &str) -> Vec<String> {
                         '"' => break,
                         '\\' => {
                             if let Some(n) = chars.next() {
-                                current.push(n);
+                                if !matches!(n, '"' | '\\' | '$' | '`') {
+                                    word.push('\\');
+                                }
+                                word.push(n);
                             }
                         }
-                        c => current.push(c),
+                        '$' => expand(&mut chars, &mut word),
+                        c => word.push(c),
                     }
                 }
             }
             '\\' => {
                 in_word = true;
                 if let Some(n) = chars.next() {
-                    current.push(n);
+                    word.push(n);
                 }
+            }
+            '$' => {
+                in_word = true;
+                expand(&mut chars, &mut word);
+            }
+            '|' | ';' if vars.is_some() => {
+                if in_word {
+                    out.push(Lexeme::Word(std::mem::take(&mut word)));
+                    in_word = false;
+                }
+                if c == '|' && chars.peek() == Some(&'|') {
+                    return Err("`||`".into());
+                }
+                out.push(if c == '|' { Lexeme::Pipe } else { Lexeme::Semi });
+            }
+            c if vars.is_some() && refused(c).is_some() => {
+                return Err(refused(c).unwrap_or_default().into());
             }
             c if c.is_whitespace() => {
                 if in_word {
-                    words.push(std::mem::take(&mut current));
+                    out.push(Lexeme::Word(std::mem::take(&mut word)));
                     in_word = false;
                 }
             }
             c => {
                 in_word = true;
-                current.push(c);
+                word.push(c);
             }
         }
     }
     if in_word {
-        words.push(current);
+        out.push(Lexeme::Word(word));
     }
-    words
+    Ok(out)
+}
+
+/// Splits a line into words as a shell would (quotes and backslashes), but
+/// without expanding anything.
+pub fn split_words(line: &str) -> Vec<String> {
+    lex(line, None)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|l| match l {
+            Lexeme::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -155,14 +155,8 @@ pub(crate) struct NodeArgs {
     /// Run audits that cannot be evaluated offline with /bin/sh on this host.
     #[arg(long, requires = "controls")]
     pub allow_shell: bool,
-    /// Report only these check ids.
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    pub check: Vec<String>,
-    /// Output format.
-    #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
-    pub format: Format,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub report: BenchmarkOutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -305,6 +299,13 @@ pub(crate) struct HostArgs {
     /// Also allow this port (or LOW-HIGH range) to listen on the network.
     #[arg(long, value_name = "PORT")]
     pub allow_port: Vec<String>,
+    #[command(flatten)]
+    pub report: BenchmarkOutputArgs,
+}
+
+/// How `node` and `host` report.
+#[derive(Debug, Args)]
+pub(crate) struct BenchmarkOutputArgs {
     /// Report only these check ids.
     #[arg(long, value_name = "ID", value_delimiter = ',')]
     pub check: Vec<String>,

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use crate::facts::{Component, NodeFacts};
+use crate::flags::{Lexeme as Token, lex};
 use crate::root::{base_name, glob_match};
 
 /// What a snippet printed (standard output and error, as kube-bench
@@ -75,117 +76,13 @@ impl Out {
     }
 }
 
-#[derive(Debug, PartialEq)]
-enum Token {
-    Word(String),
-    Pipe,
-    Semi,
-}
-
-/// Splits a line into words, `|` and `;`, expanding `$NAME` and `${NAME}`
-/// outside single quotes from `vars` (unknown names expand to nothing, as
-/// in a shell). Command substitution is not supported.
+/// Splits a line into words, `|` and `;`, expanding variables from `vars`.
 fn tokenize(line: &str, vars: &HashMap<String, String>) -> Result<Vec<Token>> {
-    if line.contains("$(") || line.contains('`') {
-        return unsupported("command substitution");
-    }
-    let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars().peekable();
-    let expand = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, word: &mut String| {
-        let braced = chars.peek() == Some(&'{');
-        if braced {
-            chars.next();
-        }
-        let mut name = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                name.push(c);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        if braced && chars.peek() == Some(&'}') {
-            chars.next();
-        }
-        if name.is_empty() {
-            word.push('$');
-        } else if let Some(v) = vars.get(&name) {
-            word.push_str(v);
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                    word.push(c);
-                }
-            }
-            '"' => {
-                in_word = true;
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            if let Some(n) = chars.next() {
-                                if !matches!(n, '"' | '\\' | '$') {
-                                    word.push('\\');
-                                }
-                                word.push(n);
-                            }
-                        }
-                        '$' => expand(&mut chars, &mut word),
-                        c => word.push(c),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(n) = chars.next() {
-                    word.push(n);
-                }
-            }
-            '$' => {
-                in_word = true;
-                expand(&mut chars, &mut word);
-            }
-            '|' | ';' => {
-                if in_word {
-                    tokens.push(Token::Word(std::mem::take(&mut word)));
-                    in_word = false;
-                }
-                if c == '|' && chars.peek() == Some(&'|') {
-                    return unsupported("`||`");
-                }
-                tokens.push(if c == '|' { Token::Pipe } else { Token::Semi });
-            }
-            '&' | '<' | '(' | ')' => return unsupported(format!("`{c}`")),
-            c if c.is_whitespace() => {
-                if in_word {
-                    tokens.push(Token::Word(std::mem::take(&mut word)));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        tokens.push(Token::Word(word));
-    }
-    Ok(tokens)
+    lex(line, Some(vars)).map_err(Unsupported)
 }
 
-/// The deepest `sh -c` / `xargs` nesting evaluated.
-const MAX_DEPTH: usize = 8;
+/// The deepest nesting (`sh -c`, `if`, `for`, `xargs`) evaluated.
+const MAX_DEPTH: usize = 32;
 
 impl Shell<'_> {
     fn script(&mut self, script: &str, vars: &HashMap<String, String>) -> Result<Run> {
@@ -222,6 +119,17 @@ impl Shell<'_> {
 
     /// One line: a `for` loop, an `if test`, or `;`-separated pipelines.
     fn line(&mut self, line: &str, vars: &HashMap<String, String>) -> Result<Run> {
+        self.depth += 1;
+        let result = if self.depth > MAX_DEPTH {
+            unsupported("nesting too deep")
+        } else {
+            self.line_inner(line, vars)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn line_inner(&mut self, line: &str, vars: &HashMap<String, String>) -> Result<Run> {
         static FOR: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
             Regex::new(r"^for (\w+) in ([^;]*); do (.*?);? done;?$").expect("valid regex")
         });
@@ -347,7 +255,16 @@ impl Shell<'_> {
             "grep" => grep(args, stdin),
             "stat" => Ok(self.stat(args)),
             "find" => self.find(args),
-            "xargs" => self.xargs(args, stdin),
+            "xargs" => {
+                self.depth += 1;
+                let result = if self.depth > MAX_DEPTH {
+                    unsupported("nesting too deep")
+                } else {
+                    self.xargs(args, stdin)
+                };
+                self.depth -= 1;
+                result
+            }
             "cat" => Ok(self.cat(args)),
             "echo" => Ok(echo(args)),
             "printf" => Ok(printf(args)),

@@ -1,19 +1,14 @@
 //! `kubeward host`: host hardening checks over a machine or a root tree.
 
-use kubeward_node::Root;
 use kubeward_node::host::{self, HostFacts};
 
 use crate::cli::{ColorWhen, HostArgs};
 use crate::output;
 
 pub(crate) fn run(args: HostArgs, color: ColorWhen) -> u8 {
-    let root = match &args.root {
-        Some(dir) if !dir.is_dir() => {
-            output::error(&format!("{}: not a directory", dir.display()));
-            return 2;
-        }
-        Some(dir) => Root::new(dir),
-        None => Root::host(),
+    let root = match super::node::open_root(args.root.as_deref()) {
+        Ok(root) => root,
+        Err(code) => return code,
     };
     let mut ports = Vec::new();
     for spec in &args.allow_port {

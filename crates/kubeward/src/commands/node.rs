@@ -7,7 +7,7 @@ use kubeward_node::controls::{self, ShellPolicy};
 use kubeward_node::{NodeFacts, Root};
 use kubeward_report::render_benchmark;
 
-use crate::cli::{ColorWhen, NodeArgs};
+use crate::cli::{BenchmarkOutputArgs, ColorWhen, NodeArgs};
 use crate::output::{self, tell, write_report};
 
 pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
@@ -23,13 +23,9 @@ pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
         output::error("--allow-shell runs audits on this host; it cannot be combined with --root");
         return 2;
     }
-    let root = match &args.root {
-        Some(dir) if !dir.is_dir() => {
-            output::error(&format!("{}: not a directory", dir.display()));
-            return 2;
-        }
-        Some(dir) => Root::new(dir),
-        None => Root::host(),
+    let root = match open_root(args.root.as_deref()) {
+        Ok(root) => root,
+        Err(code) => return code,
     };
     let facts = NodeFacts::new(root);
     let report = if args.controls.is_empty() {
@@ -67,17 +63,27 @@ pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
 /// the exit code (shared with `kubeward host`).
 pub(crate) fn finish(
     mut report: BenchmarkReport,
-    only: &[String],
+    args: &BenchmarkOutputArgs,
+    color: ColorWhen,
+) -> u8 {
+    if !args.check.is_empty() {
+        report
+            .results
+            .retain(|r| args.check.iter().any(|id| id == &r.id));
+    }
+    tell(&report.errors, &[], false);
+    write(&report, args.format, args.output.output.as_deref(), color)
+}
+
+/// Writes a benchmark report and returns the exit code it implies.
+pub(crate) fn write(
+    report: &BenchmarkReport,
     format: kubeward_report::Format,
     path: Option<&std::path::Path>,
     color: ColorWhen,
 ) -> u8 {
-    if !only.is_empty() {
-        report.results.retain(|r| only.iter().any(|id| id == &r.id));
-    }
-    tell(&report.errors, &[], false);
     match write_report(path, color, |out| {
-        render_benchmark(&report, format, env!("CARGO_PKG_VERSION"), out)
+        render_benchmark(report, format, env!("CARGO_PKG_VERSION"), out)
     }) {
         Ok(()) => report.exit_code(),
         Err(code) => code,
