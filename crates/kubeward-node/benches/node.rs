@@ -1,6 +1,8 @@
 //! How long `kubeward node` takes over a kubeadm control-plane tree: the
 //! native CIS checks, and the same benchmark from kube-bench's control files
 //! (needs the shared conformance folder).
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubeward_node::cis::{self, Target};

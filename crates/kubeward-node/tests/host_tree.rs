@@ -1,5 +1,7 @@
 //! `kubeward host` checks over root trees built in temp dirs: a hardened
 //! node and a neglected one, check by check.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::os::unix::fs::symlink;

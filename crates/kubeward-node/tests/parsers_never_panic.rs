@@ -1,6 +1,8 @@
 //! Property tests: the parsers of untrusted input (controls files, audit
 //! snippets, JSONPath templates, command lines, `/proc/net` tables) never
 //! panic, and evaluation always terminates.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use kubeward_core::yaml::{Limits, parse_documents};
 use kubeward_node::controls::{self, ShellPolicy, audit, jsonpath, model, vars::Vars};

@@ -1,5 +1,7 @@
 //! Interoperability with the real `openssl` binary, both ways: openssl
 //! accepts what kubeward issues, and kubeward reads what openssl issues.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::Command;

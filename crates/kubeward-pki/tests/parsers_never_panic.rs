@@ -1,4 +1,6 @@
 //! Property tests: certificate and key parsing of untrusted bytes never panics.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use kubeward_pki::inspect::{inspect, with_certificate};
 use kubeward_pki::keys::{load_key, public_key_of};

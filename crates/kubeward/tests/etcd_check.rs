@@ -1,6 +1,8 @@
 //! `kubeward etcd check` against a real etcd (Debian's `etcd-server`)
 //! started on 127.0.0.1 with TLS and client-certificate authentication, in a
 //! temp data dir, holding plain and encrypted Secrets.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener;
 use std::path::Path;

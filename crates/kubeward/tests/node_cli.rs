@@ -1,6 +1,8 @@
 //! The `node`, `host`, `pki` and `explain` commands from the outside: output
 //! shapes (JSON exactly as documented, SARIF valid against the 2.1.0 schema,
 //! JUnit), exit codes, and one-line errors for bad input.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -1,6 +1,8 @@
 //! Node trees for tests: a kubeadm control plane and a kubeadm worker, each
 //! hardened or not, written into a temp dir with real modes and owners (the
 //! tests run as root; the trees carry their own `/etc/passwd`).
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::fs;

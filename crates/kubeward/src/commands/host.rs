@@ -22,13 +22,7 @@ pub(crate) fn run(args: HostArgs, color: ColorWhen) -> u8 {
     }
     let facts = HostFacts::new(root, &ports);
     let report = host::run(&facts);
-    super::node::finish(
-        report,
-        &args.check,
-        args.format,
-        args.output.output.as_deref(),
-        color,
-    )
+    super::node::finish(report, &args.report, color)
 }
 
 fn parse_ports(spec: &str) -> Option<(u16, u16)> {

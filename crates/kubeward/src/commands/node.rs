@@ -50,13 +50,19 @@ pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
             shell,
         )
     };
-    finish(
-        report,
-        &args.check,
-        args.format,
-        args.output.output.as_deref(),
-        color,
-    )
+    finish(report, &args.report, color)
+}
+
+/// The machine to check: `--root DIR`, else this host.
+pub(crate) fn open_root(dir: Option<&std::path::Path>) -> Result<Root, u8> {
+    match dir {
+        Some(dir) if !dir.is_dir() => {
+            output::error(&format!("{}: not a directory", dir.display()));
+            Err(2)
+        }
+        Some(dir) => Ok(Root::new(dir)),
+        None => Ok(Root::host()),
+    }
 }
 
 /// Keeps the asked-for checks, tells errors, writes the report, and returns

@@ -120,7 +120,7 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
                 PkiRole::Worker => Role::Worker,
             };
             let report = check::check(&dir, Options { warn_days, role });
-            crate::output::tell(&report.errors, &[], false);
+            output::tell(&report.errors, &[], false);
             super::node::write(&report, format, output.output.as_deref(), color)
         }
     }

@@ -35,7 +35,7 @@ pub(crate) fn entries(object: &Object) -> Vec<(Vec<String>, &[Node])> {
 /// The length in bytes of a base64 text, when it is valid base64.
 pub(crate) fn base64_len(text: &str) -> Option<usize> {
     let t: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if t.is_empty() || t.len() % 4 != 0 {
+    if t.is_empty() || !t.len().is_multiple_of(4) {
         return None;
     }
     let pad = t.iter().rev().take_while(|b| **b == b'=').count();
