@@ -176,7 +176,16 @@ impl NodeFacts {
 
     fn find_command(&self, component: Component) -> Option<CommandLine> {
         if let Some(p) = self.process(component) {
-            return Some(p.command.clone());
+            if component != Component::Etcd {
+                return Some(p.command.clone());
+            }
+            let file = format!("/proc/{}/environ", p.pid);
+            let environ = self.root.read_opt(&file).unwrap_or_default();
+            let env = environ
+                .split('\0')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), (v.to_owned(), file.clone())));
+            return Some(with_etcd_env(p.command.words.clone(), env));
         }
         if let Some(manifest) = component.manifest()
             && let Some(command) = self.manifest_command(manifest)
@@ -295,6 +304,9 @@ impl NodeFacts {
                     line: Some(n),
                 }),
             }
+        }
+        if service == "etcd" {
+            return Some(with_etcd_env(words, env.into_iter()));
         }
         Some(CommandLine::parse(words))
     }
@@ -421,6 +433,32 @@ impl NodeFacts {
             evidence,
         }
     }
+}
+
+/// etcd also reads its flags from `ETCD_*` variables (`ETCD_CERT_FILE` is
+/// `--cert-file`), which a flag on the command line overrides: they go
+/// first, so that the last occurrence, the command line's, wins.
+fn with_etcd_env(
+    mut words: Vec<Word>,
+    env: impl Iterator<Item = (String, (String, String))>,
+) -> CommandLine {
+    let mut from_env: Vec<Word> = env
+        .filter_map(|(k, (v, file))| {
+            let name = k
+                .strip_prefix("ETCD_")?
+                .to_ascii_lowercase()
+                .replace('_', "-");
+            Some(Word {
+                text: format!("--{name}={v}"),
+                file,
+                line: None,
+            })
+        })
+        .collect();
+    from_env.sort_by(|a, b| a.text.cmp(&b.text));
+    let at = words.len().min(1);
+    words.splice(at..at, from_env);
+    CommandLine::parse(words)
 }
 
 /// A scalar's text as a command line would hold it.

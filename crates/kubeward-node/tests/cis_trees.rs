@@ -275,3 +275,40 @@ fn every_check_is_documented() {
     assert_eq!(cis::all().count(), 133);
     assert!(cis::find("cis-1.2.1").is_some());
 }
+
+#[test]
+fn etcd_configured_by_environment_as_debian_packages_it() {
+    let tree = Tree::control_plane(true);
+    std::fs::remove_file(tree.path().join("etc/kubernetes/manifests/etcd.yaml")).unwrap();
+    tree.write(
+        "/lib/systemd/system/etcd.service",
+        0o644,
+        ROOT,
+        "[Service]\nEnvironmentFile=-/etc/default/etcd\nExecStart=/usr/bin/etcd $DAEMON_ARGS\n",
+    );
+    tree.write(
+        "/etc/default/etcd",
+        0o600,
+        ROOT,
+        concat!(
+            "ETCD_DATA_DIR=/var/lib/etcd\n",
+            "ETCD_CERT_FILE=/etc/etcd/server.crt\nETCD_KEY_FILE=/etc/etcd/server.key\n",
+            "ETCD_CLIENT_CERT_AUTH=true\nETCD_TRUSTED_CA_FILE=/etc/etcd/ca.crt\n",
+            "ETCD_PEER_CERT_FILE=/etc/etcd/peer.crt\nETCD_PEER_KEY_FILE=/etc/etcd/peer.key\n",
+            "ETCD_PEER_CLIENT_CERT_AUTH=true\n",
+            // A flag on the command line wins over the environment.
+            "DAEMON_ARGS=\"--client-cert-auth=false\"\n",
+        ),
+    );
+    let report = run(&tree, &[Target::Etcd]);
+    assert_eq!(status(&report, "2.1"), Status::Pass);
+    assert_eq!(status(&report, "2.2"), Status::Fail);
+    assert_eq!(status(&report, "2.5"), Status::Pass);
+    let cert = &report
+        .results
+        .iter()
+        .find(|r| r.id == "2.1")
+        .unwrap()
+        .evidence[0];
+    assert_eq!(cert.file.as_deref(), Some("/etc/default/etcd"));
+}
