@@ -4,22 +4,13 @@
 
 mod common;
 
-use common::{ROOT, Tree};
+use common::{ROOT, Tree, statuses};
 use kubeward_core::benchmark::{BenchmarkReport, Status};
 use kubeward_node::cis::{self, Target};
 use kubeward_node::{NodeFacts, Root};
 
 fn run(tree: &Tree, targets: &[Target]) -> BenchmarkReport {
     cis::run(&NodeFacts::new(Root::new(tree.path())), targets)
-}
-
-fn statuses(report: &BenchmarkReport) -> String {
-    report
-        .results
-        .iter()
-        .map(|r| format!("{}:{}", r.id, &r.status.as_str()[..1]))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn status(report: &BenchmarkReport, id: &str) -> Status {

@@ -7,6 +7,9 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+mod common;
+
+use common::statuses;
 use kubeward_core::benchmark::{BenchmarkReport, Status};
 use kubeward_node::Root;
 use kubeward_node::host::{self, HostFacts};
@@ -203,15 +206,6 @@ fn tree(hardened: bool) -> tempfile::TempDir {
 
 fn run(dir: &Path) -> BenchmarkReport {
     host::run(&HostFacts::new(Root::new(dir), &[]))
-}
-
-fn statuses(report: &BenchmarkReport) -> String {
-    report
-        .results
-        .iter()
-        .map(|r| format!("{}:{}", r.id, &r.status.as_str()[..1]))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]

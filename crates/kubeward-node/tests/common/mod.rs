@@ -264,6 +264,16 @@ impl Tree {
 }
 
 pub(crate) const ROOT: (u32, u32) = (0, 0);
+
+/// `id:S` (first letter of the status) for every result, in order.
+pub(crate) fn statuses(report: &kubeward_core::benchmark::BenchmarkReport) -> String {
+    report
+        .results
+        .iter()
+        .map(|r| format!("{}:{}", r.id, &r.status.as_str()[..1]))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 pub(crate) const ADMIN: (u32, u32) = (ADMIN_UID, ADMIN_UID);
 
 fn static_pod(name: &str, flags: &[String]) -> String {
