@@ -23,6 +23,10 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => commands::rules::list(args, cli.color),
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
         cli::Command::Serve(args) => commands::serve::run(args),
+        cli::Command::Node(args) => commands::node::run(args, cli.color),
+        cli::Command::Host(args) => commands::host::run(args, cli.color),
+        cli::Command::Pki(args) => commands::pki::run(args, cli.color),
+        cli::Command::Etcd(args) => commands::etcd::run(args, cli.color),
     };
     ExitCode::from(code)
 }
