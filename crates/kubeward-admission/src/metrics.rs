@@ -3,21 +3,43 @@
 
 use std::time::Duration;
 
+use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-type Labels = Vec<(&'static str, String)>;
+/// Label sets of static strings and numbers: no allocation per request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndpointCode {
+    endpoint: &'static str,
+    code: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndpointOutcome {
+    endpoint: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Endpoint {
+    endpoint: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Rule {
+    rule: &'static str,
+}
 
 #[derive(Debug)]
 pub struct Metrics {
     registry: Registry,
-    requests: Family<Labels, Counter>,
-    verdicts: Family<Labels, Counter>,
-    latency: Family<Labels, Histogram>,
-    rules: Family<Labels, Counter>,
+    requests: Family<EndpointCode, Counter>,
+    verdicts: Family<EndpointOutcome, Counter>,
+    latency: Family<Endpoint, Histogram>,
+    rules: Family<Rule, Counter>,
     tls_reloads: Counter,
 }
 
@@ -30,13 +52,13 @@ impl Default for Metrics {
 impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("kubeward_admission");
-        let requests = Family::<Labels, Counter>::default();
-        let verdicts = Family::<Labels, Counter>::default();
+        let requests = Family::<EndpointCode, Counter>::default();
+        let verdicts = Family::<EndpointOutcome, Counter>::default();
         // 50 µs to ~1.6 s, doubling: admission latencies live at the low end.
-        let latency = Family::<Labels, Histogram>::new_with_constructor(|| {
+        let latency = Family::<Endpoint, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
         });
-        let rules = Family::<Labels, Counter>::default();
+        let rules = Family::<Rule, Counter>::default();
         let tls_reloads = Counter::default();
         registry.register(
             "requests",
@@ -75,29 +97,21 @@ impl Metrics {
 
     pub fn request(&self, endpoint: &'static str, code: u16, elapsed: Duration) {
         self.requests
-            .get_or_create(&vec![
-                ("endpoint", endpoint.to_owned()),
-                ("code", code.to_string()),
-            ])
+            .get_or_create(&EndpointCode { endpoint, code })
             .inc();
         self.latency
-            .get_or_create(&vec![("endpoint", endpoint.to_owned())])
+            .get_or_create(&Endpoint { endpoint })
             .observe(elapsed.as_secs_f64());
     }
 
     pub fn verdict(&self, endpoint: &'static str, outcome: &'static str) {
         self.verdicts
-            .get_or_create(&vec![
-                ("endpoint", endpoint.to_owned()),
-                ("outcome", outcome.to_owned()),
-            ])
+            .get_or_create(&EndpointOutcome { endpoint, outcome })
             .inc();
     }
 
     pub fn fired(&self, rule: &'static str) {
-        self.rules
-            .get_or_create(&vec![("rule", rule.to_owned())])
-            .inc();
+        self.rules.get_or_create(&Rule { rule }).inc();
     }
 
     pub fn tls_reloaded(&self) {

@@ -104,6 +104,8 @@ impl ReviewResponse {
 pub enum ReviewError {
     #[error("request body is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("request body is not valid UTF-8 (at byte {0})")]
+    Utf8(usize),
     #[error("expected apiVersion {API_VERSION} and kind {KIND}, got {0} {1}")]
     WrongType(String, String),
     #[error("the review has no request")]
@@ -114,7 +116,9 @@ pub enum ReviewError {
 
 /// Parses and checks a review body; on success the request has a uid.
 pub fn parse(body: &[u8]) -> Result<AdmissionRequest, ReviewError> {
-    let review: AdmissionReview = serde_json::from_slice(body)?;
+    // One UTF-8 check of the whole body is cheaper than one per string.
+    let text = std::str::from_utf8(body).map_err(|e| ReviewError::Utf8(e.valid_up_to()))?;
+    let review: AdmissionReview = serde_json::from_str(text)?;
     let api_version = review.api_version.unwrap_or_default();
     let kind = review.kind.unwrap_or_default();
     if api_version != API_VERSION || kind != KIND {

@@ -70,7 +70,8 @@ pub struct App {
     pub ready: AtomicBool,
 }
 
-type Body = Full<Bytes>;
+/// Every response body is a single buffer.
+pub type Body = Full<Bytes>;
 
 fn respond(
     status: StatusCode,
@@ -223,7 +224,7 @@ fn review_endpoint(app: &App, endpoint: &'static str, body: &[u8]) -> Response<B
     }
 }
 
-fn mutate_review(app: &App, request: review::AdmissionRequest) -> (AdmissionResponse, Outcome) {
+fn mutate_review(app: &App, mut request: review::AdmissionRequest) -> (AdmissionResponse, Outcome) {
     let mut response = AdmissionResponse {
         uid: request.uid.clone().unwrap_or_default(),
         allowed: true,
@@ -232,7 +233,7 @@ fn mutate_review(app: &App, request: review::AdmissionRequest) -> (AdmissionResp
     let creating = request.operation.as_deref() == Some("CREATE");
     let object = request
         .object
-        .clone()
+        .take()
         .filter(|_| creating)
         .and_then(|node| validate::request_object(&request, node));
     let ops = object
@@ -254,20 +255,27 @@ fn mutate_review(app: &App, request: review::AdmissionRequest) -> (AdmissionResp
     }
 }
 
-/// Serves until `shutdown` completes, then stops accepting, lets in-flight
-/// requests finish (up to the grace period), and returns.
-pub async fn serve(
+/// Serves `handler` over HTTPS until `shutdown` completes, then stops
+/// accepting, lets in-flight requests finish (up to the grace period), and
+/// returns. Generic over the handler so that a benchmark can measure a
+/// trivial endpoint on exactly the same stack.
+pub async fn serve<H, F>(
     listener: TcpListener,
     cert: Arc<ReloadingCert>,
-    app: Arc<App>,
+    limits: Limits,
+    handler: H,
     shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
     let acceptor = TlsAcceptor::from(Arc::new(cert.server_config()));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(app.limits.header_timeout);
+        .header_read_timeout(limits.header_timeout);
     builder.http2().timer(TokioTimer::new());
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
@@ -287,49 +295,73 @@ pub async fn serve(
                 let watcher = graceful.watcher();
                 let acceptor = acceptor.clone();
                 let builder = builder.clone();
-                let app = app.clone();
+                let handler = handler.clone();
                 tokio::spawn(async move {
-                    connection(stream, peer, acceptor, builder, app, watcher).await;
+                    connection(stream, peer, acceptor, builder, limits, handler, watcher).await;
                 });
             }
             () = &mut shutdown => break,
         }
     }
     drop(listener);
-    app.ready.store(false, Ordering::Relaxed);
     tracing::info!("shutting down: finishing in-flight requests");
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(app.limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
+        () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
     }
     Ok(())
 }
 
-async fn connection(
+async fn connection<H, F>(
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
     acceptor: TlsAcceptor,
     builder: Arc<auto::Builder<TokioExecutor>>,
-    app: Arc<App>,
+    limits: Limits,
+    handler: H,
     watcher: hyper_util::server::graceful::Watcher,
-) {
-    let tls =
-        match tokio::time::timeout(app.limits.handshake_timeout, acceptor.accept(stream)).await {
-            Ok(Ok(tls)) => tls,
-            Ok(Err(e)) => {
-                tracing::debug!(%peer, "TLS handshake failed: {e}");
-                return;
-            }
-            Err(_) => {
-                tracing::debug!(%peer, "TLS handshake timed out");
-                return;
-            }
-        };
-    let service = service_fn(move |request| handle(app.clone(), request));
-    let conn = builder.serve_connection(TokioIo::new(tls), service);
+) where
+    H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
+    let tls = match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream)).await {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            tracing::debug!(%peer, "TLS handshake failed: {e}");
+            return;
+        }
+        Err(_) => {
+            tracing::debug!(%peer, "TLS handshake timed out");
+            return;
+        }
+    };
+    let conn = builder.serve_connection(TokioIo::new(tls), service_fn(handler));
     if let Err(e) = watcher.watch(conn.into_owned()).await {
         tracing::debug!(%peer, "connection ended: {e}");
     }
+}
+
+/// The future a handler returns.
+pub type Answer =
+    std::pin::Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+/// The admission endpoints' handler for [`serve`].
+pub fn admission_handler(
+    app: Arc<App>,
+) -> impl Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static {
+    move |request| Box::pin(handle(app.clone(), request))
+}
+
+/// A handler that reads the body within the limits and answers `200 ok`:
+/// the ceiling the admission endpoints are measured against.
+pub async fn trivial(
+    limits: Limits,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Infallible> {
+    Ok(match read_body(request, &limits).await {
+        Ok(_) => text(StatusCode::OK, "ok"),
+        Err(response) => response,
+    })
 }
 
 /// Re-reads the certificate files every `every`, until the process ends.

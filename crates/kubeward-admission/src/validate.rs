@@ -8,7 +8,6 @@ use std::sync::Arc;
 use kubeward_core::config::Exemptions;
 use kubeward_core::object::objects_from;
 use kubeward_core::{Finding, Node, Object, Origin, Severity};
-use kubeward_workload::inventory::Inventory;
 use kubeward_workload::pod::Pod;
 use kubeward_workload::pss::{self, Level, Violation};
 use kubeward_workload::scan::Scanner;
@@ -33,8 +32,8 @@ const MAX_WARNINGS: usize = 30;
 #[derive(Debug)]
 pub struct Validator {
     pub scanner: Scanner,
-    /// Findings at or above this severity deny.
-    pub deny_on: Severity,
+    /// Findings at or above this severity deny (`None`: no finding denies).
+    pub deny_on: Option<Severity>,
     pub exemptions: Exemptions,
     pub namespaces: Namespaces,
 }
@@ -89,7 +88,7 @@ pub(crate) fn request_object(request: &AdmissionRequest, node: Node) -> Option<O
 }
 
 impl Validator {
-    pub fn validate(&self, request: AdmissionRequest) -> Verdict {
+    pub fn validate(&self, mut request: AdmissionRequest) -> Verdict {
         let uid = request.uid.clone().unwrap_or_default();
         let allow = |outcome| Verdict {
             response: AdmissionResponse {
@@ -104,14 +103,22 @@ impl Validator {
         let subresource = request.sub_resource.as_deref().unwrap_or("");
         let checked = matches!(operation, "CREATE" | "UPDATE")
             && (subresource.is_empty() || CHECKED_SUBRESOURCES.contains(&subresource));
-        let Some(node) = request.object.clone().filter(|_| checked) else {
+        let Some(node) = request.object.take().filter(|_| checked) else {
             return allow(Outcome::Skipped);
         };
         let Some(object) = request_object(&request, node) else {
             return allow(Outcome::Skipped);
         };
+        let old = match operation {
+            "UPDATE" => request
+                .old_object
+                .take()
+                .and_then(|node| request_object(&request, node)),
+            _ => None,
+        };
         let namespace = object.meta.namespace.clone().unwrap_or_default();
         let pod = Pod::of(&object);
+        let old_pod = old.as_ref().and_then(Pod::of);
         if let Some(why) = self.exemption(&request, &namespace, pod.as_ref()) {
             let mut verdict = allow(Outcome::Exempt);
             verdict
@@ -126,10 +133,15 @@ impl Validator {
         let mut audit: BTreeMap<String, String> = BTreeMap::new();
         let mut fired: Vec<&'static str> = Vec::new();
 
-        // Pod Security Standards at the namespace's modes.
+        // Pod Security Standards at the namespace's modes. As Pod Security
+        // Admission does for pods, an UPDATE that leaves the pod spec as it was
+        // is not re-checked; we apply the same to workloads' pod templates, so
+        // that scaling an existing workload is never blocked.
         if let Some(pod) = &pod {
             let policy = self.namespaces.policy(&namespace);
-            let unchanged = operation == "UPDATE" && pod_spec_unchanged(&request, &object);
+            let unchanged = old_pod
+                .as_ref()
+                .is_some_and(|before| before.spec == pod.spec);
             if !unchanged {
                 let enforced = violations(pod, policy.enforce);
                 if !enforced.is_empty() {
@@ -165,13 +177,11 @@ impl Validator {
         // The scanner's rules. On UPDATE, findings the old object already had
         // are warnings, so that scaling or relabelling an existing workload
         // is not blocked by what was admitted before.
-        let findings = self.findings(&object);
-        let existing = match (operation, request.old_object.clone()) {
-            ("UPDATE", Some(old)) => request_object(&request, old)
-                .map(|o| self.findings(&o))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let findings = self.findings(&object, pod.as_ref());
+        let existing = old
+            .as_ref()
+            .map(|o| self.findings(o, old_pod.as_ref()))
+            .unwrap_or_default();
         let mut summary = Vec::new();
         for f in findings.iter().filter(|f| f.suppressed.is_none()) {
             fired.push(f.rule.id);
@@ -183,7 +193,10 @@ impl Validator {
             let preexisting = existing
                 .iter()
                 .any(|e| std::ptr::eq(e.rule, f.rule) && e.path == f.path);
-            if f.severity >= self.deny_on && !preexisting {
+            let denies = self
+                .deny_on
+                .is_some_and(|threshold| f.severity >= threshold);
+            if denies && !preexisting {
                 denials.push(line);
             } else if preexisting {
                 warnings.push(format!("{line} (already present before this update)"));
@@ -227,10 +240,9 @@ impl Validator {
 
     /// Findings of the per-object rules. Rules over the whole scanned set
     /// need the cluster's other objects, which one request does not carry.
-    fn findings(&self, object: &Object) -> Vec<Finding> {
+    fn findings(&self, object: &Object, pod: Option<&Pod<'_>>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        self.scanner
-            .check_object(object, &mut Inventory::default(), &mut findings);
+        self.scanner.check(object, pod, &mut findings);
         findings
     }
 
@@ -294,23 +306,6 @@ fn describe(violations: &[Violation]) -> String {
     out
 }
 
-/// Pod Security Admission does not re-check pod updates that leave the spec
-/// as it was (metadata changes). We apply the same to the pod template of
-/// workloads, so that scaling an existing workload is never blocked.
-fn pod_spec_unchanged(request: &AdmissionRequest, object: &Object) -> bool {
-    let Some(old) = request
-        .old_object
-        .clone()
-        .and_then(|node| request_object(request, node))
-    else {
-        return false;
-    };
-    match (Pod::of(&old), Pod::of(object)) {
-        (Some(before), Some(after)) => before.spec == after.spec,
-        _ => false,
-    }
-}
-
 fn denial_message(object: &Object, denials: &[String]) -> String {
     let meta = &object.meta;
     let mut message = format!("kubeward denied {}: ", meta);
@@ -325,4 +320,84 @@ fn denial_message(object: &Object, denials: &[String]) -> String {
         message.push_str(d);
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::NamespacePolicy;
+    use crate::review::parse;
+    use kubeward_core::config::PssDefaults;
+    use kubeward_workload::rules::{RuleSet, Settings};
+
+    fn validator(deny_on: Option<Severity>, exemptions: Exemptions) -> Validator {
+        let defaults = PssDefaults {
+            enforce: "privileged".into(),
+            ..PssDefaults::default()
+        };
+        Validator {
+            scanner: Scanner::new(RuleSet::all(), Settings::default()),
+            deny_on,
+            exemptions,
+            namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
+        }
+    }
+
+    fn privileged_pod(user: &str, runtime_class: &str) -> AdmissionRequest {
+        let body = format!(
+            r#"{{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {{
+                "uid": "u1", "kind": {{"group": "", "version": "v1", "kind": "Pod"}}, "operation": "CREATE",
+                "namespace": "apps", "userInfo": {{"username": "{user}"}},
+                "object": {{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p", "namespace": "apps"}},
+                    "spec": {{"runtimeClassName": "{runtime_class}",
+                              "containers": [{{"name": "c", "image": "x:1", "securityContext": {{"privileged": true}}}}]}}}}}}}}"#
+        );
+        parse(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn warn_only_rollout_never_denies_on_findings() {
+        let verdict =
+            validator(None, Exemptions::default()).validate(privileged_pod("alice", "runc"));
+        assert!(verdict.response.allowed);
+        assert_eq!(verdict.outcome, Outcome::AllowedWithWarnings);
+        assert!(
+            verdict
+                .response
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("KW104 privileged-container (critical)"))
+        );
+        let verdict = validator(Some(Severity::High), Exemptions::default())
+            .validate(privileged_pod("alice", "runc"));
+        assert!(!verdict.response.allowed);
+        assert!(verdict.fired.contains(&"KW104"));
+    }
+
+    #[test]
+    fn users_and_runtime_classes_can_be_exempt() {
+        let exemptions = Exemptions {
+            usernames: vec!["system:serviceaccount:kube-system:replicaset-controller".into()],
+            runtime_classes: vec!["kata".into()],
+            ..Exemptions::default()
+        };
+        let v = validator(Some(Severity::High), exemptions);
+        let by_user = v.validate(privileged_pod(
+            "system:serviceaccount:kube-system:replicaset-controller",
+            "runc",
+        ));
+        assert_eq!(
+            (
+                by_user.outcome,
+                by_user.response.audit_annotations[EXEMPT_ANNOTATION].as_str()
+            ),
+            (Outcome::Exempt, "username")
+        );
+        let by_class = v.validate(privileged_pod("alice", "kata"));
+        assert_eq!(
+            by_class.response.audit_annotations[EXEMPT_ANNOTATION],
+            "runtimeClass"
+        );
+        assert!(!v.validate(privileged_pod("alice", "runc")).response.allowed);
+    }
 }

@@ -109,12 +109,12 @@ fn strip(n: &Node) -> Tree {
         Value::Bool(b) => Tree::Bool(*b),
         Value::Int(i) => Tree::Int(*i),
         Value::Float(f) => Tree::Str(format!("float {f}")),
-        Value::Str(s) => Tree::Str(s.clone()),
+        Value::Str(s) => Tree::Str(s.to_string()),
         Value::Seq(items) => Tree::Seq(items.iter().map(strip).collect()),
         Value::Map(m) => Tree::Map(
             m.entries()
                 .iter()
-                .map(|e| (e.key.clone(), strip(&e.value)))
+                .map(|e| (e.key.to_string(), strip(&e.value)))
                 .collect(),
         ),
     }

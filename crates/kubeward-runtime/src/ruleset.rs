@@ -946,7 +946,7 @@ fn exception_value(node: &Node) -> Option<ExceptionValue> {
 /// A scalar's text; numbers and booleans as they read.
 fn scalar_text(node: &Node) -> Option<String> {
     match &node.value {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),
         Value::Bool(b) => Some(b.to_string()),

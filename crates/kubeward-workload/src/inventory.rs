@@ -46,8 +46,9 @@ pub struct NetworkPolicyFacts {
 }
 
 impl Inventory {
-    /// Notes what the set rules need to know of one object.
-    pub fn record(&mut self, object: &Object) {
+    /// Notes what the set rules need to know of one object (and of its pod,
+    /// when it carries one).
+    pub fn record(&mut self, object: &Object, pod: Option<&Pod<'_>>) {
         let meta = &object.meta;
         match (meta.group(), meta.kind.as_str()) {
             ("", "Namespace") => self.namespaces.push(meta.clone()),
@@ -66,8 +67,8 @@ impl Inventory {
                 });
             }
             _ => {
-                if let Some(pod) = Pod::of(object) {
-                    self.workloads.push(workload_facts(&pod));
+                if let Some(pod) = pod {
+                    self.workloads.push(workload_facts(pod));
                 }
             }
         }

@@ -242,6 +242,15 @@ impl<'a> Container<'a> {
         format!("{} \"{}\"", self.kind.noun(), self.name)
     }
 
+    /// The entries of a list field (`env`, `envFrom`, `ports` …) with their indexes.
+    pub fn list(&self, key: &str) -> impl Iterator<Item = (usize, &'a Node)> {
+        self.field(key)
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+    }
+
     /// The container's image reference, if set.
     pub fn image(&self) -> Option<&'a Node> {
         self.field("image")

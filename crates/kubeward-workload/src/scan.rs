@@ -36,8 +36,14 @@ impl Scanner {
     /// Runs the per-object rules on one object and notes its facts for the
     /// set rules.
     pub fn check_object(&self, object: &Object, inventory: &mut Inventory, out: &mut Vec<Finding>) {
-        inventory.record(object);
         let pod = Pod::of(object);
+        inventory.record(object, pod.as_ref());
+        self.check(object, pod.as_ref(), out);
+    }
+
+    /// Runs the per-object rules on one object whose pod (if it carries one)
+    /// the caller already has.
+    pub fn check(&self, object: &Object, pod: Option<&Pod<'_>>, out: &mut Vec<Finding>) {
         for (rule, severity) in self.rules.iter() {
             let mut emit = Emit::new(
                 &rule.meta,
@@ -48,7 +54,7 @@ impl Scanner {
             );
             match &rule.check {
                 Check::Pod(check) => {
-                    if let Some(pod) = &pod {
+                    if let Some(pod) = pod {
                         check(pod, &mut emit);
                     }
                 }

@@ -48,10 +48,17 @@ pub(crate) enum Command {
     Trace(TraceArgs),
     /// Record, check and apply seccomp profiles.
     Seccomp(SeccompArgs),
-
     /// Run the admission server: validating and mutating webhooks and the
     /// ImagePolicyWebhook backend, over HTTPS.
     Serve(ServeArgs),
+    /// Check a node against the CIS Kubernetes Benchmark (or kube-bench control files).
+    Node(NodeArgs),
+    /// Check the host's hardening: SSH, accounts, sudo, kernel modules, ports, AppArmor, seccomp, services, firewall.
+    Host(HostArgs),
+    /// A small Kubernetes PKI: CA, client and server certificates, kubeconfigs, inspect, check.
+    Pki(PkiArgs),
+    /// Secrets at rest: which Secrets etcd holds encrypted.
+    Etcd(EtcdArgs),
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +251,7 @@ pub(crate) struct WatchArgs {
     #[command(flatten)]
     pub alerts: AlertArgs,
 }
+
 #[derive(Debug, Args)]
 pub(crate) struct TraceArgs {
     /// Falco rules files, loaded in order (without any, syscalls are only counted).
@@ -300,4 +308,186 @@ pub(crate) struct SeccompRunArgs {
     /// The command and its arguments.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NodeArgs {
+    /// Check the node tree in DIR: every absolute path is read under DIR.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Benchmark version of the native checks.
+    #[arg(long, default_value = kubeward_node::cis::BENCHMARK)]
+    pub benchmark: String,
+    /// Parts of the benchmark to run [default: what runs on the node].
+    #[arg(long, value_name = "TARGET", value_delimiter = ',', value_parser = clap::value_parser!(kubeward_node::cis::Target))]
+    pub targets: Vec<kubeward_node::cis::Target>,
+    /// kube-bench control files (or folders of them) to run instead of the native checks.
+    #[arg(long, value_name = "FILE")]
+    pub controls: Vec<PathBuf>,
+    /// kube-bench's cfg/config.yaml for `$variables` [default: the one beside
+    /// the controls folder, else kubeadm's paths].
+    #[arg(long, value_name = "FILE", requires = "controls")]
+    pub config: Option<PathBuf>,
+    /// Run audits that cannot be evaluated offline with /bin/sh on this host.
+    #[arg(long, requires = "controls")]
+    pub allow_shell: bool,
+    #[command(flatten)]
+    pub report: BenchmarkOutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PkiArgs {
+    #[command(subcommand)]
+    pub command: PkiCommand,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PkiRole {
+    Auto,
+    ControlPlane,
+    Worker,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PkiCommand {
+    /// Create a CA: DIR/ca.key (mode 600) and DIR/ca.crt.
+    Init {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// The CA's common name.
+        #[arg(long, default_value = "kubernetes")]
+        cn: String,
+        /// Days of validity.
+        #[arg(long, default_value_t = 3650)]
+        days: u32,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Issue DIR/NAME.key and DIR/NAME.crt, signed by DIR/ca.*.
+    Issue {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// Common name: the user Kubernetes sees (e.g. kube-admin, system:node:NAME).
+        #[arg(long)]
+        cn: String,
+        /// Organization: a group Kubernetes sees (at most two).
+        #[arg(long, value_name = "O")]
+        org: Vec<String>,
+        /// A client certificate (the default).
+        #[arg(long)]
+        client: bool,
+        /// A server certificate.
+        #[arg(long)]
+        server: bool,
+        /// A server certificate for the API server: adds kubernetes,
+        /// kubernetes.default, kubernetes.default.svc and
+        /// kubernetes.default.svc.cluster.local to the SANs.
+        #[arg(long)]
+        apiserver: bool,
+        /// A DNS name or IP address the server is reached by.
+        #[arg(long, value_name = "NAME_OR_IP")]
+        san: Vec<String>,
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print (or write, mode 600) a kubeconfig for an issued client certificate.
+    Kubeconfig {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// The API server's URL.
+        #[arg(long, value_name = "URL")]
+        server: String,
+        #[arg(long, default_value = "kubernetes")]
+        cluster: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Show a certificate as openssl does, plus what Kubernetes makes of it.
+    Inspect {
+        file: PathBuf,
+        #[arg(short, long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// Check every certificate and key of a kubeadm-style PKI folder.
+    Check {
+        dir: PathBuf,
+        /// Warn about certificates expiring within this many days.
+        #[arg(long, default_value_t = 30)]
+        warn_days: i64,
+        /// The node the folder is on [auto: control plane when ../manifests/kube-apiserver.yaml exists].
+        #[arg(long, value_enum, default_value_t = PkiRole::Auto)]
+        role: PkiRole,
+        #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EtcdArgs {
+    #[command(subcommand)]
+    pub command: EtcdCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EtcdCommand {
+    /// Read /registry/secrets/ and report which Secrets are stored in plain
+    /// text (exit 1 when any is); values are never printed.
+    Check {
+        /// etcd client URLs (https:// unless written http://).
+        #[arg(long, value_name = "URL", value_delimiter = ',', required = true)]
+        endpoints: Vec<String>,
+        /// CA certificate to verify etcd with.
+        #[arg(long, value_name = "FILE")]
+        cacert: Option<PathBuf>,
+        /// Client certificate.
+        #[arg(long, value_name = "FILE", requires = "key")]
+        cert: Option<PathBuf>,
+        /// Client key.
+        #[arg(long, value_name = "FILE", requires = "cert")]
+        key: Option<PathBuf>,
+        #[arg(short, long, value_enum, default_value_t = PssFormat::Text)]
+        format: PssFormat,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HostArgs {
+    /// Check the root tree in DIR instead of this machine.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Also allow this port (or LOW-HIGH range) to listen on the network.
+    #[arg(long, value_name = "PORT")]
+    pub allow_port: Vec<String>,
+    #[command(flatten)]
+    pub report: BenchmarkOutputArgs,
+}
+
+/// How `node` and `host` report.
+#[derive(Debug, Args)]
+pub(crate) struct BenchmarkOutputArgs {
+    /// Report only these check ids.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub check: Vec<String>,
+    /// Output format.
+    #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

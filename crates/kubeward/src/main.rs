@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Parsing builds many small values and admission frees them per request;
+/// mimalloc serves that pattern several times faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli.command {
@@ -24,6 +29,10 @@ fn main() -> ExitCode {
         cli::Command::Trace(args) => commands::trace::run(args),
         cli::Command::Seccomp(args) => commands::seccomp::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
+        cli::Command::Node(args) => commands::node::run(args, cli.color),
+        cli::Command::Host(args) => commands::host::run(args, cli.color),
+        cli::Command::Pki(args) => commands::pki::run(args, cli.color),
+        cli::Command::Etcd(args) => commands::etcd::run(args, cli.color),
     };
     ExitCode::from(code)
 }

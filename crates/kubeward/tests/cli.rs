@@ -128,7 +128,7 @@ fn missing_paths_are_input_errors() {
     let o = kubeward(&["scan", "no/such/dir", "examples/hardened"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error: no/such/dir: no such file or directory"));
-    assert!(stdout(&o).contains("12 objects"));
+    assert!(stdout(&o).contains("objects in 4 inputs"), "{}", stdout(&o));
 }
 
 #[test]
@@ -498,4 +498,36 @@ fn docs_rules_md_is_generated_from_the_rules() {
         committed == stdout(&o),
         "docs/rules.md is stale: run `cargo run -q -- rules --format markdown > docs/rules.md`"
     );
+}
+
+#[test]
+fn deploy_manifests_pass_our_own_scan_at_restricted() {
+    let o = kubeward(
+        &["scan", "deploy/", "--fail-on", "medium", "--format", "json"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let report = json(&o);
+    assert!(report["summary"]["objects"].as_u64().unwrap() >= 10);
+    let pss = kubeward(
+        &[
+            "pss",
+            "deploy/",
+            "--level",
+            "restricted",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(pss.status.code(), Some(0));
+    let workloads = json(&pss);
+    assert!(
+        workloads
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["level"] == "restricted")
+    );
+    assert!(!workloads.as_array().unwrap().is_empty());
 }

@@ -2,20 +2,38 @@
 //! API server, for admission), without an intermediate value tree. Such input
 //! has no useful positions: every node gets the default position, and findings
 //! name fields by their JSON path.
+//!
+//! `metadata.managedFields` is skipped, not stored: it records which client
+//! set each field, no rule reads it, and it is often the largest part of an
+//! object the API server sends.
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
-use super::{Entry, Map, Node, Pos, Value};
+use super::{CompactString, Entry, Map, Node, Pos, Value};
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
+        d.deserialize_any(NodeVisitor { in_metadata: false })
     }
 }
 
-struct NodeVisitor;
+/// Reads one value; `in_metadata` is true for the value of a `metadata` key.
+#[derive(Clone, Copy)]
+struct NodeVisitor {
+    in_metadata: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
 
 fn node(value: Value) -> Node {
     Node::new(Pos::default(), value)
@@ -37,7 +55,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
+        d.deserialize_any(self)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
@@ -59,16 +77,16 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(node(Value::Str(v.to_owned())))
+        Ok(node(Value::Str(v.into())))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(node(Value::Str(v)))
+        Ok(node(Value::Str(v.into())))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(item) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(NodeVisitor { in_metadata: false })? {
             items.push(item);
         }
         Ok(node(Value::Seq(items)))
@@ -76,8 +94,14 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Node, A::Error> {
         let mut map = Map::default();
-        while let Some(key) = access.next_key::<String>()? {
-            let value: Node = access.next_value()?;
+        while let Some(key) = access.next_key::<CompactString>()? {
+            if self.in_metadata && key == "managedFields" {
+                access.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let value = access.next_value_seed(NodeVisitor {
+                in_metadata: key == "metadata",
+            })?;
             if map.entry(&key).is_some() {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
@@ -110,6 +134,16 @@ mod tests {
             n.lookup(&["b", "c"]).unwrap().value,
             Value::Float(_)
         ));
+        let n: Node = serde_json::from_str(
+            r#"{"metadata": {"name": "x", "managedFields": [{"manager": "kubectl"}]}, "spec": {"managedFields": 1}}"#,
+        )
+        .unwrap();
+        assert!(n.lookup(&["metadata", "managedFields"]).is_none());
+        assert!(n.lookup(&["metadata", "name"]).is_some());
+        assert!(
+            n.lookup(&["spec", "managedFields"]).is_some(),
+            "only metadata's is skipped"
+        );
         let dup = serde_json::from_str::<Node>(r#"{"a": 1, "a": 2}"#).unwrap_err();
         assert!(dup.to_string().contains("duplicate key `a`"));
     }

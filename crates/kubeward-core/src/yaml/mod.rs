@@ -13,6 +13,8 @@ pub use parse::{Limits, ParsedDocument, SyntaxError, parse_documents};
 
 use std::fmt;
 
+pub use compact_str::CompactString;
+
 /// A position in a source text: 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -45,7 +47,9 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    /// Strings up to 24 bytes (most keys and values in Kubernetes objects)
+    /// are stored inline, without an allocation.
+    Str(CompactString),
     Seq(Vec<Node>),
     Map(Map),
 }
@@ -60,7 +64,7 @@ pub struct Map {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: CompactString,
     pub key_pos: Pos,
     pub value: Node,
 }

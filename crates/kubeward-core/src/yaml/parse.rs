@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
 use super::scalar::{key_text, resolve_plain};
-use super::{Entry, Map, Node, Pos, Value};
+use super::{CompactString, Entry, Map, Node, Pos, Value};
 
 /// Bounds that keep hostile input from exhausting memory or stack.
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +90,7 @@ enum Frame {
         pos: Pos,
         anchor: usize,
         map: Map,
-        key: Option<(String, Pos)>,
+        key: Option<(CompactString, Pos)>,
         /// Mappings named by `<<` merge keys, applied when the mapping ends.
         merges: Vec<Node>,
     },
@@ -288,9 +288,9 @@ impl Builder {
 /// Marks a plain `<<` key; no real key can contain a NUL.
 const MERGE_KEY: &str = "\0<<";
 
-fn mapping_key(node: Node, plain: Option<&str>) -> Result<(String, Pos), SyntaxError> {
+fn mapping_key(node: Node, plain: Option<&str>) -> Result<(CompactString, Pos), SyntaxError> {
     if plain == Some("<<") {
-        return Ok((MERGE_KEY.to_owned(), node.pos));
+        return Ok((MERGE_KEY.into(), node.pos));
     }
     let text = match node.value {
         Value::Str(s) => s,
@@ -328,7 +328,7 @@ fn scalar_value(
         .filter(|t| t.is_yaml_core_schema())
         .map(|t| t.suffix.as_str());
     let value = match core_tag {
-        Some("str" | "binary" | "timestamp") => Value::Str(text.to_owned()),
+        Some("str" | "binary" | "timestamp") => Value::Str(text.into()),
         Some("null") => Value::Null,
         Some(kind @ ("int" | "float" | "bool")) => {
             let v = resolve_plain(text);
@@ -350,7 +350,7 @@ fn scalar_value(
             }
         }
         _ if style == ScalarStyle::Plain => resolve_plain(text),
-        _ => Value::Str(text.to_owned()),
+        _ => Value::Str(text.into()),
     };
     Ok(value)
 }

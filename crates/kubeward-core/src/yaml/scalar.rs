@@ -2,7 +2,7 @@
 //! applies (go-yaml v2 behind `sigs.k8s.io/yaml`). Quoted and block scalars are
 //! always strings and never reach this module.
 
-use super::Value;
+use super::{CompactString, Value};
 
 /// Resolves a plain scalar to the value Kubernetes would see.
 pub(super) fn resolve_plain(text: &str) -> Value {
@@ -23,7 +23,7 @@ pub(super) fn resolve_plain(text: &str) -> Value {
     }
     let first = text.as_bytes()[0];
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
-        return Value::Str(text.to_owned());
+        return Value::Str(text.into());
     }
     // go-yaml drops every underscore before it tries a number.
     let plain: String = text.chars().filter(|&c| c != '_').collect();
@@ -35,7 +35,7 @@ pub(super) fn resolve_plain(text: &str) -> Value {
     {
         return Value::Float(f);
     }
-    Value::Str(text.to_owned())
+    Value::Str(text.into())
 }
 
 /// Integers as Go's `strconv.ParseInt(s, 0, 64)` reads them: an optional sign,
@@ -115,12 +115,12 @@ fn is_yaml_float(s: &str) -> bool {
 
 /// The text a resolved scalar stands for when it is used as a mapping key
 /// (Kubernetes converts YAML to JSON, whose keys are strings).
-pub(super) fn key_text(value: &Value, raw: &str) -> String {
+pub(super) fn key_text(value: &Value, raw: &str) -> CompactString {
     match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        _ => raw.to_owned(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string().into(),
+        Value::Int(i) => i.to_string().into(),
+        _ => raw.into(),
     }
 }
 

@@ -1,7 +1,11 @@
 //! One module per sub-command.
 
 pub(crate) mod alerts;
+pub(crate) mod etcd;
 pub(crate) mod falco_rules;
+pub(crate) mod host;
+pub(crate) mod node;
+pub(crate) mod pki;
 pub(crate) mod pss;
 pub(crate) mod rules;
 pub(crate) mod scan;

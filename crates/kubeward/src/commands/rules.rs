@@ -18,16 +18,17 @@ pub(crate) fn list(args: RulesArgs, color: ColorWhen) -> u8 {
 }
 
 pub(crate) fn explain(args: ExplainArgs, color: ColorWhen) -> u8 {
-    let Some(rule) = rules::find(&args.rule) else {
+    let meta = rules::find(&args.rule)
+        .map(|r| &r.meta)
+        .or_else(|| kubeward_node::explain(&args.rule));
+    let Some(meta) = meta else {
         output::error(&format!(
             "unknown rule `{}` (see `kubeward rules`)",
             args.rule
         ));
         return 2;
     };
-    match write_report(None, color, false, |out| {
-        render_explanation(&rule.meta, out)
-    }) {
+    match write_report(None, color, false, |out| render_explanation(meta, out)) {
         Ok(()) => 0,
         Err(code) => code,
     }

@@ -12,7 +12,7 @@ use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
 use kubeward_admission::server::{self, App, Limits};
 use kubeward_admission::tls::ReloadingCert;
 use kubeward_admission::validate::Validator;
-use kubeward_core::config::Config;
+use kubeward_core::config::{Config, Threshold};
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -56,6 +56,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -110,7 +111,10 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
     let app = App {
         validator: Validator {
             scanner: Scanner::new(rules, settings),
-            deny_on: serve.deny_on,
+            deny_on: match serve.deny_on {
+                Threshold::At(severity) => Some(severity),
+                Threshold::Never => None,
+            },
             exemptions: serve.exemptions.clone(),
             namespaces,
         },
@@ -148,9 +152,22 @@ async fn serve(setup: Setup) -> Result<(), String> {
         setup.app.clone(),
         setup.reload_every,
     ));
-    server::serve(listener, setup.cert, setup.app, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = setup.app.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        // Turn readiness off first, so that load balancers stop sending.
+        app.ready.store(false, std::sync::atomic::Ordering::Relaxed);
+    };
+    let limits = setup.app.limits;
+    server::serve(
+        listener,
+        setup.cert,
+        limits,
+        server::admission_handler(setup.app),
+        shutdown,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

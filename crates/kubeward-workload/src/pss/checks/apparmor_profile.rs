@@ -37,25 +37,20 @@ fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
         )
     };
     if let Some(p) = pod.security("appArmorProfile").filter(|p| !valid(p)) {
-        out.push(Problem::new(
-            pod.path("securityContext.appArmorProfile.type"),
-            p.field("type").unwrap_or(p).pos,
-            format!(
-                "pod sets appArmorProfile.type {}, not RuntimeDefault or Localhost",
-                profile_type(p)
-            ),
+        out.push(bad_profile(
+            pod.path("securityContext.appArmorProfile"),
+            p,
+            "pod",
+            "appArmorProfile",
         ));
     }
     for c in &pod.containers {
         if let Some(p) = c.security("appArmorProfile").filter(|p| !valid(p)) {
-            out.push(Problem::new(
-                c.path("securityContext.appArmorProfile.type"),
-                p.field("type").unwrap_or(p).pos,
-                format!(
-                    "{} sets appArmorProfile.type {}, not RuntimeDefault or Localhost",
-                    c.label(),
-                    profile_type(p)
-                ),
+            out.push(bad_profile(
+                c.path("securityContext.appArmorProfile"),
+                p,
+                &c.label(),
+                "appArmorProfile",
             ));
         }
     }

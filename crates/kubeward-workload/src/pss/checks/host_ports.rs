@@ -14,8 +14,7 @@ pub(in crate::pss) static CHECK: Check = Check {
 
 fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
     for c in &pod.containers {
-        let ports = c.field("ports").map(Node::items).unwrap_or_default();
-        for (i, port) in ports.iter().enumerate() {
+        for (i, port) in c.list("ports") {
             if let Some(n) = port.field("hostPort").filter(|n| n.as_i64() != Some(0)) {
                 out.push(Problem::new(
                     c.path(&format!("ports[{i}].hostPort")),

@@ -88,11 +88,17 @@ fn valid_seccomp_type(profile: &Node) -> bool {
     )
 }
 
-/// A profile's `type` as written, for messages.
-fn profile_type(profile: &Node) -> String {
-    profile
+/// The problem of a seccomp or AppArmor profile (`field`) whose type is not
+/// `RuntimeDefault` or `Localhost`, set by `who` at `path`.
+fn bad_profile(path: String, profile: &Node, who: &str, field: &str) -> Problem {
+    let shown = profile
         .field("type")
-        .map_or_else(|| "no type".to_owned(), display)
+        .map_or_else(|| "no type".to_owned(), display);
+    Problem::new(
+        format!("{path}.type"),
+        profile.field("type").unwrap_or(profile).pos,
+        format!("{who} sets {field}.type {shown}, not RuntimeDefault or Localhost"),
+    )
 }
 
 /// The problem for a container setting that is missing or wrong: reported at

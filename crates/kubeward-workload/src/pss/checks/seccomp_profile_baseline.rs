@@ -53,13 +53,11 @@ fn fields(pod: &Pod<'_>, out: &mut Vec<Problem>) {
         .security("seccompProfile")
         .filter(|p| !valid_seccomp_type(p))
     {
-        out.push(Problem::new(
-            pod.path("securityContext.seccompProfile.type"),
-            p.field("type").unwrap_or(p).pos,
-            format!(
-                "pod sets seccompProfile.type {}, not RuntimeDefault or Localhost",
-                profile_type(p)
-            ),
+        out.push(bad_profile(
+            pod.path("securityContext.seccompProfile"),
+            p,
+            "pod",
+            "seccompProfile",
         ));
     }
     for c in &pod.containers {
@@ -67,14 +65,11 @@ fn fields(pod: &Pod<'_>, out: &mut Vec<Problem>) {
             .security("seccompProfile")
             .filter(|p| !valid_seccomp_type(p))
         {
-            out.push(Problem::new(
-                c.path("securityContext.seccompProfile.type"),
-                p.field("type").unwrap_or(p).pos,
-                format!(
-                    "{} sets seccompProfile.type {}, not RuntimeDefault or Localhost",
-                    c.label(),
-                    profile_type(p)
-                ),
+            out.push(bad_profile(
+                c.path("securityContext.seccompProfile"),
+                p,
+                &c.label(),
+                "seccompProfile",
             ));
         }
     }

@@ -21,26 +21,18 @@ fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
     let pod_profile = pod.security("seccompProfile");
     let pod_valid = pod_profile.is_some_and(valid_seccomp_type);
     if let Some(p) = pod_profile.filter(|_| !pod_valid) {
-        out.push(Problem::new(
-            pod.path("securityContext.seccompProfile.type"),
-            p.field("type").unwrap_or(p).pos,
-            format!(
-                "pod sets seccompProfile.type {}, not RuntimeDefault or Localhost",
-                profile_type(p)
-            ),
+        out.push(bad_profile(
+            pod.path("securityContext.seccompProfile"),
+            p,
+            "pod",
+            "seccompProfile",
         ));
     }
     for c in &pod.containers {
         match c.security("seccompProfile") {
-            Some(p) if !valid_seccomp_type(p) => out.push(Problem::new(
-                c.path("securityContext.seccompProfile.type"),
-                p.field("type").unwrap_or(p).pos,
-                format!(
-                    "{} sets seccompProfile.type {}, not RuntimeDefault or Localhost",
-                    c.label(),
-                    profile_type(p)
-                ),
-            )),
+            Some(p) if !valid_seccomp_type(p) => {
+                out.push(bad_profile(c.path("securityContext.seccompProfile"), p, &c.label(), "seccompProfile"));
+            }
             None if !pod_valid => out.push(container_problem(
                 c,
                 "seccompProfile",

@@ -42,13 +42,7 @@ rule! {
 
 fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
     for c in &pod.containers {
-        for (i, var) in c
-            .field("env")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, var) in c.list("env") {
             let name = var.field("name").and_then(Node::as_str).unwrap_or("");
             let Some(value) = var.field("value") else {
                 continue;

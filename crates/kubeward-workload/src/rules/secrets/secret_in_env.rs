@@ -39,13 +39,7 @@ rule! {
 
 fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
     for c in &pod.containers {
-        for (i, var) in c
-            .field("env")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, var) in c.list("env") {
             if let Some(r) = var.lookup(&["valueFrom", "secretKeyRef"]) {
                 let name = var.field("name").and_then(Node::as_str).unwrap_or("");
                 let secret = r.field("name").and_then(Node::as_str).unwrap_or("");
@@ -59,13 +53,7 @@ fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
                 );
             }
         }
-        for (i, source) in c
-            .field("envFrom")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
+        for (i, source) in c.list("envFrom") {
             if let Some(r) = source.field("secretRef") {
                 let secret = r.field("name").and_then(Node::as_str).unwrap_or("");
                 emit.at(
