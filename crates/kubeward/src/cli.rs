@@ -42,6 +42,12 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+    /// Evaluate Falco rules against Kubernetes audit events (a log file, followed, and/or the audit webhook).
+    Watch(WatchArgs),
+    /// Run a command under ptrace, turning its syscalls into events evaluated against Falco rules.
+    Trace(TraceArgs),
+    /// Record, check and apply seccomp profiles.
+    Seccomp(SeccompArgs),
     /// Run the admission server: validating and mutating webhooks and the
     /// ImagePolicyWebhook backend, over HTTPS.
     Serve(ServeArgs),
@@ -126,9 +132,34 @@ pub(crate) struct PssArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
     /// Output format: text, json or markdown.
     #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(CatalogueFormat))]
     pub format: CatalogueFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RulesAction {
+    /// Load and compile Falco rule files (in order, as one stream) and print
+    /// counts of rules, macros and lists, errors, and fields kubeward cannot supply yet.
+    Check(RulesCheckArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesCheckArgs {
+    /// Falco rules files, loaded in the order given.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +186,128 @@ pub(crate) struct ServeArgs {
     /// each namespace's levels [default: `[serve] namespaces`].
     #[arg(long, value_name = "PATH")]
     pub namespaces: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RuleMatchingArg {
+    /// Stop at the first matching rule, in definition order (Falco's default).
+    First,
+    /// Fire every matching rule.
+    All,
+}
+
+/// How alerts are reported (shared by `watch` and `trace`).
+#[derive(Debug, Args)]
+pub(crate) struct AlertArgs {
+    /// Alert format on standard output: one text line, or Falco's JSON alert.
+    #[arg(short, long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// Also POST each alert as JSON to this URL (bounded queue, retries with back-off).
+    #[arg(long, value_name = "URL")]
+    pub alert_webhook: Option<String>,
+    /// Alerts the webhook queue holds before it drops (and counts) new ones.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub alert_queue: usize,
+    /// Whether an event fires only its first matching rule or all of them.
+    #[arg(long, value_enum, default_value_t = RuleMatchingArg::First)]
+    pub rule_matching: RuleMatchingArg,
+    /// Load only rules at least this severe (emergency … debug).
+    #[arg(long, value_name = "PRIORITY")]
+    pub min_priority: Option<kubeward_runtime::Priority>,
+    /// Exit with 1 when an alert at or above this priority fired.
+    #[arg(long, value_name = "PRIORITY")]
+    pub fail_on: Option<kubeward_runtime::Priority>,
+    /// Print no notices or summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// Falco rules files, loaded in order.
+    #[arg(short, long = "rules", value_name = "FILE", required = true, num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+    /// A JSON-lines audit log (audit.k8s.io Events), followed across rotation.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+    /// Read the audit log to its end and exit instead of following it.
+    #[arg(long, requires = "audit_log")]
+    pub no_follow: bool,
+    /// Serve the audit webhook (EventList POSTs) on this address, e.g. 0.0.0.0:9765.
+    #[arg(long, value_name = "ADDR")]
+    pub audit_webhook: Option<std::net::SocketAddr>,
+    /// PEM certificate chain of the audit webhook.
+    #[arg(long, value_name = "FILE", requires = "audit_webhook")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the audit webhook.
+    #[arg(long, value_name = "FILE", requires = "audit_webhook")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve the audit webhook over plain HTTP; only on a loopback address, for testing.
+    #[arg(long, requires = "audit_webhook", conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub insecure_plain_http_on_loopback: bool,
+    /// Largest audit webhook request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = kubeward_runtime::audit::webhook::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    #[command(flatten)]
+    pub alerts: AlertArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TraceArgs {
+    /// Falco rules files, loaded in order (without any, syscalls are only counted).
+    #[arg(short, long = "rules", value_name = "FILE", num_args = 1..)]
+    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub alerts: AlertArgs,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompArgs {
+    #[command(subcommand)]
+    pub action: SeccompAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SeccompAction {
+    /// Trace a command and write a seccomp profile allowing exactly the syscalls it made.
+    Record(SeccompRecordArgs),
+    /// Validate a profile and compare it with the container runtime's default profile.
+    Check(SeccompCheckArgs),
+    /// Run a command under a seccomp profile, enforced by the kernel.
+    Run(SeccompRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompRecordArgs {
+    /// Where to write the profile (JSON).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompCheckArgs {
+    /// The profile (OCI / Docker seccomp JSON).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SeccompRunArgs {
+    /// The profile (OCI / Docker seccomp JSON).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// The command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
