@@ -7,9 +7,14 @@
 //! metadata and the few files inventory needs are kept in memory, under caps.
 #![forbid(unsafe_code)]
 
+#[macro_use]
+pub mod checks;
 pub mod fs;
 pub mod inventory;
 pub mod layer;
+pub mod render;
+pub mod report;
 pub mod scan;
 pub mod source;
 pub mod tar;
+pub mod vulns;

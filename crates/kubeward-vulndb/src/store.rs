@@ -213,3 +213,17 @@ impl Store {
         Ok(out)
     }
 }
+
+/// Where the database lives unless `--db` says otherwise: `$KUBEWARD_DB`, else
+/// `$XDG_CACHE_HOME/kubeward/vulnerabilities.redb`, else
+/// `~/.cache/kubeward/vulnerabilities.redb`.
+pub fn default_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("KUBEWARD_DB") {
+        return PathBuf::from(p);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    cache.join("kubeward").join("vulnerabilities.redb")
+}

@@ -45,6 +45,12 @@ pub(crate) enum Command {
     /// Run the admission server: validating and mutating webhooks and the
     /// ImagePolicyWebhook backend, over HTTPS.
     Serve(ServeArgs),
+    /// Scan container images: packages, vulnerabilities, tampering, configuration; SBOMs.
+    Image(crate::commands::image::ImageArgs),
+    /// Manage the local vulnerability database (OSV advisories).
+    Db(crate::commands::db::DbArgs),
+    /// Lint Dockerfiles with the image hardening rules.
+    Dockerfile(crate::commands::dockerfile::DockerfileArgs),
 }
 
 #[derive(Debug, Args)]

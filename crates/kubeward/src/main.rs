@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         cli::Command::Rules(args) => commands::rules::list(args, cli.color),
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
         cli::Command::Serve(args) => commands::serve::run(args),
+        cli::Command::Image(args) => commands::image::run(args, cli.color),
+        cli::Command::Db(args) => commands::db::run(args, cli.color),
+        cli::Command::Dockerfile(args) => commands::dockerfile::run(args, cli.color),
     };
     ExitCode::from(code)
 }
