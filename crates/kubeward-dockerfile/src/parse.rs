@@ -428,11 +428,12 @@ pub fn arg_defaults(text: &str) -> Vec<(String, Option<String>)> {
 fn expand_bases(df: &mut Dockerfile) {
     let mut globals = BTreeMap::new();
     for ins in &df.instructions {
-        if ins.stage.is_none() && ins.keyword == "ARG" {
-            if let Form::Shell(text) = &ins.form {
-                for (name, default) in arg_defaults(text) {
-                    globals.insert(name, default.unwrap_or_default());
-                }
+        if ins.stage.is_none()
+            && ins.keyword == "ARG"
+            && let Form::Shell(text) = &ins.form
+        {
+            for (name, default) in arg_defaults(text) {
+                globals.insert(name, default.unwrap_or_default());
             }
         }
     }

@@ -132,13 +132,13 @@ impl FileTree {
                         elf: e.elf,
                     };
                     // A hard link shares its target's content.
-                    if e.kind == EntryKind::HardLink {
-                        if let Some(target) = node.link.as_deref().and_then(|t| self.nodes.get(t)) {
-                            node.size = target.size;
-                            node.md5 = target.md5;
-                            node.elf = target.elf;
-                            node.mode = target.mode;
-                        }
+                    if e.kind == EntryKind::HardLink
+                        && let Some(target) = node.link.as_deref().and_then(|t| self.nodes.get(t))
+                    {
+                        node.size = target.size;
+                        node.md5 = target.md5;
+                        node.elf = target.elf;
+                        node.mode = target.mode;
                     }
                     self.nodes.insert(e.path, node);
                 }

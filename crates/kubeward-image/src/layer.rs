@@ -336,7 +336,7 @@ fn read_file<R: Read>(
 ) -> Result<(), LayerError> {
     let interest = inventory::interest(&entry.path);
     let mut hasher = Md5::new();
-    let mut chunk = [0u8; 64 << 10];
+    let mut chunk = [0u8; 16 << 10];
     buf.clear();
     let keep_limit = match interest {
         Interest::Capture => limits.max_capture,

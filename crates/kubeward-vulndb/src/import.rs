@@ -112,14 +112,14 @@ impl Builder {
             return;
         }
         for a in &record.affected {
-            if let Some(p) = &a.package {
-                if only.is_none_or(|o| o == ecosystem_base(&p.ecosystem)) {
-                    self.ecosystems
-                        .entry(ecosystem_base(&p.ecosystem).to_owned())
-                        .or_default()
-                        .advisories += 1;
-                    break;
-                }
+            if let Some(p) = &a.package
+                && only.is_none_or(|o| o == ecosystem_base(&p.ecosystem))
+            {
+                self.ecosystems
+                    .entry(ecosystem_base(&p.ecosystem).to_owned())
+                    .or_default()
+                    .advisories += 1;
+                break;
             }
         }
         let advisory = advisory_of(&record);
@@ -196,12 +196,12 @@ impl Builder {
                 if !self.seen.insert((entry.id.clone(), key.to_owned())) {
                     continue;
                 }
-                if !self.advisories.contains_key(&entry.id) {
-                    if let Some(raw) = advisories.get(entry.id.as_str()).map_err(|e| fail(&e))? {
-                        let advisory: Advisory =
-                            postcard::from_bytes(raw.value()).map_err(|e| fail(&e))?;
-                        self.advisories.insert(entry.id.clone(), advisory);
-                    }
+                if !self.advisories.contains_key(&entry.id)
+                    && let Some(raw) = advisories.get(entry.id.as_str()).map_err(|e| fail(&e))?
+                {
+                    let advisory: Advisory =
+                        postcard::from_bytes(raw.value()).map_err(|e| fail(&e))?;
+                    self.advisories.insert(entry.id.clone(), advisory);
                 }
                 self.packages.entry(key.to_owned()).or_default().push(entry);
             }
@@ -285,10 +285,10 @@ impl Builder {
         }
         std::fs::rename(&tmp, path).map_err(|e| write_error(&e))?;
         // Make the rename itself durable.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = File::open(dir)
+        {
+            let _ = d.sync_all();
         }
         Ok(info)
     }

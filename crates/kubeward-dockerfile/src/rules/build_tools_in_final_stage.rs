@@ -63,15 +63,15 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
         }
         let mut found: Vec<String> = Vec::new();
         for c in commands(&Lint::run_text(ins)) {
-            if let Some(inst) = install(&c) {
-                if matches!(inst.manager, "apt" | "apk" | "rpm") {
-                    found.extend(
-                        inst.packages
-                            .iter()
-                            .filter(|p| is_tool(p))
-                            .map(|p| (*p).to_owned()),
-                    );
-                }
+            if let Some(inst) = install(&c)
+                && matches!(inst.manager, "apt" | "apk" | "rpm")
+            {
+                found.extend(
+                    inst.packages
+                        .iter()
+                        .filter(|p| is_tool(p))
+                        .map(|p| (*p).to_owned()),
+                );
             }
         }
         if !found.is_empty() {

@@ -44,10 +44,10 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             if program(&c) != "chmod" {
                 continue;
             }
-            if let Some(mode) = c.iter().skip(1).find(|w| !w.starts_with('-')) {
-                if world_writable(mode) {
-                    out.push(l.hit(i, format!("chmod {mode} makes files writable by anyone")));
-                }
+            if let Some(mode) = c.iter().skip(1).find(|w| !w.starts_with('-'))
+                && world_writable(mode)
+            {
+                out.push(l.hit(i, format!("chmod {mode} makes files writable by anyone")));
             }
         }
     }

@@ -37,13 +37,12 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
                 .map(|c| program(&strip_prefixes(c)).to_owned())
                 .collect();
             let fetch = programs.iter().position(|p| FETCHERS.contains(&p.as_str()));
-            if let Some(f) = fetch {
-                if let Some(runner) = programs[f + 1..]
+            if let Some(f) = fetch
+                && let Some(runner) = programs[f + 1..]
                     .iter()
                     .find(|p| RUNNERS.contains(&p.as_str()))
-                {
-                    out.push(l.hit(i, format!("{} output is piped into {runner}", programs[f])));
-                }
+            {
+                out.push(l.hit(i, format!("{} output is piped into {runner}", programs[f])));
             }
         }
     }

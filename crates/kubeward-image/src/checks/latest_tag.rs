@@ -49,13 +49,13 @@ fn check(image: &ScannedImage, out: &mut Vec<ImageFinding>) {
                 .as_ref()
                 .and_then(|l| l.get("org.opencontainers.image.base.name"))
         });
-    if let Some(base) = base {
-        if ImageRef::parse(base).floats_on_latest() {
-            out.push(ImageFinding {
-                rule: &CHECK.meta,
-                path: "org.opencontainers.image.base.name".into(),
-                message: format!("the base image `{base}` is not pinned to a version or digest"),
-            });
-        }
+    if let Some(base) = base
+        && ImageRef::parse(base).floats_on_latest()
+    {
+        out.push(ImageFinding {
+            rule: &CHECK.meta,
+            path: "org.opencontainers.image.base.name".into(),
+            message: format!("the base image `{base}` is not pinned to a version or digest"),
+        });
     }
 }

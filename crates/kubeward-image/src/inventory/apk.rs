@@ -19,10 +19,11 @@ pub fn read(files: &BTreeMap<String, Arc<Vec<u8>>>) -> Option<OsDb> {
     let mut current: Option<Package> = None;
     let mut dir = String::new();
     let flush = |current: &mut Option<Package>, packages: &mut Vec<Package>| {
-        if let Some(p) = current.take() {
-            if !p.name.is_empty() && !p.version.is_empty() {
-                packages.push(p);
-            }
+        if let Some(p) = current.take()
+            && !p.name.is_empty()
+            && !p.version.is_empty()
+        {
+            packages.push(p);
         }
     };
     for line in text.lines() {

@@ -38,10 +38,10 @@ fn stanzas(text: &str) -> Vec<BTreeMap<&str, String>> {
 fn package(stanza: &BTreeMap<&str, String>, path: &str) -> Option<Package> {
     let name = stanza.get("Package")?;
     let version = stanza.get("Version")?;
-    if let Some(status) = stanza.get("Status") {
-        if status.split_whitespace().nth(2) != Some("installed") {
-            return None;
-        }
+    if let Some(status) = stanza.get("Status")
+        && status.split_whitespace().nth(2) != Some("installed")
+    {
+        return None;
     }
     let mut p = Package::new(PackageType::Deb, name.clone(), version.clone(), path);
     p.arch = stanza.get("Architecture").cloned();
@@ -156,10 +156,10 @@ pub fn read(files: &BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> Option<OsDb> {
                     });
                 }
             }
-        } else if let Some(stem) = name.strip_suffix(".md5sums") {
-            if let Some(i) = owner(stem) {
-                parse_md5sums(&text, i, &mut owned);
-            }
+        } else if let Some(stem) = name.strip_suffix(".md5sums")
+            && let Some(i) = owner(stem)
+        {
+            parse_md5sums(&text, i, &mut owned);
         }
     }
     for (path, content) in distroless_sums {

@@ -122,7 +122,7 @@ impl StreamScanner {
         let mut at = 0;
         while let Some(pos) = find(&self.window[at..], MAGIC) {
             let start = at + pos;
-            if (self.base + start as u64) % 16 == 0 {
+            if (self.base + start as u64).is_multiple_of(16) {
                 let mut info = self.window[start..].to_vec();
                 info.truncate(MAX_INFO);
                 self.found = Some(info);

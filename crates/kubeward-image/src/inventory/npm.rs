@@ -71,10 +71,10 @@ pub fn lockfile(path: &str, bytes: &[u8]) -> Vec<Package> {
             return;
         }
         for (name, v) in map {
-            if !v.get("dev").and_then(Value::as_bool).unwrap_or(false) {
-                if let Some(version) = v.get("version").and_then(Value::as_str) {
-                    out.push(Package::new(PackageType::Npm, name.clone(), version, path));
-                }
+            if !v.get("dev").and_then(Value::as_bool).unwrap_or(false)
+                && let Some(version) = v.get("version").and_then(Value::as_str)
+            {
+                out.push(Package::new(PackageType::Npm, name.clone(), version, path));
             }
             if let Some(nested) = v.get("dependencies") {
                 walk(nested, path, out, depth + 1);

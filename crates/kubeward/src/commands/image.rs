@@ -165,10 +165,10 @@ fn open_input(input: &Path, platform: &Platform) -> Result<Image, source::Source
     }
     // `DIR:TAG` names one image of a layout.
     let text = input.to_string_lossy();
-    if let Some((dir, tag)) = text.rsplit_once(':') {
-        if Path::new(dir).is_dir() {
-            return source::layout::open(Path::new(dir), Some(tag), platform);
-        }
+    if let Some((dir, tag)) = text.rsplit_once(':')
+        && Path::new(dir).is_dir()
+    {
+        return source::layout::open(Path::new(dir), Some(tag), platform);
     }
     Err(source::SourceError::Io(format!(
         "{}: no such file or directory",
@@ -263,11 +263,11 @@ fn run_scan(args: ScanArgs, color: ColorWhen) -> u8 {
         database: store.as_ref().map(Store::info),
         fail_on,
     };
-    if let Some(dir) = &args.record {
-        if let Err(e) = record(dir, &report) {
-            output::error(&e);
-            return 2;
-        }
+    if let Some(dir) = &args.record
+        && let Err(e) = record(dir, &report)
+    {
+        output::error(&e);
+        return 2;
     }
     let styled = args.format == ImageFormat::Table;
     match write_report(args.output.as_deref(), color, styled, |out| {
