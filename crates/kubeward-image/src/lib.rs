@@ -16,5 +16,6 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod source;
+pub mod synth;
 pub mod tar;
 pub mod vulns;

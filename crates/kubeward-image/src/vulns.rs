@@ -20,7 +20,8 @@ pub struct Vulnerability {
     pub installed: String,
     pub fixed: Option<String>,
     pub severity: Rating,
-    pub score: Option<f32>,
+    /// CVSS base score; one decimal, as the specification rounds it.
+    pub score: Option<f64>,
     pub vector: Option<String>,
     pub layer: usize,
     /// Where the package was found.
@@ -95,7 +96,12 @@ pub fn find(
                     installed: p.version.clone(),
                     fixed: m.fixed,
                     severity: m.advisory.severity.rating,
-                    score: m.advisory.severity.score,
+                    // Stored as f32; widened to the one-decimal value it stands for.
+                    score: m
+                        .advisory
+                        .severity
+                        .score
+                        .map(|s| (f64::from(s) * 10.0).round() / 10.0),
                     vector: m.advisory.severity.vector,
                     layer: p.layer,
                     path: p.path.clone(),

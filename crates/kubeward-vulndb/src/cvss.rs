@@ -14,6 +14,7 @@ use crate::osv::{Record, SeverityEntry};
 
 /// A qualitative rating, ordered from `Unknown` (least) to `Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Rating {
     Unknown,
     None,
