@@ -20,7 +20,7 @@ fn bench(c: &mut Criterion) {
     let body = include_bytes!("../testdata/review-deployment.json");
     let validator = Validator {
         scanner: Scanner::new(RuleSet::all(), Settings::default()),
-        deny_on: Severity::High,
+        deny_on: Some(Severity::High),
         exemptions: Exemptions::default(),
         namespaces: Namespaces::new(
             NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap(),

@@ -32,8 +32,8 @@ const MAX_WARNINGS: usize = 30;
 #[derive(Debug)]
 pub struct Validator {
     pub scanner: Scanner,
-    /// Findings at or above this severity deny.
-    pub deny_on: Severity,
+    /// Findings at or above this severity deny (`None`: no finding denies).
+    pub deny_on: Option<Severity>,
     pub exemptions: Exemptions,
     pub namespaces: Namespaces,
 }
@@ -193,7 +193,10 @@ impl Validator {
             let preexisting = existing
                 .iter()
                 .any(|e| std::ptr::eq(e.rule, f.rule) && e.path == f.path);
-            if f.severity >= self.deny_on && !preexisting {
+            let denies = self
+                .deny_on
+                .is_some_and(|threshold| f.severity >= threshold);
+            if denies && !preexisting {
                 denials.push(line);
             } else if preexisting {
                 warnings.push(format!("{line} (already present before this update)"));
@@ -317,4 +320,84 @@ fn denial_message(object: &Object, denials: &[String]) -> String {
         message.push_str(d);
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::NamespacePolicy;
+    use crate::review::parse;
+    use kubeward_core::config::PssDefaults;
+    use kubeward_workload::rules::{RuleSet, Settings};
+
+    fn validator(deny_on: Option<Severity>, exemptions: Exemptions) -> Validator {
+        let defaults = PssDefaults {
+            enforce: "privileged".into(),
+            ..PssDefaults::default()
+        };
+        Validator {
+            scanner: Scanner::new(RuleSet::all(), Settings::default()),
+            deny_on,
+            exemptions,
+            namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
+        }
+    }
+
+    fn privileged_pod(user: &str, runtime_class: &str) -> AdmissionRequest {
+        let body = format!(
+            r#"{{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {{
+                "uid": "u1", "kind": {{"group": "", "version": "v1", "kind": "Pod"}}, "operation": "CREATE",
+                "namespace": "apps", "userInfo": {{"username": "{user}"}},
+                "object": {{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "p", "namespace": "apps"}},
+                    "spec": {{"runtimeClassName": "{runtime_class}",
+                              "containers": [{{"name": "c", "image": "x:1", "securityContext": {{"privileged": true}}}}]}}}}}}}}"#
+        );
+        parse(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn warn_only_rollout_never_denies_on_findings() {
+        let verdict =
+            validator(None, Exemptions::default()).validate(privileged_pod("alice", "runc"));
+        assert!(verdict.response.allowed);
+        assert_eq!(verdict.outcome, Outcome::AllowedWithWarnings);
+        assert!(
+            verdict
+                .response
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("KW104 privileged-container (critical)"))
+        );
+        let verdict = validator(Some(Severity::High), Exemptions::default())
+            .validate(privileged_pod("alice", "runc"));
+        assert!(!verdict.response.allowed);
+        assert!(verdict.fired.contains(&"KW104"));
+    }
+
+    #[test]
+    fn users_and_runtime_classes_can_be_exempt() {
+        let exemptions = Exemptions {
+            usernames: vec!["system:serviceaccount:kube-system:replicaset-controller".into()],
+            runtime_classes: vec!["kata".into()],
+            ..Exemptions::default()
+        };
+        let v = validator(Some(Severity::High), exemptions);
+        let by_user = v.validate(privileged_pod(
+            "system:serviceaccount:kube-system:replicaset-controller",
+            "runc",
+        ));
+        assert_eq!(
+            (
+                by_user.outcome,
+                by_user.response.audit_annotations[EXEMPT_ANNOTATION].as_str()
+            ),
+            (Outcome::Exempt, "username")
+        );
+        let by_class = v.validate(privileged_pod("alice", "kata"));
+        assert_eq!(
+            by_class.response.audit_annotations[EXEMPT_ANNOTATION],
+            "runtimeClass"
+        );
+        assert!(!v.validate(privileged_pod("alice", "runc")).response.allowed);
+    }
 }

@@ -68,8 +68,7 @@ impl std::str::FromStr for Threshold {
 }
 
 fn threshold<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Threshold>, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse().map(Some).map_err(serde::de::Error::custom)
+    threshold_value(d).map(Some)
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -109,9 +108,10 @@ pub struct ServeConfig {
     /// set each namespace's levels.
     pub namespaces: Option<PathBuf>,
     /// Findings at or above this severity deny a request; lower ones come back
-    /// as warnings.
-    #[serde(default = "default_deny_on")]
-    pub deny_on: Severity,
+    /// as warnings. `"none"` denies on no finding (warn-only rollout); Pod
+    /// Security `enforce` labels still deny.
+    #[serde(default = "default_deny_on", deserialize_with = "threshold_value")]
+    pub deny_on: Threshold,
     /// Pod Security levels for namespaces without labels, as Pod Security
     /// Admission's `defaults`.
     #[serde(default)]
@@ -137,8 +137,13 @@ fn default_listen() -> String {
 fn default_reload_seconds() -> u64 {
     5
 }
-fn default_deny_on() -> Severity {
-    Severity::High
+fn default_deny_on() -> Threshold {
+    Threshold::At(Severity::High)
+}
+
+fn threshold_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Threshold, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse().map_err(serde::de::Error::custom)
 }
 fn default_max_body() -> usize {
     3 * 1024 * 1024

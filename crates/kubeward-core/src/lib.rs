@@ -5,6 +5,7 @@
 //! crates build on it and renderers read what it defines.
 #![forbid(unsafe_code)]
 
+pub mod benchmark;
 pub mod config;
 pub mod finding;
 pub mod load;

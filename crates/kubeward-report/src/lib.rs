@@ -6,12 +6,14 @@
 //! puts values in messages).
 #![forbid(unsafe_code)]
 
+mod benchmark;
 mod catalogue;
 mod json;
 mod junit;
 mod sarif;
 mod text;
 
+pub use benchmark::{benchmark_json, render_benchmark};
 pub use catalogue::{CatalogueFormat, render_catalogue, render_explanation};
 
 use std::io::{self, Write};

@@ -20,12 +20,22 @@ fn main() -> ExitCode {
     let code = match cli.command {
         cli::Command::Scan(args) => commands::scan::run(args, cli.color),
         cli::Command::Pss(args) => commands::pss::run(args, cli.color),
-        cli::Command::Rules(args) => commands::rules::list(args, cli.color),
+        cli::Command::Rules(mut args) => match args.action.take() {
+            Some(cli::RulesAction::Check(check)) => commands::falco_rules::check(check),
+            None => commands::rules::list(args, cli.color),
+        },
         cli::Command::Explain(args) => commands::rules::explain(args, cli.color),
+        cli::Command::Watch(args) => commands::watch::run(args),
+        cli::Command::Trace(args) => commands::trace::run(args),
+        cli::Command::Seccomp(args) => commands::seccomp::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Image(args) => commands::image::run(args, cli.color),
         cli::Command::Db(args) => commands::db::run(args, cli.color),
         cli::Command::Dockerfile(args) => commands::dockerfile::run(args, cli.color),
+        cli::Command::Node(args) => commands::node::run(args, cli.color),
+        cli::Command::Host(args) => commands::host::run(args, cli.color),
+        cli::Command::Pki(args) => commands::pki::run(args, cli.color),
+        cli::Command::Etcd(args) => commands::etcd::run(args, cli.color),
     };
     ExitCode::from(code)
 }

@@ -128,7 +128,7 @@ fn missing_paths_are_input_errors() {
     let o = kubeward(&["scan", "no/such/dir", "examples/hardened"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error: no/such/dir: no such file or directory"));
-    assert!(stdout(&o).contains("12 objects"));
+    assert!(stdout(&o).contains("objects in 4 inputs"), "{}", stdout(&o));
 }
 
 #[test]

@@ -114,6 +114,16 @@ impl Server {
             .unwrap()
     }
 
+    /// Posts a review of `object` (no old object, not a dry run) to
+    /// `/validate`, expecting an answer.
+    async fn validate(&self, operation: &str, object: &Value) -> Value {
+        let (status, body) = self
+            .post("/validate", &review(operation, object, None, false))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let mut conn = self.connect().await;
         let response = conn
@@ -242,12 +252,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
 
     // Baseline-level pod: allowed where baseline is enforced, with restricted
     // warnings and audit annotations; denied where restricted is enforced.
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &baseline_pod("watched"), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &baseline_pod("watched")).await;
     let r = response(&body);
     assert_eq!(r["allowed"], true, "{r}");
     let warnings: Vec<&str> = r["warnings"]
@@ -268,33 +273,16 @@ async fn validate_denies_and_allows_by_namespace_level() {
             .unwrap()
             .starts_with("would violate PodSecurity \"restricted:v1.30\"")
     );
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &baseline_pod("locked"), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &baseline_pod("locked")).await;
     assert_eq!(response(&body)["allowed"], false);
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &restricted_pod("locked"), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &restricted_pod("locked")).await;
     assert_eq!(response(&body)["allowed"], true, "{body}");
     // Exempt namespace.
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &privileged.clone(), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &privileged.clone()).await;
     assert_eq!(response(&body)["allowed"], false);
     let mut exempt = privileged;
     exempt["metadata"]["namespace"] = json!("kube-system");
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &exempt, None, false))
-        .await;
+    let body = server.validate("CREATE", &exempt).await;
     assert_eq!(response(&body)["allowed"], true);
     assert_eq!(
         response(&body)["auditAnnotations"]["kubeward.io/exempt"],
@@ -320,9 +308,7 @@ async fn validate_other_kinds_updates_and_dry_run() {
         "metadata": {"name": "ci-admin"},
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
         "subjects": [{"kind": "ServiceAccount", "name": "deployer", "namespace": "ci"}]});
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &binding, None, false))
-        .await;
+    let body = server.validate("CREATE", &binding).await;
     assert_eq!(response(&body)["allowed"], false);
     assert!(
         response(&body)["status"]["message"]
@@ -336,9 +322,7 @@ async fn validate_other_kinds_updates_and_dry_run() {
     let mut before = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "legacy", "namespace": "watched"},
         "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "app", "image": "ghcr.io/acme/app:1",
             "env": [{"name": "DB_PASSWORD", "value": "hunter2"}]}]}}}});
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &before, None, false))
-        .await;
+    let body = server.validate("CREATE", &before).await;
     assert_eq!(
         response(&body)["allowed"],
         false,
@@ -376,35 +360,18 @@ async fn validate_other_kinds_updates_and_dry_run() {
         .post("/validate", &review("CREATE", &ns("fresh"), None, true))
         .await;
     assert_eq!(response(&body)["allowed"], true);
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &baseline_pod("fresh"), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(
         response(&body)["allowed"],
         true,
         "still the default (baseline) level"
     );
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &ns("fresh"), None, false))
-        .await;
+    let body = server.validate("CREATE", &ns("fresh")).await;
     assert_eq!(response(&body)["allowed"], true);
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("CREATE", &baseline_pod("fresh"), None, false),
-        )
-        .await;
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(response(&body)["allowed"], false, "now restricted");
     // DELETE is not checked.
-    let (_, body) = server
-        .post(
-            "/validate",
-            &review("DELETE", &baseline_pod("locked"), None, false),
-        )
-        .await;
+    let body = server.validate("DELETE", &baseline_pod("locked")).await;
     assert_eq!(response(&body)["allowed"], true);
 }
 

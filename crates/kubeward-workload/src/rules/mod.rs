@@ -51,6 +51,7 @@ mod prelude {
     pub(crate) use kubeward_core::{Node, Object};
 }
 
+mod encryption;
 mod image;
 mod namespace;
 mod network;
@@ -141,6 +142,8 @@ pub static ALL: &[&Rule] = &[
     &namespace::namespace_without_pss_enforce::RULE,
     &namespace::namespace_pss_privileged::RULE,
     &namespace::workload_in_default_namespace::RULE,
+    &encryption::encryption_identity_first::RULE,
+    &encryption::encryption_weak_key::RULE,
 ];
 
 /// The rule with this id or slug (case-insensitive).

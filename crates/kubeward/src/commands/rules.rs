@@ -19,11 +19,14 @@ pub(crate) fn list(args: RulesArgs, color: ColorWhen) -> u8 {
 }
 
 pub(crate) fn explain(args: ExplainArgs, color: ColorWhen) -> u8 {
-    let meta = rules::find(&args.rule).map(|r| &r.meta).or_else(|| {
-        supply_chain_rules()
-            .into_iter()
-            .find(|m| m.is_named(&args.rule))
-    });
+    let meta = rules::find(&args.rule)
+        .map(|r| &r.meta)
+        .or_else(|| kubeward_node::explain(&args.rule))
+        .or_else(|| {
+            supply_chain_rules()
+                .into_iter()
+                .find(|m| m.is_named(&args.rule))
+        });
     let Some(meta) = meta else {
         output::error(&format!(
             "unknown rule `{}` (see `kubeward rules`)",

@@ -12,7 +12,7 @@ use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
 use kubeward_admission::server::{self, App, Limits};
 use kubeward_admission::tls::ReloadingCert;
 use kubeward_admission::validate::Validator;
-use kubeward_core::config::Config;
+use kubeward_core::config::{Config, Threshold};
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -111,7 +111,10 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
     let app = App {
         validator: Validator {
             scanner: Scanner::new(rules, settings),
-            deny_on: serve.deny_on,
+            deny_on: match serve.deny_on {
+                Threshold::At(severity) => Some(severity),
+                Threshold::Never => None,
+            },
             exemptions: serve.exemptions.clone(),
             namespaces,
         },

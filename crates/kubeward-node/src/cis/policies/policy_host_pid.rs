@@ -1,0 +1,24 @@
+use crate::cis::prelude::*;
+
+cis_check! {
+    /// ## What it does
+    /// A policy recommendation about the cluster's objects, not the node: kubeward reports it
+    /// as a manual check here.
+    ///
+    /// ## Why is this bad?
+    /// Node files cannot show how the cluster's RBAC, admission and workloads are set up.
+    ///
+    /// ## How to fix
+    /// Scan the cluster's manifests or live objects with `kubeward scan`: rule KW110 finds what
+    /// this recommendation is about; fix each finding it reports.
+    static CHECK = {
+        id: "5.2.3",
+        slug: "policy-host-pid",
+        title: "Host PID namespace sharing is not admitted",
+        target: Policies,
+        automated: false,
+        severity: Medium,
+        owasp: K01,
+        test: Test::Manual,
+    };
+}

@@ -1,0 +1,158 @@
+//! Local accounts (`/etc/passwd`, `/etc/shadow`) and sudo rules
+//! (`/etc/sudoers` with `#includedir`/`@includedir` and `#include`).
+
+use crate::root::{Root, join};
+
+/// An account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    pub uid: u32,
+    pub shell: String,
+    pub line: u32,
+    /// The password field of `/etc/shadow`: `None` when the account has no
+    /// shadow entry.
+    pub password: Option<String>,
+}
+
+impl Account {
+    /// Whether the shell lets the account log in interactively.
+    pub fn has_login_shell(&self) -> bool {
+        !(self.shell.is_empty()
+            || self.shell.ends_with("/nologin")
+            || self.shell.ends_with("/false")
+            || self.shell == "/bin/sync"
+            || self.shell.ends_with("/halt")
+            || self.shell.ends_with("/shutdown"))
+    }
+
+    /// Whether the password field is empty: login without a password.
+    pub fn empty_password(&self) -> bool {
+        self.password.as_deref() == Some("")
+    }
+}
+
+/// Every account, with its shadow password field.
+pub(super) fn accounts(root: &Root) -> Vec<Account> {
+    let shadow = root.read_opt("/etc/shadow").unwrap_or_default();
+    let password_of = |name: &str| {
+        shadow.lines().find_map(|l| {
+            let mut f = l.split(':');
+            (f.next() == Some(name)).then(|| f.next().unwrap_or("").to_owned())
+        })
+    };
+    root.read_opt("/etc/passwd")
+        .unwrap_or_default()
+        .lines()
+        .zip(1u32..)
+        .filter_map(|(l, n)| {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.len() < 7 || l.starts_with('#') {
+                return None;
+            }
+            let password = if f[1] == "x" {
+                password_of(f[0])
+            } else {
+                Some(f[1].to_owned())
+            };
+            Some(Account {
+                name: f[0].to_owned(),
+                uid: f[2].parse().ok()?,
+                shell: f[6].to_owned(),
+                line: n,
+                password,
+            })
+        })
+        .collect()
+}
+
+/// One sudo rule line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SudoRule {
+    pub who: String,
+    pub text: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// Deepest include nesting followed.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Every user rule of the sudo configuration, includes followed.
+pub(super) fn sudo_rules(root: &Root) -> Vec<SudoRule> {
+    let mut out = Vec::new();
+    read_sudoers(root, "/etc/sudoers", 0, &mut out);
+    out
+}
+
+fn read_sudoers(root: &Root, file: &str, depth: usize, out: &mut Vec<SudoRule>) {
+    if depth > MAX_INCLUDE_DEPTH {
+        return;
+    }
+    let Some(text) = root.read_opt(file) else {
+        return;
+    };
+    let dir = file.rsplit_once('/').map_or("/", |(d, _)| d);
+    let mut pending = String::new();
+    let mut start = 1;
+    for (raw, n) in text.lines().zip(1u32..) {
+        if pending.is_empty() {
+            start = n;
+        }
+        if let Some(head) = raw.strip_suffix('\\') {
+            pending.push_str(head);
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(raw);
+        let line = std::mem::take(&mut pending);
+        let line = line.trim();
+        let directive = |name: &str| {
+            line.strip_prefix('#')
+                .or_else(|| line.strip_prefix('@'))
+                .and_then(|l| l.strip_prefix(name))
+                .filter(|rest| rest.starts_with(char::is_whitespace))
+                .map(|rest| rest.trim().trim_matches('"').to_owned())
+        };
+        if let Some(d) = directive("includedir") {
+            let d = if d.starts_with('/') { d } else { join(dir, &d) };
+            // sudo skips names with a dot or ending in ~ (editor backups).
+            for name in root.list(&d) {
+                if !name.contains('.') && !name.ends_with('~') {
+                    read_sudoers(root, &join(&d, &name), depth + 1, out);
+                }
+            }
+            continue;
+        }
+        if let Some(f) = directive("include") {
+            let f = if f.starts_with('/') { f } else { join(dir, &f) };
+            read_sudoers(root, &f, depth + 1, out);
+            continue;
+        }
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.is_empty()
+            || line.starts_with('#')
+            || [
+                "Defaults",
+                "User_Alias",
+                "Runas_Alias",
+                "Host_Alias",
+                "Cmnd_Alias",
+                "Cmd_Alias",
+            ]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            continue;
+        }
+        let Some((who, _)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        out.push(SudoRule {
+            who: who.to_owned(),
+            text: line.to_owned(),
+            file: file.to_owned(),
+            line: start,
+        });
+    }
+}

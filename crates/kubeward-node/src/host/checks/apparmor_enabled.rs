@@ -1,0 +1,43 @@
+use crate::host::prelude::*;
+
+host_check! {
+    /// ## What it does
+    /// Checks `/sys/module/apparmor/parameters/enabled` for `Y`.
+    ///
+    /// ## Why is this bad?
+    /// Container runtimes confine containers with AppArmor profiles (`runtime/default`);
+    /// without AppArmor that layer is silently missing.
+    ///
+    /// ## How to fix
+    /// Enable AppArmor on the kernel command line (`apparmor=1 security=apparmor`), install
+    /// `apparmor`, and reboot.
+    static CHECK = {
+        id: "KH501",
+        slug: "apparmor-enabled",
+        title: "AppArmor is enabled",
+        severity: High,
+        references: [],
+        check: check,
+    };
+}
+
+fn check(facts: &HostFacts) -> Outcome {
+    const FILE: &str = "/sys/module/apparmor/parameters/enabled";
+    match facts.root.read_opt(FILE).map(|t| t.trim().to_owned()) {
+        Some(v) => Outcome::of(
+            v == "Y",
+            vec![
+                Evidence::note(if v == "Y" {
+                    "AppArmor is enabled"
+                } else {
+                    "AppArmor is disabled"
+                })
+                .in_file(FILE)
+                .setting("enabled", Some(v)),
+            ],
+        ),
+        None => Outcome::fail(vec![
+            Evidence::note("the kernel has no AppArmor module").in_file(FILE),
+        ]),
+    }
+}

@@ -1,0 +1,324 @@
+//! `kubeward pki check DIR`: every certificate and key of a kubeadm-style
+//! `/etc/kubernetes/pki` — expiry with a warning window (as `kubeadm certs
+//! check-expiration`), the chain to a CA in the folder, keys matching their
+//! certificates, weak keys and signature algorithms, client certificates in
+//! `system:masters`, and CA private keys left on a worker.
+
+use std::path::{Path, PathBuf};
+
+use kubeward_core::Diagnostic;
+use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
+use x509_parser::prelude::*;
+
+use crate::inspect::{inspect, key_facts, oid_name};
+use crate::keys::{key_matches, pem_block};
+
+/// Which node the folder belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    ControlPlane,
+    Worker,
+    /// A control plane when `DIR/../manifests/kube-apiserver.yaml` exists.
+    Auto,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Days before expiry that make a WARN.
+    pub warn_days: i64,
+    pub role: Role,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            warn_days: 30,
+            role: Role::Auto,
+        }
+    }
+}
+
+/// The most files a check reads.
+const MAX_FILES: usize = 10_000;
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if meta.is_dir() {
+                stack.push(p);
+            } else if meta.is_file() && out.len() < MAX_FILES {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn result(id: &str, title: String, status: Status, evidence: Evidence, fix: &str) -> CheckResult {
+    CheckResult {
+        id: id.into(),
+        title,
+        status,
+        evidence: vec![evidence],
+        remediation: fix.into(),
+        meta: None,
+    }
+}
+
+struct Cert {
+    path: PathBuf,
+    der: Vec<u8>,
+}
+
+/// Checks a PKI folder.
+pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
+    let mut report = BenchmarkReport {
+        benchmark: "kubeward-pki".into(),
+        ..BenchmarkReport::default()
+    };
+    if !dir.is_dir() {
+        report.errors.push(Diagnostic::new(
+            dir.display().to_string().into(),
+            None,
+            "not a directory",
+        ));
+        return report;
+    }
+    let worker = match options.role {
+        Role::Worker => true,
+        Role::ControlPlane => false,
+        Role::Auto => !dir.join("../manifests/kube-apiserver.yaml").exists(),
+    };
+    let mut certs = Vec::new();
+    let mut keys = Vec::new();
+    for path in files(dir) {
+        let shown = path.display().to_string();
+        let bytes = match crate::read_small(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                report
+                    .errors
+                    .push(Diagnostic::new(shown.into(), None, e.to_string()));
+                continue;
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        match pem_block(&text) {
+            Some((label, der)) if label == "CERTIFICATE" => certs.push(Cert { path, der }),
+            Some((label, _)) if label.ends_with("PRIVATE KEY") => {
+                keys.push((path, text.into_owned()))
+            }
+            Some(_) => {}
+            None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
+                report.errors.push(Diagnostic::new(
+                    shown.into(),
+                    None,
+                    "not a PEM certificate or key",
+                ))
+            }
+            None => {}
+        }
+    }
+    let parsed: Vec<(&Cert, X509Certificate<'_>)> = certs
+        .iter()
+        .filter_map(|c| match X509Certificate::from_der(&c.der) {
+            Ok((_, x)) => Some((c, x)),
+            Err(e) => {
+                report.errors.push(Diagnostic::new(
+                    c.path.display().to_string().into(),
+                    None,
+                    format!("invalid certificate: {e}"),
+                ));
+                None
+            }
+        })
+        .collect();
+    for (cert, x) in &parsed {
+        certificate_checks(cert, x, &parsed, options, &mut report.results);
+    }
+    for (path, text) in &keys {
+        key_checks(path, text, &parsed, worker, &mut report.results);
+    }
+    report
+}
+
+fn certificate_checks(
+    cert: &Cert,
+    x: &X509Certificate<'_>,
+    all: &[(&Cert, X509Certificate<'_>)],
+    options: Options,
+    out: &mut Vec<CheckResult>,
+) {
+    let file = cert.path.display().to_string();
+    let name = cert
+        .path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let facts = inspect(x);
+    let days = facts.expires_in_seconds.div_euclid(86_400);
+    let now = ASN1Time::now();
+    let (status, note) = if x.validity().not_before > now {
+        (
+            Status::Fail,
+            format!("not valid before {}", facts.not_before),
+        )
+    } else if facts.expires_in_seconds < 0 {
+        (
+            Status::Fail,
+            format!("expired on {} ({} days ago)", facts.not_after, -days),
+        )
+    } else if days < options.warn_days {
+        (
+            Status::Warn,
+            format!(
+                "expires on {} (in {days} days, within the {}-day window)",
+                facts.not_after, options.warn_days
+            ),
+        )
+    } else {
+        (
+            Status::Pass,
+            format!("valid until {} ({days} days)", facts.not_after),
+        )
+    };
+    out.push(result(
+        "KP101",
+        format!("{name}: certificate is valid and not about to expire"),
+        status,
+        Evidence::note(note).in_file(file.clone()).setting("notAfter", Some(facts.not_after.clone())),
+        "Renew it: `kubeadm certs renew all` on kubeadm clusters (then restart the control-plane pods), or reissue with `kubeward pki issue --force`.",
+    ));
+
+    // The chain: the issuer is in the folder and its key signed this.
+    let issuer = all
+        .iter()
+        .find(|(_, i)| i.subject().as_raw() == x.issuer().as_raw());
+    let (status, note) = match issuer {
+        Some((ic, i)) => match x.verify_signature(Some(i.public_key())) {
+            Ok(()) if facts.self_signed => (
+                Status::Pass,
+                "self-signed; its signature verifies".to_owned(),
+            ),
+            Ok(()) if !i.is_ca() => (
+                Status::Fail,
+                format!("signed by {}, which is not a CA", ic.path.display()),
+            ),
+            Ok(()) => (Status::Pass, format!("signed by {}", ic.path.display())),
+            Err(_) => (
+                Status::Fail,
+                format!("the signature does not verify with {}", ic.path.display()),
+            ),
+        },
+        None => (
+            Status::Warn,
+            format!("issuer {} is not in the folder", facts.issuer),
+        ),
+    };
+    out.push(result(
+        "KP102",
+        format!("{name}: chains to a CA in the folder"),
+        status,
+        Evidence::note(note).in_file(file.clone()).setting("issuer", Some(facts.issuer.clone())),
+        "Reissue the certificate from the cluster CA, or put the missing CA certificate in the folder.",
+    ));
+
+    let (key_type, bits) = key_facts(x);
+    let weak_key = match key_type.as_str() {
+        "RSA" => bits < 2048,
+        "DSA" | "unreadable" => true,
+        t if t.starts_with("ECDSA") => bits < 256,
+        _ => false,
+    };
+    out.push(result(
+        "KP104",
+        format!("{name}: key is strong enough"),
+        if weak_key { Status::Fail } else { Status::Pass },
+        Evidence::note(format!("{key_type} {bits} bit"))
+            .in_file(file.clone())
+            .setting("key", Some(format!("{key_type} {bits}"))),
+        "Reissue with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.",
+    ));
+    let alg = oid_name(&x.signature_algorithm.algorithm);
+    let lower = alg.to_ascii_lowercase();
+    let weak_sig = lower.contains("md5")
+        || lower.contains("md2")
+        || lower.contains("sha1")
+        || lower.contains("sha-1");
+    out.push(result(
+        "KP105",
+        format!("{name}: signature algorithm is strong"),
+        if weak_sig { Status::Fail } else { Status::Pass },
+        Evidence::note(alg.clone())
+            .in_file(file.clone())
+            .setting("signatureAlgorithm", Some(alg)),
+        "Reissue the certificate with a SHA-256 (or stronger) signature.",
+    ));
+    if facts.is_client() && facts.groups.iter().any(|g| g == "system:masters") {
+        out.push(result(
+            "KP106",
+            format!("{name}: client certificate is not in system:masters"),
+            Status::Fail,
+            Evidence::note(format!(
+                "user {} in group system:masters: full cluster access that RBAC cannot limit or revoke",
+                facts.user
+            ))
+            .in_file(file)
+            .setting("O", Some("system:masters".into())),
+            "Issue client certificates with ordinary groups bound through RBAC (kubeadm 1.29+ uses kubeadm:cluster-admins); keep a system:masters credential only as a guarded break-glass file.",
+        ));
+    }
+}
+
+fn key_checks(
+    path: &Path,
+    text: &str,
+    certs: &[(&Cert, X509Certificate<'_>)],
+    worker: bool,
+    out: &mut Vec<CheckResult>,
+) {
+    let file = path.display().to_string();
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let stem = path.with_extension("");
+    let partner = certs
+        .iter()
+        .find(|(c, _)| c.path.with_extension("") == stem);
+    let is_ca_key = partner.is_some_and(|(_, x)| x.is_ca());
+    if let Some((cert, x)) = partner {
+        let (status, note) = match key_matches(text, x) {
+            Ok(true) => (Status::Pass, format!("matches {}", cert.path.display())),
+            Ok(false) => (
+                Status::Fail,
+                format!("does not match {}", cert.path.display()),
+            ),
+            Err(e) => (Status::Warn, format!("key not read: {e}")),
+        };
+        out.push(result(
+            "KP103",
+            format!("{name}: private key matches its certificate"),
+            status,
+            Evidence::note(note).in_file(file.clone()),
+            "Reissue the certificate and key together; a mismatched pair fails every TLS handshake.",
+        ));
+    }
+    if worker && is_ca_key {
+        out.push(result(
+            "KP107",
+            format!("{name}: no CA private key on a worker"),
+            Status::Fail,
+            Evidence::note("a CA private key on a worker node lets anyone with root there mint any identity").in_file(file),
+            "Remove CA private keys from worker nodes; keep them on control-plane nodes (or offline).",
+        ));
+    }
+}

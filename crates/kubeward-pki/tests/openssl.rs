@@ -1,0 +1,417 @@
+//! Interoperability with the real `openssl` binary, both ways: openssl
+//! accepts what kubeward issues, and kubeward reads what openssl issues.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use base64::Engine;
+use kubeward_core::benchmark::Status;
+use kubeward_pki::check::{Options, Role, check};
+use kubeward_pki::inspect::{inspect, with_certificate};
+use kubeward_pki::issue::{APISERVER_NAMES, Request, Usage, init_ca, issue};
+use kubeward_pki::kubeconfig::kubeconfig;
+
+fn openssl(args: &[&str], dir: &Path) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn request(name: &str, cn: &str, orgs: &[&str], usage: Usage, sans: &[&str]) -> Request {
+    Request {
+        name: name.into(),
+        common_name: cn.into(),
+        organizations: orgs.iter().map(|s| (*s).to_owned()).collect(),
+        usage,
+        sans: sans.iter().map(|s| (*s).to_owned()).collect(),
+        days: 365,
+    }
+}
+
+#[test]
+fn openssl_accepts_what_kubeward_issues() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    issue(
+        d,
+        &request(
+            "admin",
+            "kube-admin",
+            &["system:masters"],
+            Usage::Client,
+            &[],
+        ),
+        false,
+    )
+    .unwrap();
+    let mut sans: Vec<&str> = APISERVER_NAMES.to_vec();
+    sans.extend(["10.96.0.1", "192.0.2.10"]);
+    issue(
+        d,
+        &request("apiserver", "kube-apiserver", &[], Usage::Server, &sans),
+        false,
+    )
+    .unwrap();
+    issue(
+        d,
+        &request(
+            "node",
+            "system:node:worker-1",
+            &["system:nodes", "extra-group"],
+            Usage::Both,
+            &["worker-1"],
+        ),
+        false,
+    )
+    .unwrap();
+
+    let verified = openssl(
+        &[
+            "verify",
+            "-CAfile",
+            "ca.crt",
+            "admin.crt",
+            "apiserver.crt",
+            "node.crt",
+        ],
+        d,
+    );
+    assert_eq!(verified.matches(": OK").count(), 3, "{verified}");
+    let ca = openssl(&["x509", "-in", "ca.crt", "-noout", "-text"], d);
+    assert!(
+        ca.contains("CA:TRUE") && ca.contains("Certificate Sign"),
+        "{ca}"
+    );
+    let admin = openssl(&["x509", "-in", "admin.crt", "-noout", "-text"], d);
+    assert!(
+        admin.contains("CN = kube-admin") && admin.contains("O = system:masters"),
+        "{admin}"
+    );
+    assert!(admin.contains("TLS Web Client Authentication") && admin.contains("CA:FALSE"));
+    let server = openssl(
+        &[
+            "x509",
+            "-in",
+            "apiserver.crt",
+            "-noout",
+            "-ext",
+            "subjectAltName,extendedKeyUsage",
+        ],
+        d,
+    );
+    for name in APISERVER_NAMES {
+        assert!(server.contains(&format!("DNS:{name}")), "{server}");
+    }
+    assert!(
+        server.contains("IP Address:10.96.0.1") && server.contains("TLS Web Server Authentication")
+    );
+    let node = openssl(&["x509", "-in", "node.crt", "-noout", "-subject"], d);
+    assert!(
+        node.contains("O = system:nodes") && node.contains("O = extra-group"),
+        "{node}"
+    );
+    // Each key is the certificate's key, and keys are private.
+    for name in ["ca", "admin", "apiserver", "node"] {
+        let from_cert = openssl(
+            &["x509", "-in", &format!("{name}.crt"), "-noout", "-pubkey"],
+            d,
+        );
+        let from_key = openssl(&["pkey", "-in", &format!("{name}.key"), "-pubout"], d);
+        assert_eq!(from_cert, from_key, "{name}");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(d.join(format!("{name}.key")))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Files are never overwritten without --force.
+    assert!(issue(d, &request("admin", "x", &[], Usage::Client, &[]), false).is_err());
+    assert!(
+        issue(
+            d,
+            &request("three", "x", &["a", "b", "c"], Usage::Client, &[]),
+            false
+        )
+        .is_err()
+    );
+
+    // A kubeconfig carries the CA, the certificate and the key.
+    let config = kubeconfig(d, "admin", "https://192.0.2.10:6443", "demo").unwrap();
+    assert!(config.contains("server: \"https://192.0.2.10:6443\""));
+    assert!(config.contains("current-context: \"kube-admin@demo\""));
+    let cert_line = config
+        .lines()
+        .find(|l| l.contains("client-certificate-data"))
+        .unwrap();
+    let data = cert_line.split(": ").nth(1).unwrap();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
+    assert_eq!(decoded, std::fs::read(d.join("admin.crt")).unwrap());
+    assert!(kubeconfig(d, "admin", "http://insecure", "demo").is_err());
+
+    // kubeward's own check of what it issued: all good but the masters cert.
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let failed: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .map(|r| r.title.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        ["admin.crt: client certificate is not in system:masters"]
+    );
+}
+
+#[test]
+fn kubeward_reads_what_openssl_issues() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("manifests")).unwrap();
+    std::fs::write(d.join("manifests/kube-apiserver.yaml"), "kind: Pod\n").unwrap();
+    let pki = d.join("pki");
+    std::fs::create_dir(&pki).unwrap();
+    // A kubeadm-like CA: RSA 2048 in the traditional PKCS#1 form kubeadm writes.
+    openssl(&["genrsa", "-traditional", "-out", "ca.key", "2048"], &pki);
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=kubernetes",
+            "-days",
+            "3650",
+            "-out",
+            "ca.crt",
+        ],
+        &pki,
+    );
+    let ext = pki.join("ext.cnf");
+    std::fs::write(&ext, "subjectAltName=DNS:kubernetes,DNS:kubernetes.default,IP:10.96.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n").unwrap();
+    openssl(
+        &["genrsa", "-traditional", "-out", "apiserver.key", "2048"],
+        &pki,
+    );
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-key",
+            "apiserver.key",
+            "-subj",
+            "/CN=kube-apiserver",
+            "-out",
+            "apiserver.csr",
+        ],
+        &pki,
+    );
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "apiserver.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-days",
+            "365",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "apiserver.crt",
+        ],
+        &pki,
+    );
+    std::fs::write(&ext, "extendedKeyUsage=clientAuth\n").unwrap();
+    openssl(
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "admin.key",
+        ],
+        &pki,
+    );
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-key",
+            "admin.key",
+            "-subj",
+            "/CN=kube-admin/O=system:masters",
+            "-out",
+            "admin.csr",
+        ],
+        &pki,
+    );
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "admin.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-days",
+            "10",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "admin.crt",
+        ],
+        &pki,
+    );
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "admin.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-days",
+            "-1",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "expired.crt",
+        ],
+        &pki,
+    );
+    // A weak, SHA-1, self-signed pair, and a key that belongs to another certificate.
+    openssl(
+        &[
+            "req", "-x509", "-newkey", "rsa:1024", "-sha1", "-nodes", "-keyout", "weak.key",
+            "-subj", "/CN=weak", "-days", "365", "-out", "weak.crt",
+        ],
+        &pki,
+    );
+    std::fs::copy(pki.join("apiserver.crt"), pki.join("swapped.crt")).unwrap();
+    std::fs::copy(pki.join("admin.key"), pki.join("swapped.key")).unwrap();
+    for f in ["ext.cnf", "apiserver.csr", "admin.csr"] {
+        std::fs::remove_file(pki.join(f)).unwrap();
+    }
+
+    let bytes = std::fs::read(pki.join("apiserver.crt")).unwrap();
+    let facts = with_certificate(&bytes, inspect).unwrap();
+    assert_eq!(facts.user, "kube-apiserver");
+    assert_eq!(facts.dns_names, ["kubernetes", "kubernetes.default"]);
+    assert_eq!(facts.ip_addresses, ["10.96.0.1"]);
+    assert_eq!((facts.key_type.as_str(), facts.key_bits), ("RSA", 2048));
+    assert!(facts.is_server() && !facts.is_ca);
+    // DER works too.
+    let der = openssl(
+        &[
+            "x509",
+            "-in",
+            "admin.crt",
+            "-outform",
+            "DER",
+            "-out",
+            "admin.der",
+        ],
+        &pki,
+    );
+    assert!(der.is_empty());
+    let admin = with_certificate(&std::fs::read(pki.join("admin.der")).unwrap(), inspect).unwrap();
+    assert_eq!(admin.groups, ["system:masters"]);
+    assert!(admin.meaning().iter().any(|m| m.contains("bypasses RBAC")));
+    std::fs::remove_file(pki.join("admin.der")).unwrap();
+
+    let report = check(&pki, Options::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let status = |id: &str, title_start: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.id == id && r.title.starts_with(title_start))
+            .unwrap_or_else(|| panic!("{id} {title_start}"))
+            .status
+    };
+    assert_eq!(status("KP101", "apiserver.crt"), Status::Pass);
+    assert_eq!(
+        status("KP101", "admin.crt"),
+        Status::Warn,
+        "10 days is inside the 30-day window"
+    );
+    assert_eq!(status("KP101", "expired.crt"), Status::Fail);
+    assert_eq!(status("KP102", "apiserver.crt"), Status::Pass);
+    assert_eq!(status("KP102", "ca.crt"), Status::Pass);
+    assert_eq!(status("KP103", "apiserver.key"), Status::Pass, "PKCS#1 RSA");
+    assert_eq!(status("KP103", "admin.key"), Status::Pass, "SEC1 EC");
+    assert_eq!(status("KP103", "swapped.key"), Status::Fail);
+    assert_eq!(status("KP103", "weak.key"), Status::Pass);
+    assert_eq!(status("KP104", "weak.crt"), Status::Fail);
+    assert_eq!(status("KP105", "weak.crt"), Status::Fail);
+    assert_eq!(status("KP105", "apiserver.crt"), Status::Pass);
+    assert_eq!(status("KP106", "admin.crt"), Status::Fail);
+    assert!(
+        !report.results.iter().any(|r| r.id == "KP107"),
+        "control plane: the manifests exist"
+    );
+    // The same folder on a worker: the CA key should not be there.
+    let worker = check(
+        &pki,
+        Options {
+            warn_days: 30,
+            role: Role::Worker,
+        },
+    );
+    assert!(
+        worker
+            .results
+            .iter()
+            .any(|r| r.id == "KP107" && r.title.starts_with("ca.key"))
+    );
+    // Nothing in a report shows key material.
+    let text = format!("{:?}", report.results);
+    assert!(!text.contains("PRIVATE KEY") && !text.contains("MII"));
+}
+
+#[test]
+fn bad_files_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.crt"), "not a certificate").unwrap();
+    std::fs::write(
+        dir.path().join("garbage.crt"),
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), Options::default());
+    assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
+    assert_eq!(report.exit_code(), 2);
+    assert!(with_certificate(b"\x30\x03\x02\x01", inspect).is_err());
+}

@@ -1,0 +1,169 @@
+use super::*;
+use crate::event::{Arg, ArgName, Fd, Process, SyscallEvent};
+use crate::ruleset::RuleSet;
+
+fn compiled(text: &str) -> Compiled {
+    let mut set = RuleSet::new();
+    set.load_str("t.yaml".into(), text);
+    compile(&set)
+}
+
+fn rule(condition: &str) -> String {
+    format!(
+        "- list: shells\n  items: [bash, sh]\n- macro: spawned\n  condition: evt.type in (execve, execveat)\n- rule: R\n  desc: d\n  condition: {condition}\n  output: \"%proc.name ran %proc.cmdline (%fd.name) %evt.type\"\n  priority: warning\n"
+    )
+}
+
+fn process() -> Process {
+    let mut p = Process {
+        pid: 42,
+        name: "sh".into(),
+        exe: "/bin/sh".into(),
+        exepath: "/usr/bin/dash".into(),
+        args: vec!["-c".into(), "cat /etc/shadow".into()],
+        ancestors: vec![crate::event::Ancestor {
+            pid: 1,
+            name: "nginx".into(),
+            ..Default::default()
+        }]
+        .into(),
+        ..Default::default()
+    };
+    p.set_command_line();
+    p
+}
+
+fn matches(condition: &str, etype: &str) -> bool {
+    let c = compiled(&rule(condition));
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let p = process();
+    let fd = Fd::file(3, "/etc/shadow".into(), "/etc/shadow".into(), false);
+    let args = [Arg::flags(ArgName::FLAGS, "O_RDONLY", 0)];
+    let ev = SyscallEvent {
+        num: 1,
+        ts: 0,
+        etype: EventType::from_name(etype).unwrap(),
+        res: 3,
+        process: &p,
+        fd: Some(&fd),
+        args: &args,
+    };
+    c.syscall[0].condition.eval(&ev)
+}
+
+#[test]
+fn evaluates_fields_operators_and_macros() {
+    assert!(matches("spawned and proc.name in (shells)", "execve"));
+    assert!(!matches("spawned and proc.name in (shells)", "openat"));
+    assert!(matches(
+        "proc.pname = nginx and proc.aname[1] = nginx and proc.aname = nginx",
+        "execve"
+    ));
+    assert!(matches(
+        "fd.name startswith /etc and fd.directory = /etc and fd.filename = shadow",
+        "openat"
+    ));
+    assert!(matches(
+        "evt.is_open_read=true and fd.typechar='f' and fd.num>=0",
+        "openat"
+    ));
+    assert!(matches(
+        "proc.cmdline contains \"cat /etc\" and proc.args icontains CAT",
+        "openat"
+    ));
+    assert!(matches(
+        "fd.name pmatch (/etc) and not fd.name pmatch (/et)",
+        "openat"
+    ));
+    assert!(matches(
+        "fd.name glob '/etc/*' and fd.name regex '/etc/sha.*'",
+        "openat"
+    ));
+    assert!(matches(
+        "basename(proc.exepath) = dash and len(proc.name) = 2 and toupper(proc.name) = SH",
+        "openat"
+    ));
+    assert!(matches(
+        "proc.name != val(proc.pname) and proc.pid > 1",
+        "openat"
+    ));
+    assert!(!matches("container.image.repository = x", "openat"));
+    assert!(matches("not container.image.repository = x", "openat"));
+    assert!(!matches("container.image.repository != x", "openat"));
+    assert!(matches("evt.type != execve", "openat"));
+}
+
+#[test]
+fn indexes_event_types() {
+    let c = compiled(&rule("spawned and proc.name = sh"));
+    let types: Vec<&str> = c.syscall[0]
+        .event_types
+        .iter()
+        .map(EventType::name)
+        .collect();
+    assert_eq!(types, ["execve", "execveat"]);
+    let c = compiled(&rule("not evt.type = execve"));
+    assert!(
+        !c.syscall[0]
+            .event_types
+            .contains(EventType::from_name("execve").unwrap())
+    );
+    let c = compiled(&rule("proc.name = sh"));
+    assert!(c.syscall[0].event_types.is_all());
+}
+
+#[test]
+fn reports_errors_and_unsupported_fields() {
+    let c = compiled(&rule("evt.type = nosuchcall"));
+    assert!(
+        c.errors[0]
+            .message
+            .contains("unknown event type nosuchcall"),
+        "{:?}",
+        c.errors
+    );
+    let c = compiled(&rule("nosuchmacro and proc.name = x"));
+    assert!(
+        c.errors[0].message.contains("undefined macro"),
+        "{:?}",
+        c.errors
+    );
+    let c = compiled(&rule("proc.exe_ino.ctime > 0"));
+    assert!(c.errors.is_empty());
+    assert_eq!(c.unsupported_fields["R"], ["proc.exe_ino.ctime"]);
+    let c = compiled(&rule("foo.bar = 1"));
+    assert!(
+        c.errors[0].message.contains("unknown field"),
+        "{:?}",
+        c.errors
+    );
+    let c = compiled(&rule("user.uid = root"));
+    assert!(
+        c.errors[0].message.contains("not a number"),
+        "{:?}",
+        c.errors
+    );
+    let c = compiled("- macro: a\n  condition: b\n- macro: b\n  condition: a\n");
+    assert!(!c.errors.is_empty());
+}
+
+#[test]
+fn exceptions_exclude_matches() {
+    let text = "- rule: R\n  desc: d\n  condition: evt.type = openat\n  output: o\n  priority: info\n  exceptions:\n    - name: shells\n      fields: [proc.name, fd.name]\n      comps: [=, startswith]\n      values:\n        - [sh, /etc]\n    - name: other\n      fields: proc.pname\n      values: [apache]\n";
+    let c = compiled(text);
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    let p = process();
+    let fd = Fd::file(3, "/etc/shadow".into(), "/etc/shadow".into(), false);
+    let ev = SyscallEvent {
+        num: 1,
+        ts: 0,
+        etype: EventType::from_name("openat").unwrap(),
+        res: 3,
+        process: &p,
+        fd: Some(&fd),
+        args: &[],
+    };
+    assert!(!c.syscall[0].condition.eval(&ev));
+    let out = c.syscall[0].output.render(&ev);
+    assert_eq!(out, "o");
+}

@@ -1,0 +1,411 @@
+//! Seccomp profiles in the OCI / Docker JSON format: recorded from a trace
+//! (deny by default, the observed syscalls allowed), checked against the
+//! container runtime's default profile, compiled to BPF with `seccompiler`
+//! and enforced by the kernel on a command.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::process::{Command, ExitStatus};
+
+use seccompiler::{
+    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+    SeccompRule, TargetArch,
+};
+use serde::{Deserialize, Serialize};
+use syscalls::Sysno;
+
+/// The architectures a recorded profile names (this machine's native one
+/// and the 32-bit ABIs of x86_64, as the runtime default does).
+pub const ARCHITECTURES: &[&str] = &["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"];
+
+/// A seccomp profile (`defaultAction`, `architectures`, `syscalls` …).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub default_action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_errno_ret: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub architectures: Vec<String>,
+    #[serde(default)]
+    pub syscalls: Vec<SyscallRule>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyscallRule {
+    #[serde(default)]
+    pub names: Vec<String>,
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errno_ret: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<ArgCondition>,
+    /// Docker's conditions on capabilities / architectures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub includes: Option<Filter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excludes: Option<Filter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArgCondition {
+    pub index: u8,
+    pub value: u64,
+    #[serde(default)]
+    pub value_two: u64,
+    pub op: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Filter {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arches: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_kernel: Option<String>,
+}
+
+/// Syscalls the container runtimes' default profile (Docker, containerd,
+/// CRI-O) does not allow unconditionally, as their documentation lists them.
+pub const BLOCKED_BY_RUNTIME_DEFAULT: &[&str] = &[
+    "acct",
+    "add_key",
+    "bpf",
+    "clock_adjtime",
+    "clock_settime",
+    "clone3",
+    "create_module",
+    "delete_module",
+    "finit_module",
+    "get_kernel_syms",
+    "get_mempolicy",
+    "init_module",
+    "ioperm",
+    "iopl",
+    "kcmp",
+    "kexec_file_load",
+    "kexec_load",
+    "keyctl",
+    "lookup_dcookie",
+    "mbind",
+    "mount",
+    "mount_setattr",
+    "move_mount",
+    "move_pages",
+    "name_to_handle_at",
+    "nfsservctl",
+    "open_by_handle_at",
+    "open_tree",
+    "perf_event_open",
+    "personality",
+    "pivot_root",
+    "process_vm_readv",
+    "process_vm_writev",
+    "ptrace",
+    "query_module",
+    "quotactl",
+    "reboot",
+    "request_key",
+    "set_mempolicy",
+    "setns",
+    "settimeofday",
+    "stime",
+    "swapoff",
+    "swapon",
+    "sysfs",
+    "_sysctl",
+    "umount",
+    "umount2",
+    "unshare",
+    "uselib",
+    "userfaultfd",
+    "ustat",
+    "vm86",
+    "vm86old",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+];
+
+/// Syscalls that commonly serve container escapes or kernel attacks, and why.
+pub const DANGEROUS: &[(&str, &str)] = &[
+    ("ptrace", "inspect and control other processes"),
+    ("process_vm_writev", "write other processes' memory"),
+    ("mount", "mount file systems (host paths, proc, cgroups)"),
+    ("umount2", "unmount file systems"),
+    ("pivot_root", "change the root file system"),
+    (
+        "unshare",
+        "create namespaces (user namespaces widen the kernel attack surface)",
+    ),
+    ("setns", "enter other namespaces"),
+    ("init_module", "load kernel modules"),
+    ("finit_module", "load kernel modules"),
+    ("delete_module", "unload kernel modules"),
+    ("kexec_load", "replace the running kernel"),
+    ("kexec_file_load", "replace the running kernel"),
+    ("bpf", "load BPF programs into the kernel"),
+    ("perf_event_open", "observe other processes and the kernel"),
+    (
+        "userfaultfd",
+        "stall the kernel at chosen points (exploit primitive)",
+    ),
+    ("keyctl", "use the kernel keyring, which is not namespaced"),
+    ("add_key", "use the kernel keyring, which is not namespaced"),
+    (
+        "request_key",
+        "use the kernel keyring, which is not namespaced",
+    ),
+    (
+        "open_by_handle_at",
+        "open host files by handle (the 'shocker' escape)",
+    ),
+    ("reboot", "reboot the machine"),
+    ("iopl", "raw I/O port access"),
+    ("ioperm", "raw I/O port access"),
+    ("swapon", "change swap devices"),
+    ("acct", "switch process accounting"),
+];
+
+/// The profile that allows exactly `syscalls` (numbers of this architecture)
+/// and denies everything else with EPERM.
+pub fn profile_from_syscalls(syscalls: &BTreeSet<u64>) -> Profile {
+    let names: Vec<String> = syscalls
+        .iter()
+        .filter_map(|n| Sysno::new(usize::try_from(*n).ok()?))
+        .map(|s| s.name().to_owned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Profile {
+        default_action: "SCMP_ACT_ERRNO".to_owned(),
+        default_errno_ret: None,
+        architectures: ARCHITECTURES.iter().map(|a| (*a).to_owned()).collect(),
+        syscalls: vec![SyscallRule {
+            names,
+            action: "SCMP_ACT_ALLOW".to_owned(),
+            ..SyscallRule::default()
+        }],
+    }
+}
+
+/// Reads a profile (bounded by the caller) from JSON.
+pub fn parse_profile(text: &str) -> Result<Profile, String> {
+    serde_json::from_str(text).map_err(|e| format!("line {}: {e}", e.line()))
+}
+
+fn action(name: &str, errno: Option<u32>) -> Result<SeccompAction, String> {
+    Ok(match name {
+        "SCMP_ACT_ALLOW" => SeccompAction::Allow,
+        "SCMP_ACT_ERRNO" => SeccompAction::Errno(errno.unwrap_or(1)),
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => SeccompAction::KillThread,
+        "SCMP_ACT_KILL_PROCESS" => SeccompAction::KillProcess,
+        "SCMP_ACT_TRAP" => SeccompAction::Trap,
+        "SCMP_ACT_LOG" => SeccompAction::Log,
+        "SCMP_ACT_TRACE" => SeccompAction::Trace(errno.unwrap_or(0)),
+        other => return Err(format!("unknown or unsupported action `{other}`")),
+    })
+}
+
+fn condition(c: &ArgCondition) -> Result<SeccompCondition, String> {
+    let op = match c.op.as_str() {
+        "SCMP_CMP_EQ" => SeccompCmpOp::Eq,
+        "SCMP_CMP_NE" => SeccompCmpOp::Ne,
+        "SCMP_CMP_LT" => SeccompCmpOp::Lt,
+        "SCMP_CMP_LE" => SeccompCmpOp::Le,
+        "SCMP_CMP_GT" => SeccompCmpOp::Gt,
+        "SCMP_CMP_GE" => SeccompCmpOp::Ge,
+        "SCMP_CMP_MASKED_EQ" => SeccompCmpOp::MaskedEq(c.value),
+        other => return Err(format!("unknown argument comparison `{other}`")),
+    };
+    let value = if c.op == "SCMP_CMP_MASKED_EQ" {
+        c.value_two
+    } else {
+        c.value
+    };
+    SeccompCondition::new(c.index, SeccompCmpArgLen::Qword, op, value).map_err(|e| e.to_string())
+}
+
+fn applies_here(rule: &SyscallRule) -> bool {
+    let arch_ok = |arches: &[String]| {
+        arches.is_empty()
+            || arches
+                .iter()
+                .any(|a| a == "amd64" || a == "x86_64" || a == "SCMP_ARCH_X86_64")
+    };
+    let includes_ok = rule
+        .includes
+        .as_ref()
+        .is_none_or(|f| f.caps.is_empty() && f.min_kernel.is_none() && arch_ok(&f.arches));
+    let excludes_ok = rule
+        .excludes
+        .as_ref()
+        .is_none_or(|f| f.arches.is_empty() || !arch_ok(&f.arches));
+    includes_ok && excludes_ok
+}
+
+/// What `check` finds in a profile.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct CheckReport {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Allowed syscalls the runtime default profile does not allow.
+    pub beyond_runtime_default: Vec<String>,
+    /// Allowed syscalls that serve escapes, with the reason.
+    pub dangerous: BTreeMap<String, String>,
+    pub allowed: usize,
+}
+
+/// Validates a profile and compares it with the runtime default.
+pub fn check(profile: &Profile) -> CheckReport {
+    let mut report = CheckReport::default();
+    if let Err(e) = action(&profile.default_action, profile.default_errno_ret) {
+        report.errors.push(format!("defaultAction: {e}"));
+    }
+    if profile.default_action == "SCMP_ACT_ALLOW" {
+        report.warnings.push(
+            "defaultAction SCMP_ACT_ALLOW allows every syscall the profile does not name"
+                .to_owned(),
+        );
+    }
+    if !profile.architectures.is_empty()
+        && !profile
+            .architectures
+            .iter()
+            .any(|a| a == "SCMP_ARCH_X86_64")
+    {
+        report
+            .warnings
+            .push("architectures does not include SCMP_ARCH_X86_64".to_owned());
+    }
+    let mut allowed = BTreeSet::new();
+    for (i, rule) in profile.syscalls.iter().enumerate() {
+        if let Err(e) = action(&rule.action, rule.errno_ret) {
+            report.errors.push(format!("syscalls[{i}]: {e}"));
+        }
+        for arg in &rule.args {
+            if let Err(e) = condition(arg) {
+                report.errors.push(format!("syscalls[{i}]: {e}"));
+            }
+        }
+        for name in &rule.names {
+            if name.parse::<Sysno>().is_err()
+                && !BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str())
+            {
+                report.warnings.push(format!(
+                    "syscalls[{i}]: `{name}` is not a syscall of x86_64"
+                ));
+            }
+            if rule.action == "SCMP_ACT_ALLOW" || rule.action == "SCMP_ACT_LOG" {
+                allowed.insert(name.clone());
+            }
+        }
+    }
+    report.allowed = allowed.len();
+    for name in &allowed {
+        if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str()) {
+            report.beyond_runtime_default.push(name.clone());
+        }
+        if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| n == name) {
+            report.dangerous.insert(name.clone(), (*why).to_owned());
+        }
+    }
+    if report.errors.is_empty()
+        && let Err(e) = compile(profile)
+    {
+        report.errors.push(e);
+    }
+    report
+}
+
+/// Compiles a profile for this machine into BPF programs (one per action
+/// other than the default; the kernel applies the strictest result).
+pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
+    let default = action(&profile.default_action, profile.default_errno_ret)?;
+    let arch = TargetArch::x86_64;
+    let mut by_action: BTreeMap<String, BTreeMap<i64, Vec<SeccompRule>>> = BTreeMap::new();
+    for rule in profile.syscalls.iter().filter(|r| applies_here(r)) {
+        let key = format!("{}:{}", rule.action, rule.errno_ret.unwrap_or(1));
+        let conditions = rule
+            .args
+            .iter()
+            .map(condition)
+            .collect::<Result<Vec<_>, _>>()?;
+        for name in &rule.names {
+            let Ok(sysno) = name.parse::<Sysno>() else {
+                continue;
+            };
+            let entry = by_action
+                .entry(key.clone())
+                .or_default()
+                .entry(i64::from(sysno.id()))
+                .or_default();
+            if !conditions.is_empty() {
+                entry.push(SeccompRule::new(conditions.clone()).map_err(|e| e.to_string())?);
+            }
+        }
+    }
+    let mut programs = Vec::new();
+    for (key, rules) in by_action {
+        let (name, errno) = key.split_once(':').unwrap_or((key.as_str(), "1"));
+        let matched = action(name, errno.parse().ok())?;
+        // The default action's own filter holds the allowed names; other
+        // actions get a filter that allows everything else.
+        let (mismatch, on_match) = if matches!(matched, SeccompAction::Allow) {
+            (default.clone(), matched)
+        } else {
+            (SeccompAction::Allow, matched)
+        };
+        let filter =
+            SeccompFilter::new(rules, mismatch, on_match, arch).map_err(|e| e.to_string())?;
+        programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
+    }
+    if programs.is_empty() {
+        // Nothing allowed: one filter that applies the default to everything.
+        let filter = SeccompFilter::new(BTreeMap::new(), default, SeccompAction::Allow, arch)
+            .map_err(|e| e.to_string())?;
+        programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
+    }
+    Ok(programs)
+}
+
+/// Runs `command` under the profile, enforced by the kernel (with
+/// `no_new_privs`), and waits for it.
+pub fn run(profile: &Profile, command: &mut Command) -> io::Result<ExitStatus> {
+    let programs = compile(profile).map_err(io::Error::other)?;
+    crate::spawn::spawn_confined(command, programs)?.wait()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_checks_and_compiles() {
+        let calls: BTreeSet<u64> = [Sysno::read, Sysno::write, Sysno::ptrace]
+            .iter()
+            .map(|s| s.id() as u64)
+            .collect();
+        let profile = profile_from_syscalls(&calls);
+        assert_eq!(profile.syscalls[0].names, ["ptrace", "read", "write"]);
+        let text = serde_json::to_string(&profile).unwrap();
+        assert!(text.contains("\"defaultAction\":\"SCMP_ACT_ERRNO\""));
+        let report = check(&parse_profile(&text).unwrap());
+        assert!(report.errors.is_empty(), "{report:?}");
+        assert_eq!(report.beyond_runtime_default, ["ptrace"]);
+        assert!(report.dangerous.contains_key("ptrace"));
+        let bad = Profile {
+            default_action: "SCMP_ACT_BOGUS".into(),
+            ..Profile::default()
+        };
+        assert!(!check(&bad).errors.is_empty());
+        assert!(parse_profile("{").is_err());
+    }
+}

@@ -1,0 +1,144 @@
+//! `kubeward pki`: a small Kubernetes PKI and checks of kubeadm's.
+
+use std::io::Write;
+
+use kubeward_pki::check::{self, Options, Role};
+use kubeward_pki::inspect::{inspect, with_certificate};
+use kubeward_pki::issue::{self, APISERVER_NAMES, Request, Usage};
+use kubeward_pki::kubeconfig::kubeconfig;
+
+use crate::cli::{ColorWhen, PkiArgs, PkiCommand, PkiRole};
+use crate::output::{self, write_report};
+
+pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
+    match args.command {
+        PkiCommand::Init {
+            dir,
+            cn,
+            days,
+            force,
+        } => match issue::init_ca(&dir, &cn, days, force) {
+            Ok(w) => written(&[&w.key, &w.certificate]),
+            Err(e) => fail(&e.to_string()),
+        },
+        PkiCommand::Issue {
+            dir,
+            name,
+            cn,
+            org,
+            client,
+            server,
+            apiserver,
+            san,
+            days,
+            force,
+        } => {
+            let usage = match (client, server || apiserver) {
+                (true, true) => Usage::Both,
+                (false, true) => Usage::Server,
+                _ => Usage::Client,
+            };
+            let mut sans: Vec<String> = Vec::new();
+            if apiserver {
+                sans.extend(APISERVER_NAMES.iter().map(|s| (*s).to_owned()));
+            }
+            sans.extend(san);
+            let request = Request {
+                name,
+                common_name: cn,
+                organizations: org,
+                usage,
+                sans,
+                days,
+            };
+            match issue::issue(&dir, &request, force) {
+                Ok(w) => written(&[&w.key, &w.certificate]),
+                Err(e) => fail(&e.to_string()),
+            }
+        }
+        PkiCommand::Kubeconfig {
+            dir,
+            name,
+            server,
+            cluster,
+            output: path,
+        } => match kubeconfig(&dir, &name, &server, &cluster) {
+            Ok(text) => {
+                if let Some(path) = &path {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    // The kubeconfig embeds a private key.
+                    let result = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(0o600)
+                        .open(path)
+                        .and_then(|mut f| f.write_all(text.as_bytes()));
+                    return match result {
+                        Ok(()) => written(&[path]),
+                        Err(e) => fail(&format!("{}: {e}", path.display())),
+                    };
+                }
+                match write_report(None, color, true, |out| out.write_all(text.as_bytes())) {
+                    Ok(()) => 0,
+                    Err(code) => code,
+                }
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+        PkiCommand::Inspect { file, format } => {
+            let bytes = match std::fs::read(&file) {
+                Ok(b) => b,
+                Err(e) => return fail(&format!("{}: {e}", file.display())),
+            };
+            let facts = match with_certificate(&bytes, inspect) {
+                Ok(f) => f,
+                Err(e) => return fail(&format!("{}: {e}", file.display())),
+            };
+            let result = write_report(
+                None,
+                color,
+                format == crate::cli::InspectFormat::Text,
+                |out| match format {
+                    crate::cli::InspectFormat::Text => out.write_all(facts.text().as_bytes()),
+                    crate::cli::InspectFormat::Json => {
+                        serde_json::to_writer_pretty(&mut *out, &facts.json())?;
+                        writeln!(out)
+                    }
+                },
+            );
+            match result {
+                Ok(()) => 0,
+                Err(code) => code,
+            }
+        }
+        PkiCommand::Check {
+            dir,
+            warn_days,
+            role,
+            format,
+            output,
+        } => {
+            let role = match role {
+                PkiRole::Auto => Role::Auto,
+                PkiRole::ControlPlane => Role::ControlPlane,
+                PkiRole::Worker => Role::Worker,
+            };
+            let report = check::check(&dir, Options { warn_days, role });
+            output::tell(&report.errors, &[], false);
+            super::node::write(&report, format, output.output.as_deref(), color)
+        }
+    }
+}
+
+fn written(paths: &[&std::path::Path]) -> u8 {
+    for p in paths {
+        output::notice(&format!("wrote {}", p.display()));
+    }
+    0
+}
+
+fn fail(message: &str) -> u8 {
+    output::error(message);
+    2
+}

@@ -1,0 +1,190 @@
+//! `kubeward watch`: Falco rules against Kubernetes audit events from a log
+//! file (followed across rotation, or read once with `--no-follow`) and/or
+//! the audit webhook.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kubeward_runtime::Engine;
+use kubeward_runtime::audit::follow::{Follower, Line};
+use kubeward_runtime::audit::webhook::{self, Handlers, WebhookServer, WebhookStats};
+use kubeward_runtime::event::parse_audit_payload;
+
+use crate::cli::WatchArgs;
+use crate::commands::alerts::{AlertOutput, engine_options};
+use crate::commands::falco_rules;
+use crate::output;
+
+fn evaluate(engine: &Engine, alerts: &AlertOutput, event: &kubeward_runtime::event::AuditEvent) {
+    alerts.events.fetch_add(1, Ordering::Relaxed);
+    let mut fired = Vec::new();
+    engine.on_audit(event, &mut fired);
+    for alert in &fired {
+        alerts.emit(alert);
+    }
+}
+
+/// Reads the log until its end (or until `stop`, when following); returns
+/// whether any line was not a valid audit event.
+fn read_log(
+    path: &Path,
+    follow: bool,
+    engine: &Engine,
+    alerts: &AlertOutput,
+    stop: &AtomicBool,
+) -> bool {
+    let mut follower = match Follower::open(path, follow) {
+        Ok(f) => f,
+        Err(e) => {
+            output::error(&format!("{}: {e}", path.display()));
+            return true;
+        }
+    };
+    let mut bad = false;
+    loop {
+        match follower.next(stop) {
+            Ok(None) => return bad,
+            Ok(Some(Line::TooLong(n))) => {
+                bad = true;
+                output::error(&format!(
+                    "{}:{n}: line longer than {} bytes; skipped",
+                    path.display(),
+                    kubeward_runtime::audit::follow::MAX_LINE_BYTES
+                ));
+            }
+            Ok(Some(Line::Text(n, text))) => {
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let events = match parse_audit_payload(&text) {
+                    Ok(events) => events,
+                    Err(e) => {
+                        bad = true;
+                        output::error(&format!("{}:{n}: {e}", path.display()));
+                        continue;
+                    }
+                };
+                for event in events {
+                    match event {
+                        Ok(event) => evaluate(engine, alerts, &event),
+                        Err(e) => {
+                            bad = true;
+                            output::error(&format!("{}:{n}: {e}", path.display()));
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                output::error(&format!("{}: {e}", path.display()));
+                return true;
+            }
+        }
+    }
+}
+
+pub(crate) fn run(args: WatchArgs) -> u8 {
+    if args.audit_log.is_none() && args.audit_webhook.is_none() {
+        output::error("give --audit-log FILE and/or --audit-webhook ADDR");
+        return 2;
+    }
+    let tls = match (args.audit_webhook, &args.tls_cert, &args.tls_key) {
+        (None, ..) => None,
+        (Some(addr), None, None) if args.insecure_plain_http_on_loopback => {
+            if !addr.ip().is_loopback() {
+                output::error(
+                    "--insecure-plain-http-on-loopback needs a loopback address (127.0.0.1 or [::1])",
+                );
+                return 2;
+            }
+            None
+        }
+        (Some(_), Some(cert), Some(key)) => match webhook::tls_config(cert, key) {
+            Ok(config) => Some(Arc::new(config)),
+            Err(e) => {
+                output::error(&e);
+                return 2;
+            }
+        },
+        (Some(_), ..) => {
+            output::error("the audit webhook serves HTTPS: give --tls-cert and --tls-key");
+            return 2;
+        }
+    };
+    let engine =
+        match falco_rules::engine(&args.rules, engine_options(&args.alerts), args.alerts.quiet) {
+            Ok(engine) => Arc::new(engine),
+            Err(code) => return code,
+        };
+    if engine.audit_rules() == 0 && !args.alerts.quiet {
+        output::notice("no enabled k8s_audit rule is loaded; no alert can fire");
+    }
+    let alerts = Arc::new(AlertOutput::new(&args.alerts));
+
+    if args.audit_webhook.is_none() && args.no_follow {
+        let path = args.audit_log.as_deref().unwrap_or(Path::new("-"));
+        let bad = read_log(path, false, &engine, &alerts, &AtomicBool::new(false));
+        let code = alerts.finish();
+        return if bad { 2 } else { code };
+    }
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::error(&format!("cannot start the runtime: {e}"));
+            return 2;
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = args.audit_log.clone().map(|path| {
+        let (engine, alerts, stop) = (engine.clone(), alerts.clone(), stop.clone());
+        let follow = !args.no_follow;
+        std::thread::spawn(move || read_log(&path, follow, &engine, &alerts, &stop))
+    });
+    let served = runtime.block_on(async {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let Some(addr) = args.audit_webhook else {
+            shutdown.await;
+            return Ok(());
+        };
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("{addr}: {e}"))?;
+        if !args.alerts.quiet {
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            output::notice(&format!("audit webhook listening on {scheme}://{}", listener.local_addr().map_or(addr, |a| a)));
+        }
+        let stats = Arc::new(WebhookStats::default());
+        let (on_engine, on_alerts) = (engine.clone(), alerts.clone());
+        let (metrics_alerts, metrics_stats) = (alerts.clone(), stats.clone());
+        let server = Arc::new(WebhookServer {
+            max_body_bytes: args.max_body_bytes,
+            tls,
+            handlers: Handlers {
+                on_event: Box::new(move |event| evaluate(&on_engine, &on_alerts, &event)),
+                metrics: Box::new(move || {
+                    let mut text = metrics_alerts.metrics();
+                    text.push_str(&format!(
+                        "# HELP kubeward_audit_webhook_rejected_events_total Audit events that were not valid.\n# TYPE kubeward_audit_webhook_rejected_events_total counter\nkubeward_audit_webhook_rejected_events_total {}\n",
+                        metrics_stats.rejected_events.load(Ordering::Relaxed)
+                    ));
+                    text
+                }),
+            },
+            stats,
+        });
+        server.serve(listener, shutdown).await.map_err(|e| e.to_string())
+    });
+    stop.store(true, Ordering::Relaxed);
+    let bad = reader.is_some_and(|r| r.join().unwrap_or(true));
+    let code = alerts.finish();
+    if let Err(e) = served {
+        output::error(&e);
+        return 2;
+    }
+    if bad && args.no_follow { 2 } else { code }
+}

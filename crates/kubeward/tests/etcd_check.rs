@@ -1,0 +1,257 @@
+//! `kubeward etcd check` against a real etcd (Debian's `etcd-server`)
+//! started on 127.0.0.1 with TLS and client-certificate authentication, in a
+//! temp data dir, holding plain and encrypted Secrets.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use kubeward_pki::issue::{Request, Usage, init_ca, issue};
+
+struct Etcd {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Etcd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn certs(dir: &Path) {
+    init_ca(dir, "etcd-ca", 30, false).unwrap();
+    let request = |name: &str, usage| Request {
+        name: name.into(),
+        common_name: name.into(),
+        organizations: vec![],
+        usage,
+        sans: vec!["127.0.0.1".into(), "localhost".into()],
+        days: 30,
+    };
+    issue(dir, &request("server", Usage::Both), false).unwrap();
+    issue(dir, &request("client", Usage::Client), false).unwrap();
+}
+
+fn etcdctl(dir: &Path, url: &str, args: &[&str]) -> Output {
+    Command::new("etcdctl")
+        .env("ETCDCTL_API", "3")
+        .arg(format!("--endpoints={url}"))
+        .arg(format!("--cacert={}", dir.join("ca.crt").display()))
+        .arg(format!("--cert={}", dir.join("client.crt").display()))
+        .arg(format!("--key={}", dir.join("client.key").display()))
+        .args(args)
+        .output()
+        .expect("etcdctl is installed (scripts/test installs etcd-client)")
+}
+
+fn start(dir: &Path) -> Etcd {
+    let (client, peer) = (free_port(), free_port());
+    let url = format!("https://127.0.0.1:{client}");
+    let peer_url = format!("http://127.0.0.1:{peer}");
+    let p = |f: &str| dir.join(f).display().to_string();
+    let child = Command::new("etcd")
+        .args(["--name", "kubeward-test", "--data-dir", &p("data")])
+        .args([
+            "--listen-client-urls",
+            &url,
+            "--advertise-client-urls",
+            &url,
+        ])
+        .args([
+            "--listen-peer-urls",
+            &peer_url,
+            "--initial-advertise-peer-urls",
+            &peer_url,
+        ])
+        .args(["--initial-cluster", &format!("kubeward-test={peer_url}")])
+        .args([
+            "--cert-file",
+            &p("server.crt"),
+            "--key-file",
+            &p("server.key"),
+        ])
+        .args(["--trusted-ca-file", &p("ca.crt"), "--client-cert-auth"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("etcd is installed (scripts/test installs etcd-server)");
+    let etcd = Etcd { child, url };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let out = etcdctl(dir, &etcd.url, &["endpoint", "health"]);
+        if out.status.success() {
+            return etcd;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "etcd did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn put(dir: &Path, url: &str, key: &str, value: &str) {
+    let out = etcdctl(dir, url, &["put", key, value]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn kubeward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn plain_and_encrypted_secrets_in_a_real_etcd() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    certs(d);
+    let etcd = start(d);
+    const PASSWORD: &str = "aHVudGVyMi1kby1ub3QtcHJpbnQ=";
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/default/db",
+        &format!(
+            "{{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{{\"name\":\"db\"}},\"data\":{{\"password\":\"{PASSWORD}\"}}}}"
+        ),
+    );
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/kube-system/token",
+        "k8s:enc:aescbc:v1:key1:Zm9vYmFyYmF6cXV4",
+    );
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/prod/api",
+        "k8s:enc:kms:v2:vault:c2VhbGVk",
+    );
+    put(
+        d,
+        &etcd.url,
+        "/registry/configmaps/default/settings",
+        "{\"kind\":\"ConfigMap\"}",
+    );
+    // Enough Secrets to need several pages of the range API.
+    for i in 0..120 {
+        put(
+            d,
+            &etcd.url,
+            &format!("/registry/secrets/bulk/s{i:03}"),
+            "k8s:enc:secretbox:v1:key2:eHl6",
+        );
+    }
+    let p = |f: &str| d.join(f).display().to_string();
+    let (ca, cert, key) = (p("ca.crt"), p("client.crt"), p("client.key"));
+    let tls = [
+        "--cacert",
+        ca.as_str(),
+        "--cert",
+        cert.as_str(),
+        "--key",
+        key.as_str(),
+    ];
+    let mut args = vec![
+        "etcd",
+        "check",
+        "--endpoints",
+        &etcd.url,
+        "--format",
+        "json",
+    ];
+    args.extend(tls);
+    let out = kubeward(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !stdout.contains(PASSWORD) && !stdout.contains("Zm9vYmFy"),
+        "values are never printed"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let secrets = report["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 123);
+    let find = |key: &str| secrets.iter().find(|s| s["key"] == key).unwrap().clone();
+    assert_eq!(
+        find("/registry/secrets/default/db"),
+        serde_json::json!({"key": "/registry/secrets/default/db", "encrypted": false, "provider": null})
+    );
+    assert_eq!(
+        find("/registry/secrets/kube-system/token")["provider"],
+        "aescbc"
+    );
+    assert_eq!(find("/registry/secrets/prod/api")["provider"], "kms");
+    assert_eq!(find("/registry/secrets/bulk/s119")["provider"], "secretbox");
+    assert!(
+        secrets
+            .iter()
+            .all(|s| s["key"].as_str().unwrap().starts_with("/registry/secrets/"))
+    );
+
+    // Text output says the same, without values.
+    let mut text_args = vec!["etcd", "check", "--endpoints", &etcd.url];
+    text_args.extend(tls);
+    let out = kubeward(&text_args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("PLAIN TEXT") && text.contains("122 encrypted, 1 in plain text"),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD));
+
+    // etcd demands a client certificate: without one, an error (exit 2).
+    let out = kubeward(&["etcd", "check", "--endpoints", &etcd.url, "--cacert", &ca]);
+    assert_eq!(out.status.code(), Some(2));
+    // An unknown CA is refused too.
+    let out = kubeward(&[
+        "etcd",
+        "check",
+        "--endpoints",
+        &etcd.url,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // Once the plain Secret is rewritten encrypted, the check passes.
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/default/db",
+        "k8s:enc:aescbc:v1:key1:bmV3",
+    );
+    let out = kubeward(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

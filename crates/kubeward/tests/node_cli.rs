@@ -1,0 +1,311 @@
+//! The `node`, `host`, `pki` and `explain` commands from the outside: output
+//! shapes (JSON exactly as documented, SARIF valid against the 2.1.0 schema,
+//! JUnit), exit codes, and one-line errors for bad input.
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kubeward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn write(root: &Path, path: &str, mode: u32, text: &str) {
+    let real = root.join(path.trim_start_matches('/'));
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::write(&real, text).unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A control plane with one insecure API server flag and a loose manifest.
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "/etc/passwd", 0o644, "root:x:0:0::/root:/bin/bash\n");
+    write(r, "/etc/group", 0o644, "root:x:0:\n");
+    write(
+        r,
+        "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        0o644,
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: kube-apiserver\n    command:\n    - kube-apiserver\n    - --anonymous-auth=false\n    - --authorization-mode=AlwaysAllow\n    - --profiling=false\n",
+    );
+    dir
+}
+
+#[test]
+fn node_json_is_exactly_the_documented_shape() {
+    let dir = tree();
+    let root = dir.path().to_str().unwrap();
+    let out = kubeward(&[
+        "node",
+        "--root",
+        root,
+        "--targets",
+        "master",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "failures give exit 1");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let top: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["benchmark", "results"]);
+    assert_eq!(report["benchmark"], "cis-1.12");
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 60);
+    for r in results {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["evidence", "id", "remediation", "status", "title"]);
+        assert!(["PASS", "FAIL", "WARN"].contains(&r["status"].as_str().unwrap()));
+    }
+    let authz = results.iter().find(|r| r["id"] == "1.2.6").unwrap();
+    assert_eq!(authz["status"], "FAIL");
+    assert_eq!(
+        authz["evidence"][0]["file"],
+        "/etc/kubernetes/manifests/kube-apiserver.yaml"
+    );
+    assert_eq!(authz["evidence"][0]["line"], 9);
+    assert_eq!(authz["evidence"][0]["setting"], "--authorization-mode");
+    assert_eq!(authz["evidence"][0]["value"], "AlwaysAllow");
+    let mode = results.iter().find(|r| r["id"] == "1.1.1").unwrap();
+    assert_eq!(mode["evidence"][0]["value"], "644");
+    // --check narrows the report.
+    let out = kubeward(&[
+        "node",
+        "--root",
+        root,
+        "--targets",
+        "master",
+        "--check",
+        "1.2.1",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"].as_array().unwrap().len(), 1);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+fn sarif_validator() -> Option<(boon::Schemas, boon::SchemaIndex)> {
+    let dir = kubeward_testkit::conformance_dir("sarif")?;
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("sarif-schema-2.1.0.json")).unwrap())
+            .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("sarif.json", schema).unwrap();
+    let index = compiler.compile("sarif.json", &mut schemas).unwrap();
+    Some((schemas, index))
+}
+
+#[test]
+fn sarif_and_junit_outputs() {
+    let dir = tree();
+    let root = dir.path().to_str().unwrap();
+    let Some((schemas, index)) = sarif_validator() else {
+        return;
+    };
+    for args in [
+        vec![
+            "node",
+            "--root",
+            root,
+            "--targets",
+            "master",
+            "--format",
+            "sarif",
+        ],
+        vec!["host", "--root", root, "--format", "sarif"],
+    ] {
+        let out = kubeward(&args);
+        let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if let Err(e) = schemas.validate(&sarif, index) {
+            panic!("{args:?}: invalid SARIF: {e}");
+        }
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert!(
+            results
+                .iter()
+                .any(|r| r["kind"] == "fail" && r["level"] == "error")
+        );
+        assert!(results.iter().any(|r| r["kind"] == "pass"));
+    }
+    let out = kubeward(&[
+        "node",
+        "--root",
+        root,
+        "--targets",
+        "master",
+        "--format",
+        "junit",
+    ]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"cis-1.12\"") && xml.contains("<failure"),
+        "{xml}"
+    );
+    assert!(xml.contains("1.2.6 API server authorization is not AlwaysAllow"));
+}
+
+#[test]
+fn controls_files_run_and_bad_ones_are_one_line_errors() {
+    let dir = tree();
+    let root = dir.path().to_str().unwrap();
+    let controls = dir.path().join("controls.yaml");
+    fs::write(&controls, "controls:\nversion: custom-1\ntype: master\ngroups:\n- id: 1\n  checks:\n  - id: c1\n    text: authz\n    audit: ps -ef | grep kube-apiserver | grep -v grep\n    tests:\n      test_items:\n      - flag: --authorization-mode\n        compare: {op: has, value: RBAC}\n    scored: true\n  - id: c2\n    text: needs a cluster\n    audit: kubectl get pods\n    tests:\n      test_items:\n      - flag: x\n    scored: true\n").unwrap();
+    let bad = dir.path().join("bad.yaml");
+    fs::write(&bad, "groups:\n- id: 1\n  checks: [\n").unwrap();
+    let out = kubeward(&[
+        "node",
+        "--root",
+        root,
+        "--controls",
+        controls.to_str().unwrap(),
+        "--controls",
+        bad.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad controls file is an input error"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].starts_with(&format!("error: {}:", bad.display())),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["benchmark"], "custom-1");
+    assert_eq!(report["results"][0]["status"], "FAIL");
+    assert_eq!(report["results"][1]["status"], "WARN");
+    assert!(
+        report["results"][1]["evidence"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("not evaluated offline")
+    );
+    // --allow-shell never runs on a node tree.
+    let out = kubeward(&[
+        "node",
+        "--root",
+        root,
+        "--controls",
+        controls.to_str().unwrap(),
+        "--allow-shell",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = kubeward(&["node", "--root", "/nonexistent/tree"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = kubeward(&["node", "--benchmark", "cis-1.6"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn explain_covers_node_and_host_checks() {
+    for id in [
+        "1.2.1",
+        "cis-4.2.1",
+        "kubelet-anonymous-auth",
+        "KH101",
+        "KN101",
+        "KW901",
+    ] {
+        let out = kubeward(&["explain", id]);
+        assert_eq!(out.status.code(), Some(0), "{id}");
+        assert!(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .contains("## How to fix"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn pki_round_trip_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(
+        kubeward(&["pki", "init", "--dir", d]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        kubeward(&["pki", "init", "--dir", d]).status.code(),
+        Some(2),
+        "no overwrite"
+    );
+    let out = kubeward(&[
+        "pki",
+        "issue",
+        "--dir",
+        d,
+        "--name",
+        "admin",
+        "--cn",
+        "kube-admin",
+        "--org",
+        "kubeadm:cluster-admins",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kubeward(&[
+        "pki",
+        "inspect",
+        &format!("{d}/admin.crt"),
+        "--format",
+        "json",
+    ]);
+    let facts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(facts["kubernetes"]["user"], "kube-admin");
+    assert_eq!(facts["kubernetes"]["groups"][0], "kubeadm:cluster-admins");
+    let config = format!("{d}/admin.kubeconfig");
+    let out = kubeward(&[
+        "pki",
+        "kubeconfig",
+        "--dir",
+        d,
+        "--name",
+        "admin",
+        "--server",
+        "https://127.0.0.1:6443",
+        "-o",
+        &config,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fs::metadata(&config).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    fs::remove_file(&config).unwrap();
+    let out = kubeward(&[
+        "pki",
+        "check",
+        d,
+        "--role",
+        "control-plane",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = kubeward(&["pki", "inspect", &format!("{d}/admin.key")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("PRIVATE KEY-----\nM"));
+}
