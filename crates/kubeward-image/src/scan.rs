@@ -77,6 +77,7 @@ pub struct Tamper {
 pub struct ScannedImage {
     pub reference: String,
     pub manifest_digest: Option<String>,
+    pub index_digest: Option<String>,
     pub config_digest: String,
     pub config: crate::source::ImageConfig,
     pub repo_tags: Vec<String>,
@@ -238,6 +239,7 @@ pub fn scan(
     Ok(ScannedImage {
         reference: image.reference,
         manifest_digest: image.manifest_digest,
+        index_digest: image.index_digest,
         config_digest: image.config_digest,
         config: image.config,
         repo_tags: image.repo_tags,

@@ -192,6 +192,10 @@ pub(crate) struct ServeArgs {
     /// each namespace's levels [default: `[serve] namespaces`].
     #[arg(long, value_name = "PATH")]
     pub namespaces: Option<PathBuf>,
+    /// Verdict store written by `kubeward image scan --record DIR`: `/imagepolicy`
+    /// refuses images whose recorded scan failed [default: `[serve.image-policy] verdicts`].
+    #[arg(long, value_name = "DIR")]
+    pub image_verdicts: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

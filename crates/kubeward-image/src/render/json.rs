@@ -21,6 +21,7 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
         "image": {
             "reference": image.reference,
             "manifest_digest": image.manifest_digest,
+            "index_digest": image.index_digest,
             "config_digest": image.config_digest,
             "repo_tags": image.repo_tags,
             "os": image.config.os,

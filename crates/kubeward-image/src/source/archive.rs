@@ -147,6 +147,7 @@ pub fn open(path: &Path) -> Result<Image, SourceError> {
     Ok(Image {
         reference: path.display().to_string(),
         manifest_digest: None,
+        index_digest: None,
         config_digest: sha256_digest(&config_bytes),
         config,
         layers,

@@ -79,6 +79,7 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
             .clone(),
     };
     // Follow nested indexes down to an image manifest.
+    let mut index_digest = None;
     for _ in 0..4 {
         let media_type = descriptor
             .get("mediaType")
@@ -92,6 +93,7 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
             .and_then(Value::as_str)
             .unwrap_or("");
         let nested = parse(&read_blob(dir, digest, &what)?, &what)?;
+        index_digest.get_or_insert_with(|| digest.to_owned());
         descriptor = pick(&nested, platform)
             .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?
             .clone();
@@ -156,6 +158,7 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
     Ok(Image {
         reference,
         manifest_digest: Some(manifest_digest),
+        index_digest,
         config_digest,
         config,
         opener: Box::new(LayoutLayers {

@@ -44,6 +44,8 @@ pub struct Image {
     pub reference: String,
     /// `sha256:…` of the manifest, where there is one.
     pub manifest_digest: Option<String>,
+    /// `sha256:…` of the multi-platform index the manifest was picked from.
+    pub index_digest: Option<String>,
     pub config_digest: String,
     pub config: ImageConfig,
     pub layers: Vec<LayerRef>,

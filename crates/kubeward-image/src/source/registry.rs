@@ -352,7 +352,9 @@ pub fn open(reference: &str, options: &RegistryOptions) -> Result<Image, SourceE
             .unwrap_or("")
             .to_owned();
     }
+    let mut index_digest = None;
     if is_index(&media_type) || manifest.get("manifests").is_some() {
+        index_digest = Some(sha256_digest(&bytes));
         let descriptor =
             pick(&manifest, &options.platform).map_err(|e| error(format!("{reference}: {e}")))?;
         let digest = descriptor
@@ -412,6 +414,7 @@ pub fn open(reference: &str, options: &RegistryOptions) -> Result<Image, SourceE
     Ok(Image {
         reference: reference.to_owned(),
         manifest_digest: Some(manifest_digest),
+        index_digest,
         config_digest,
         config,
         opener: Box::new(RegistryLayers {

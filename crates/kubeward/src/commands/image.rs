@@ -278,7 +278,8 @@ fn run_scan(args: ScanArgs, color: ColorWhen) -> u8 {
     }
 }
 
-/// Writes the scan's verdict to the store, by manifest digest.
+/// Writes the scan's verdict to the store, by manifest digest (and index
+/// digest, when the image was picked from one).
 fn record(dir: &Path, report: &ImageReport<'_>) -> Result<(), String> {
     let digest = report
         .image
@@ -309,7 +310,7 @@ fn record(dir: &Path, report: &ImageReport<'_>) -> Result<(), String> {
                 .map(|f| format!("{} {}: {}", f.rule.id, f.rule.slug, f.path)),
         );
     }
-    let verdict = Verdict {
+    let mut verdict = Verdict {
         schema: kubeward_verdict::SCHEMA.into(),
         digest,
         reference: report.image.reference.clone(),
@@ -321,10 +322,14 @@ fn record(dir: &Path, report: &ImageReport<'_>) -> Result<(), String> {
         counts,
         reasons,
     };
-    ImageVerdictStore::create(dir)
-        .and_then(|s| s.record(&verdict))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    let store = ImageVerdictStore::create(dir).map_err(|e| e.to_string())?;
+    store.record(&verdict).map_err(|e| e.to_string())?;
+    // Pods often pin the multi-platform index; its digest gets the same verdict.
+    if let Some(index) = &report.image.index_digest {
+        verdict.digest.clone_from(index);
+        store.record(&verdict).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn run_sbom(args: SbomArgs, color: ColorWhen) -> u8 {
