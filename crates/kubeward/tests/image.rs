@@ -558,3 +558,31 @@ fn dockerfile_lint_formats_and_exit_codes() {
         "{rules}"
     );
 }
+
+/// The project's own image follows its own rules: nothing above low.
+#[test]
+fn the_repository_dockerfile_passes_lint() {
+    let dockerfile = kubeward_testkit::repo_root().join("Dockerfile");
+    let out = kubeward(&[
+        "dockerfile",
+        "lint",
+        dockerfile.to_str().unwrap(),
+        "-f",
+        "json",
+        "--fail-on",
+        "medium",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = json_of(&out);
+    for f in report["findings"].as_array().unwrap() {
+        assert!(
+            ["info", "low"].contains(&f["severity"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+}
