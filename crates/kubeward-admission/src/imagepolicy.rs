@@ -9,10 +9,17 @@
 //! `kubeward.image-policy.k8s.io/break-glass: "true"` is allowed whatever its
 //! images, and the review says so in an audit annotation (the API server
 //! forwards only annotations of the form `*.image-policy.k8s.io/*`).
+//!
+//! With a verdict store (`[serve.image-policy] verdicts`), an image pinned by
+//! a digest whose recorded scan failed is refused with the scan's reasons;
+//! images without a verdict (never scanned, or named by tag, which admission
+//! cannot resolve without a registry round trip) are refused unless
+//! `allow-unscanned` is set. Admission reads verdicts; it never scans.
 
 use std::collections::BTreeMap;
 
 use kubeward_core::config::ImagePolicyConfig;
+use kubeward_verdict::ImageVerdictStore;
 use kubeward_workload::image::ImageRef;
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +85,8 @@ pub enum ImageReviewError {
 pub struct ImagePolicy {
     pub allowed_registries: Vec<String>,
     pub config: ImagePolicyConfig,
+    /// Verdicts of `kubeward image scan --record`, when configured.
+    pub verdicts: Option<ImageVerdictStore>,
 }
 
 impl ImagePolicy {
@@ -147,6 +156,26 @@ impl ImagePolicy {
         if self.config.require_digest && image.digest.is_none() {
             return Some(format!("image {reference:?} is not pinned by digest"));
         }
-        None
+        let store = self.verdicts.as_ref()?;
+        let unscanned = |why: String| (!self.config.allow_unscanned).then_some(why);
+        let Some(digest) = image.digest else {
+            return unscanned(format!(
+                "image {reference:?} is not pinned by digest, so it has no pre-scanned verdict"
+            ));
+        };
+        match store.verdict(digest) {
+            Ok(Some(v)) if v.allowed => None,
+            Ok(Some(v)) => Some(format!(
+                "image {reference:?} failed its scan: {}",
+                if v.reasons.is_empty() {
+                    "no reason recorded".to_owned()
+                } else {
+                    v.reasons.join(", ")
+                }
+            )),
+            Ok(None) => unscanned(format!("image {reference:?} has no pre-scanned verdict")),
+            // An unreadable verdict refuses: the store is the policy.
+            Err(e) => Some(format!("image {reference:?}: {e}")),
+        }
     }
 }

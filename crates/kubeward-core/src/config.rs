@@ -263,6 +263,14 @@ pub struct ImagePolicyConfig {
     /// Refuse `:latest` and untagged images.
     #[serde(default = "yes")]
     pub refuse_latest: bool,
+    /// Pre-scanned image verdicts (`kubeward image scan --record DIR`): an
+    /// image whose digest has a failing verdict is refused.
+    #[serde(default)]
+    pub verdicts: Option<PathBuf>,
+    /// With `verdicts` set, admit images that have no verdict (not scanned,
+    /// or not pinned by digest) instead of refusing them.
+    #[serde(default)]
+    pub allow_unscanned: bool,
 }
 
 impl Default for ImagePolicyConfig {
@@ -270,6 +278,8 @@ impl Default for ImagePolicyConfig {
         Self {
             require_digest: false,
             refuse_latest: true,
+            verdicts: None,
+            allow_unscanned: false,
         }
     }
 }

@@ -51,6 +51,12 @@ pub(crate) enum Command {
     /// Run the admission server: validating and mutating webhooks and the
     /// ImagePolicyWebhook backend, over HTTPS.
     Serve(ServeArgs),
+    /// Scan container images: packages, vulnerabilities, tampering, configuration; SBOMs.
+    Image(crate::commands::image::ImageArgs),
+    /// Manage the local vulnerability database (OSV advisories).
+    Db(crate::commands::db::DbArgs),
+    /// Lint Dockerfiles with the image hardening rules.
+    Dockerfile(crate::commands::dockerfile::DockerfileArgs),
     /// Check a node against the CIS Kubernetes Benchmark (or kube-bench control files).
     Node(NodeArgs),
     /// Check the host's hardening: SSH, accounts, sudo, kernel modules, ports, AppArmor, seccomp, services, firewall.
@@ -186,6 +192,10 @@ pub(crate) struct ServeArgs {
     /// each namespace's levels [default: `[serve] namespaces`].
     #[arg(long, value_name = "PATH")]
     pub namespaces: Option<PathBuf>,
+    /// Verdict store written by `kubeward image scan --record DIR`: `/imagepolicy`
+    /// refuses images whose recorded scan failed [default: `[serve.image-policy] verdicts`].
+    #[arg(long, value_name = "DIR")]
+    pub image_verdicts: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -66,11 +66,16 @@ metadata:
 
 impl Server {
     fn start() -> Self {
+        Self::start_with("")
+    }
+
+    /// A server whose configuration ends with `extra` (further tables).
+    fn start_with(extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (ca, cert, key) = write_pki(dir.path(), "one");
         std::fs::write(dir.path().join("namespaces.yaml"), NAMESPACES).unwrap();
         let config = format!(
-            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n",
+            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n{extra}",
             dir.path().join("namespaces.yaml")
         );
         std::fs::write(dir.path().join("kubeward.toml"), config).unwrap();
@@ -441,14 +446,16 @@ async fn mutate_adds_defaults_that_pass_restricted() {
     );
 }
 
+fn image_review(images: &[&str], annotations: Value) -> Value {
+    json!({"apiVersion": "imagepolicy.k8s.io/v1alpha1", "kind": "ImageReview",
+           "spec": {"containers": images.iter().map(|i| json!({"image": i})).collect::<Vec<_>>(),
+                    "annotations": annotations, "namespace": "shop"}})
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn image_policy_reviews() {
     let server = Server::start();
-    let review = |images: &[&str], annotations: Value| {
-        json!({"apiVersion": "imagepolicy.k8s.io/v1alpha1", "kind": "ImageReview",
-               "spec": {"containers": images.iter().map(|i| json!({"image": i})).collect::<Vec<_>>(),
-                        "annotations": annotations, "namespace": "shop"}})
-    };
+    let review = image_review;
     let (status, body) = server
         .post(
             "/imagepolicy",
@@ -705,4 +712,92 @@ fn sigterm_finishes_in_flight_requests_and_exits_zero() {
     assert!(answer.contains("\"allowed\":true"), "{answer}");
     let status = server.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+/// Scans an image built here (OCI layout) and records its verdict in `store`,
+/// as a CI job would; returns the manifest digest.
+fn scan_and_record(dir: &Path, user: Option<&str>, store: &Path) -> String {
+    use kubeward_image::synth::{Compression, LayerBuilder, write_oci_layout};
+    let mut layer = LayerBuilder::new();
+    layer.entry("app/", b'5', 0o755, b"", "");
+    layer.entry("app/config.txt", b'0', 0o644, b"greeting = hello\n", "");
+    let digest =
+        write_oci_layout(dir, &[layer.finish()], Compression::Gzip, user, &json!({})).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args([
+            "image",
+            "scan",
+            "--skip-vulnerabilities",
+            "--fail-on",
+            "high",
+            "--quiet",
+            "--record",
+        ])
+        .arg(store)
+        .arg("--input")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    digest
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn image_policy_reads_prescanned_verdicts() {
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("verdicts");
+    let clean = scan_and_record(&work.path().join("clean"), Some("1000"), &store);
+    // No USER: runs as root (KW801, high), which fails a `--fail-on high` scan.
+    let root = scan_and_record(&work.path().join("root"), None, &store);
+    let unknown = format!("sha256:{}", "0".repeat(64));
+    let image = |digest: &str| format!("ghcr.io/acme/api@{digest}");
+    let status = |body: Value| body["status"].clone();
+
+    let server = Server::start_with(&format!("\n[serve.image-policy]\nverdicts = {store:?}\n"));
+    let (code, body) = server
+        .post("/imagepolicy", &image_review(&[&image(&clean)], json!({})))
+        .await;
+    assert_eq!(code, 200);
+    assert_eq!(status(body)["allowed"], true);
+    let (_, body) = server
+        .post("/imagepolicy", &image_review(&[&image(&root)], json!({})))
+        .await;
+    let refused = status(body);
+    assert_eq!(refused["allowed"], false);
+    let reason = refused["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("failed its scan") && reason.contains("KW801"),
+        "{reason}"
+    );
+    for (reference, why) in [
+        (image(&unknown), "has no pre-scanned verdict"),
+        ("ghcr.io/acme/api:1.2".to_owned(), "not pinned by digest"),
+    ] {
+        let (_, body) = server
+            .post("/imagepolicy", &image_review(&[&reference], json!({})))
+            .await;
+        let s = status(body);
+        assert_eq!(s["allowed"], false, "{reference}");
+        assert!(s["reason"].as_str().unwrap().contains(why), "{s}");
+    }
+    server.terminate();
+
+    // With `allow-unscanned`, only failing verdicts refuse.
+    let lenient = Server::start_with(&format!(
+        "\n[serve.image-policy]\nverdicts = {store:?}\nallow-unscanned = true\n"
+    ));
+    for (reference, allowed) in [
+        (image(&unknown), true),
+        (image(&root), false),
+        ("ghcr.io/acme/api:1.2".to_owned(), true),
+    ] {
+        let (_, body) = lenient
+            .post("/imagepolicy", &image_review(&[&reference], json!({})))
+            .await;
+        assert_eq!(status(body)["allowed"], allowed, "{reference}");
+    }
 }

@@ -13,6 +13,7 @@ use kubeward_admission::server::{self, App, Limits};
 use kubeward_admission::tls::ReloadingCert;
 use kubeward_admission::validate::Validator;
 use kubeward_core::config::{Config, Threshold};
+use kubeward_verdict::ImageVerdictStore;
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -108,6 +109,22 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
             path.display()
         );
     }
+    let verdicts = match args
+        .image_verdicts
+        .as_ref()
+        .or(serve.image_policy.verdicts.as_ref())
+    {
+        Some(dir) => {
+            let store = ImageVerdictStore::open(dir)
+                .map_err(|e| format!("image verdicts (--image-verdicts): {e}"))?;
+            tracing::info!(
+                "/imagepolicy reads pre-scanned verdicts from {}",
+                dir.display()
+            );
+            Some(store)
+        }
+        None => None,
+    };
     let app = App {
         validator: Validator {
             scanner: Scanner::new(rules, settings),
@@ -122,6 +139,7 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
         images: ImagePolicy {
             allowed_registries: config.images.allowed_registries.clone(),
             config: serve.image_policy.clone(),
+            verdicts,
         },
         metrics: Metrics::new(),
         limits: Limits {

@@ -144,7 +144,7 @@ fn has_url_password(v: &str) -> bool {
 }
 
 /// Why a named value counts as a literal credential, if it does.
-pub(crate) fn literal_credential(name: &str, value: &str) -> Option<String> {
+pub fn literal_credential(name: &str, value: &str) -> Option<String> {
     if let Some(shape) = credential_shape(value) {
         return Some(format!("looks like {shape}"));
     }

@@ -1,0 +1,93 @@
+use super::install;
+use crate::rule::{Hit, Lint};
+use crate::shell::commands;
+
+rule! {
+    /// ## What it does
+    /// Flags compilers and build tools (`gcc`, `build-essential`, `make`,
+    /// `golang`, `cargo`, `maven`, JDKs …) installed in the final stage of a
+    /// build: in a single-stage Dockerfile, or in the last stage of a
+    /// multi-stage one.
+    ///
+    /// ## Why is this bad?
+    /// Build tools ship to production: hundreds of megabytes of packages to
+    /// patch, and a compiler at hand for anyone who breaks in.
+    ///
+    /// ## How to fix
+    /// Build in an earlier stage and copy only the result into a slim final
+    /// stage (`COPY --from=build /out/app /app`).
+    static RULE = {
+        id: "KW708",
+        slug: "dockerfile-build-tools-in-final-stage",
+        title: "Build tools installed in the final image",
+        severity: Medium,
+        owasp: K02,
+        references: ["NIST SP 800-190 4.1.1"],
+        check: check,
+    };
+}
+
+const TOOLS: [&str; 18] = [
+    "gcc",
+    "g++",
+    "clang",
+    "make",
+    "cmake",
+    "build-essential",
+    "build-base",
+    "automake",
+    "autoconf",
+    "libtool",
+    "golang",
+    "go",
+    "cargo",
+    "rustc",
+    "maven",
+    "gradle",
+    "gcc-c++",
+    "musl-dev",
+];
+
+fn is_tool(package: &str) -> bool {
+    let name = package.split(['=', ':']).next().unwrap_or(package);
+    TOOLS.contains(&name)
+        || (name.starts_with("openjdk-") && name.ends_with("-jdk"))
+        || name.ends_with("-jdk-headless")
+}
+
+fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
+    let Some(last) = l.final_stage() else { return };
+    for (i, ins) in l.each("RUN") {
+        if ins.stage != Some(last) {
+            continue;
+        }
+        let mut found: Vec<String> = Vec::new();
+        for c in commands(&Lint::run_text(ins)) {
+            if let Some(inst) = install(&c)
+                && matches!(inst.manager, "apt" | "apk" | "rpm")
+            {
+                found.extend(
+                    inst.packages
+                        .iter()
+                        .filter(|p| is_tool(p))
+                        .map(|p| (*p).to_owned()),
+                );
+            }
+        }
+        if !found.is_empty() {
+            let single = l.df.stages.len() == 1;
+            out.push(l.hit(
+                i,
+                format!(
+                    "build tools installed in the {}: {}",
+                    if single {
+                        "only stage (use a multi-stage build)"
+                    } else {
+                        "final stage"
+                    },
+                    found.join(", ")
+                ),
+            ));
+        }
+    }
+}

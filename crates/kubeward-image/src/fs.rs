@@ -1,0 +1,274 @@
+//! The image's final file system, built by applying layers in order: each
+//! entry replaces what lower layers had at its path, `.wh.NAME` deletes a path
+//! and everything under it, and `.wh..wh..opq` hides everything lower layers
+//! put in a directory. Only metadata is kept (no file contents): about a
+//! hundred bytes per path.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use crate::layer::{Change, EntryKind, LayerError};
+
+/// One path in the final view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// Index of the layer that last set this path.
+    pub layer: usize,
+    pub kind: EntryKind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub link: Option<Box<str>>,
+    pub md5: Option<[u8; 16]>,
+    pub elf: bool,
+}
+
+/// The merged file system.
+#[derive(Debug, Default)]
+pub struct FileTree {
+    nodes: BTreeMap<String, Node>,
+}
+
+/// The keys strictly under `dir` in a map ordered by bytes.
+fn subtree_range(dir: &str) -> (Bound<String>, Bound<String>) {
+    if dir.is_empty() {
+        return (Bound::Unbounded, Bound::Unbounded);
+    }
+    // '/' + 1 == '0': every "dir/..." key sorts between "dir/" and "dir0".
+    (
+        Bound::Included(format!("{dir}/")),
+        Bound::Excluded(format!("{dir}0")),
+    )
+}
+
+impl FileTree {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.nodes.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Removes what layers below `layer` put at `path` and under it.
+    fn remove_lower(&mut self, path: &str, layer: usize, include_self: bool) {
+        let doomed: Vec<String> = self
+            .nodes
+            .range::<String, _>(subtree_range(path))
+            .filter(|(_, n)| n.layer < layer)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in doomed {
+            self.nodes.remove(&k);
+        }
+        if include_self && self.nodes.get(path).is_some_and(|n| n.layer < layer) {
+            self.nodes.remove(path);
+        }
+    }
+
+    /// The first proper ancestor of `path` that is a symlink, if any.
+    fn symlink_ancestor<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let mut end = 0;
+        while let Some(i) = path[end..].find('/') {
+            let prefix = &path[..end + i];
+            if self
+                .nodes
+                .get(prefix)
+                .is_some_and(|n| n.kind == EntryKind::Symlink)
+            {
+                return Some(prefix);
+            }
+            end += i + 1;
+        }
+        None
+    }
+
+    /// Applies one layer's changes.
+    pub fn apply(&mut self, layer: usize, changes: Vec<Change>) -> Result<(), LayerError> {
+        for change in changes {
+            match change {
+                Change::Whiteout(path) => self.remove_lower(&path, layer, true),
+                Change::Opaque(dir) => self.remove_lower(&dir, layer, false),
+                Change::Entry(e) => {
+                    if self.symlink_ancestor(&e.path).is_some() {
+                        return Err(LayerError::Escape {
+                            path: e.path,
+                            why: "is written through a symlink (its directory is a link)",
+                        });
+                    }
+                    // A non-directory replaces a whole subtree.
+                    if e.kind != EntryKind::Directory {
+                        let below: Vec<String> = self
+                            .nodes
+                            .range::<String, _>(subtree_range(&e.path))
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        for k in below {
+                            self.nodes.remove(&k);
+                        }
+                    }
+                    let mut node = Node {
+                        layer,
+                        kind: e.kind,
+                        mode: e.mode,
+                        uid: e.uid,
+                        gid: e.gid,
+                        size: e.size,
+                        link: e.link.map(String::into_boxed_str),
+                        md5: e.md5,
+                        elf: e.elf,
+                    };
+                    // A hard link shares its target's content.
+                    if e.kind == EntryKind::HardLink
+                        && let Some(target) = node.link.as_deref().and_then(|t| self.nodes.get(t))
+                    {
+                        node.size = target.size;
+                        node.md5 = target.md5;
+                        node.elf = target.elf;
+                        node.mode = target.mode;
+                    }
+                    self.nodes.insert(e.path, node);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows symlinks (in every component, at most 40 times) within the
+    /// image root: `..` never climbs above it and absolute targets start at
+    /// it. Returns the resolved path and its node.
+    pub fn resolve(&self, path: &str) -> Option<(String, &Node)> {
+        let mut pending: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .rev()
+            .map(str::to_owned)
+            .collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut hops = 0;
+        while let Some(part) = pending.pop() {
+            match part.as_str() {
+                "." => continue,
+                ".." => {
+                    done.pop();
+                    continue;
+                }
+                _ => {}
+            }
+            done.push(part);
+            let current = done.join("/");
+            // Layers need not list parent directories: a missing one is implied.
+            let Some(node) = self.nodes.get(&current) else {
+                continue;
+            };
+            if node.kind == EntryKind::Symlink {
+                hops += 1;
+                if hops > 40 {
+                    return None;
+                }
+                let target = node.link.as_deref().unwrap_or("");
+                done.pop();
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                pending.extend(
+                    target
+                        .split('/')
+                        .filter(|p| !p.is_empty())
+                        .rev()
+                        .map(str::to_owned),
+                );
+            }
+        }
+        let resolved = done.join("/");
+        let node = self.nodes.get(&resolved)?;
+        Some((resolved, node))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Entry;
+
+    fn entry(path: &str, kind: EntryKind, link: Option<&str>) -> Change {
+        Change::Entry(Entry {
+            path: path.into(),
+            kind,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            size: 0,
+            link: link.map(str::to_owned),
+            md5: None,
+            elf: false,
+        })
+    }
+
+    #[test]
+    fn whiteouts_and_opaque_directories() {
+        let mut t = FileTree::new();
+        t.apply(
+            0,
+            vec![
+                entry("etc", EntryKind::Directory, None),
+                entry("etc/a", EntryKind::File, None),
+                entry("etc/b", EntryKind::File, None),
+                entry("etc0", EntryKind::File, None),
+                entry("var/lib/x/y", EntryKind::File, None),
+            ],
+        )
+        .unwrap();
+        t.apply(
+            1,
+            vec![
+                Change::Opaque("etc".into()),
+                entry("etc/c", EntryKind::File, None),
+                Change::Whiteout("var/lib/x".into()),
+            ],
+        )
+        .unwrap();
+        let paths: Vec<&str> = t.iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["etc", "etc/c", "etc0"]);
+        assert_eq!(t.get("etc/c").unwrap().layer, 1);
+    }
+
+    #[test]
+    fn symlinks_resolve_inside_the_root_and_cannot_be_written_through() {
+        let mut t = FileTree::new();
+        t.apply(
+            0,
+            vec![
+                entry("usr/bin/env", EntryKind::File, None),
+                entry("bin", EntryKind::Symlink, Some("usr/bin")),
+                entry(
+                    "escape",
+                    EntryKind::Symlink,
+                    Some("../../../../usr/bin/env"),
+                ),
+                entry("loop", EntryKind::Symlink, Some("loop")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(t.resolve("bin/env").unwrap().0, "usr/bin/env");
+        assert_eq!(t.resolve("escape").unwrap().0, "usr/bin/env");
+        assert!(t.resolve("loop").is_none());
+        let err = t
+            .apply(1, vec![entry("bin/evil", EntryKind::File, None)])
+            .unwrap_err();
+        assert!(matches!(err, LayerError::Escape { .. }), "{err}");
+    }
+}

@@ -1,0 +1,119 @@
+//! Just enough ELF to find a section by name, for embedded metadata. Every
+//! offset is checked against the buffer; a malformed file yields nothing.
+
+fn read_u16(b: &[u8], at: usize, le: bool) -> Option<u16> {
+    let s: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+    Some(if le {
+        u16::from_le_bytes(s)
+    } else {
+        u16::from_be_bytes(s)
+    })
+}
+
+fn read_u32(b: &[u8], at: usize, le: bool) -> Option<u32> {
+    let s: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+    Some(if le {
+        u32::from_le_bytes(s)
+    } else {
+        u32::from_be_bytes(s)
+    })
+}
+
+fn read_u64(b: &[u8], at: usize, le: bool) -> Option<u64> {
+    let s: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
+    Some(if le {
+        u64::from_le_bytes(s)
+    } else {
+        u64::from_be_bytes(s)
+    })
+}
+
+/// One section header: name offset, file offset, size.
+struct Section {
+    name: u32,
+    offset: u64,
+    size: u64,
+    kind: u32,
+}
+
+fn sections(b: &[u8]) -> Option<(Vec<Section>, usize)> {
+    if !b.starts_with(b"\x7fELF") {
+        return None;
+    }
+    let is64 = *b.get(4)? == 2;
+    let le = *b.get(5)? == 1;
+    let (shoff, shentsize, shnum, shstrndx) = if is64 {
+        (
+            read_u64(b, 0x28, le)?,
+            read_u16(b, 0x3a, le)?,
+            read_u16(b, 0x3c, le)?,
+            read_u16(b, 0x3e, le)?,
+        )
+    } else {
+        (
+            u64::from(read_u32(b, 0x20, le)?),
+            read_u16(b, 0x2e, le)?,
+            read_u16(b, 0x30, le)?,
+            read_u16(b, 0x32, le)?,
+        )
+    };
+    let shoff = usize::try_from(shoff).ok()?;
+    let mut out = Vec::with_capacity(usize::from(shnum));
+    for i in 0..usize::from(shnum) {
+        let at = shoff.checked_add(i.checked_mul(usize::from(shentsize))?)?;
+        let s = if is64 {
+            Section {
+                name: read_u32(b, at, le)?,
+                kind: read_u32(b, at + 4, le)?,
+                offset: read_u64(b, at + 0x18, le)?,
+                size: read_u64(b, at + 0x20, le)?,
+            }
+        } else {
+            Section {
+                name: read_u32(b, at, le)?,
+                kind: read_u32(b, at + 4, le)?,
+                offset: u64::from(read_u32(b, at + 0x10, le)?),
+                size: u64::from(read_u32(b, at + 0x14, le)?),
+            }
+        };
+        out.push(s);
+    }
+    Some((out, usize::from(shstrndx)))
+}
+
+fn data<'a>(b: &'a [u8], s: &Section) -> Option<&'a [u8]> {
+    // SHT_NOBITS sections occupy no file bytes.
+    if s.kind == 8 {
+        return None;
+    }
+    let start = usize::try_from(s.offset).ok()?;
+    let end = start.checked_add(usize::try_from(s.size).ok()?)?;
+    b.get(start..end)
+}
+
+/// The contents of the section called `name`.
+pub fn section<'a>(b: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    let (sections, strndx) = sections(b)?;
+    let names = data(b, sections.get(strndx)?)?;
+    sections.iter().find_map(|s| {
+        let start = usize::try_from(s.name).ok()?;
+        let rest = names.get(start..)?;
+        let end = rest.iter().position(|&c| c == 0)?;
+        (&rest[..end] == name.as_bytes())
+            .then(|| data(b, s))
+            .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sections_of_a_real_binary() {
+        let bytes = std::fs::read("/bin/true").unwrap();
+        assert!(section(&bytes, ".text").is_some_and(|t| !t.is_empty()));
+        assert!(section(&bytes, ".no-such-section").is_none());
+        assert!(section(b"\x7fELF\x02\x01garbage", ".text").is_none());
+    }
+}

@@ -1,0 +1,406 @@
+//! Reading one layer: decompression (gzip, zstd or none, told by the magic
+//! bytes) under bomb limits, the tar stream, path checks, and the capture of
+//! what inventory needs, all in one streaming pass with bounded buffers.
+//! Nothing is written anywhere: a layer becomes a list of changes (entries,
+//! whiteouts, opaque directories) plus the few file contents kept.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use md5::{Digest, Md5};
+
+use crate::inventory::{self, Interest, Package};
+use crate::tar::{self, TarReader};
+
+/// Limits that keep a hostile layer from exhausting time or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Most uncompressed bytes one layer may expand to.
+    pub max_layer_bytes: u64,
+    /// Most uncompressed bytes per compressed byte, once past `ratio_floor`.
+    pub max_ratio: u64,
+    pub ratio_floor: u64,
+    /// Most entries in one image.
+    pub max_entries: u64,
+    /// Largest package database or lockfile kept in memory.
+    pub max_capture: u64,
+    /// Largest binary or archive read whole for embedded metadata.
+    pub max_inspect: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: 32 << 30,
+            max_ratio: 200,
+            ratio_floor: 64 << 20,
+            max_entries: 5_000_000,
+            max_capture: 64 << 20,
+            max_inspect: 32 << 20,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LayerError {
+    #[error("{0}")]
+    Tar(#[from] tar::TarError),
+    #[error("corrupt {format} data: {message}")]
+    Compression {
+        format: &'static str,
+        message: String,
+    },
+    #[error("decompression bomb: {0}")]
+    Bomb(String),
+    #[error("entry `{path}` {why}")]
+    Escape { path: String, why: &'static str },
+    #[error("more than {0} entries")]
+    TooManyEntries(u64),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// What kind of file-system object an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Directory,
+    Symlink,
+    HardLink,
+    Device,
+    Fifo,
+}
+
+/// One file-system object as a layer sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Normalised relative path (`usr/bin/env`).
+    pub path: String,
+    pub kind: EntryKind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    /// Symlink target as written, or the normalised hard-link target.
+    pub link: Option<String>,
+    /// MD5 of a regular file's content (what dpkg records).
+    pub md5: Option<[u8; 16]>,
+    /// Starts with the ELF magic.
+    pub elf: bool,
+}
+
+/// One change a layer makes, in archive order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Entry(Entry),
+    /// `.wh.NAME`: deletes `path` (and what is under it) from lower layers.
+    Whiteout(String),
+    /// `.wh..wh..opq`: hides everything lower layers put under `path`.
+    Opaque(String),
+}
+
+/// What a layer holds, as far as kubeward cares.
+#[derive(Debug, Default)]
+pub struct LayerSummary {
+    pub changes: Vec<Change>,
+    /// Package database files kept whole: (path, content).
+    pub captured: Vec<(String, Vec<u8>)>,
+    /// Language packages found in files of this layer: (path, packages).
+    pub packages: Vec<(String, Vec<Package>)>,
+    /// Things that could not be read, said once each.
+    pub notes: Vec<String>,
+    /// Uncompressed bytes read.
+    pub bytes: u64,
+}
+
+/// Counts bytes flowing through a reader.
+struct Counted<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Enforces the bomb limits on the decompressed stream.
+struct Guarded<R> {
+    inner: R,
+    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    out: u64,
+    limits: Limits,
+    format: &'static str,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("corrupt {} data: {e}", self.format),
+            )
+        })?;
+        self.out += n as u64;
+        if self.out > self.limits.max_layer_bytes {
+            return Err(io::Error::other(format!(
+                "decompression bomb: more than {} uncompressed bytes",
+                self.limits.max_layer_bytes
+            )));
+        }
+        if self.format != "tar" && self.out > self.limits.ratio_floor {
+            let compressed = self.compressed.get().max(1);
+            if self.out / compressed > self.limits.max_ratio {
+                return Err(io::Error::other(format!(
+                    "decompression bomb: {} bytes from {compressed} compressed (ratio above {}:1)",
+                    self.out, self.limits.max_ratio
+                )));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Turns a tar path into a normalised relative path; refuses escapes.
+pub fn normalize(raw: &[u8]) -> Result<Option<String>, LayerError> {
+    let text = String::from_utf8_lossy(raw);
+    if text.starts_with('/') {
+        return Err(LayerError::Escape {
+            path: text.into_owned(),
+            why: "is an absolute path",
+        });
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in text.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(LayerError::Escape {
+                    path: text.into_owned(),
+                    why: "climbs out of the image root with `..`",
+                });
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(parts.join("/")))
+}
+
+const WHITEOUT: &str = ".wh.";
+const OPAQUE: &str = ".wh..wh..opq";
+
+fn io_error(e: io::Error) -> LayerError {
+    let text = e.to_string();
+    if text.starts_with("decompression bomb: ") {
+        LayerError::Bomb(text.trim_start_matches("decompression bomb: ").to_owned())
+    } else if let Some(rest) = text.strip_prefix("corrupt ") {
+        let (format, message) = rest.split_once(" data: ").unwrap_or(("layer", rest));
+        LayerError::Compression {
+            format: match format {
+                "gzip" => "gzip",
+                "zstd" => "zstd",
+                _ => "layer",
+            },
+            message: message.to_owned(),
+        }
+    } else if e.kind() == io::ErrorKind::UnexpectedEof {
+        LayerError::Tar(tar::TarError::Truncated)
+    } else {
+        LayerError::Io(text)
+    }
+}
+
+/// Reads one layer blob (compressed or not) into a summary.
+pub fn read_layer(blob: impl Read, limits: &Limits) -> Result<LayerSummary, LayerError> {
+    let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = Counted {
+        inner: blob,
+        count: compressed.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(256 << 10, counted);
+    let magic = buffered.fill_buf().map_err(io_error)?.to_vec();
+    let (stream, format): (Box<dyn Read>, &'static str) = if magic.starts_with(&[0x1f, 0x8b]) {
+        (
+            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            "gzip",
+        )
+    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let decoder = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|e| {
+            LayerError::Compression {
+                format: "zstd",
+                message: e.to_string(),
+            }
+        })?;
+        (Box::new(decoder), "zstd")
+    } else {
+        (Box::new(buffered), "tar")
+    };
+    let guarded = Guarded {
+        inner: stream,
+        compressed,
+        out: 0,
+        limits: *limits,
+        format,
+    };
+    let mut reader = TarReader::new(BufReader::with_capacity(256 << 10, guarded));
+    let mut summary = LayerSummary::default();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut entries: u64 = 0;
+    loop {
+        let header = match reader.next() {
+            Ok(Some(h)) => h,
+            Ok(None) => break,
+            Err(tar::TarError::Io(text)) => return Err(io_error(io::Error::other(text))),
+            Err(e) => return Err(e.into()),
+        };
+        entries += 1;
+        if entries > limits.max_entries {
+            return Err(LayerError::TooManyEntries(limits.max_entries));
+        }
+        let Some(path) = normalize(&header.path)? else {
+            continue;
+        };
+        let (dir, name) = match path.rsplit_once('/') {
+            Some((d, n)) => (d, n),
+            None => ("", path.as_str()),
+        };
+        if name == OPAQUE {
+            summary.changes.push(Change::Opaque(dir.to_owned()));
+            continue;
+        }
+        if let Some(hidden) = name.strip_prefix(WHITEOUT) {
+            let target = if dir.is_empty() {
+                hidden.to_owned()
+            } else {
+                format!("{dir}/{hidden}")
+            };
+            summary.changes.push(Change::Whiteout(target));
+            continue;
+        }
+        let kind = match header.kind {
+            tar::Kind::File | tar::Kind::Other(_) => EntryKind::File,
+            tar::Kind::Directory => EntryKind::Directory,
+            tar::Kind::Symlink => EntryKind::Symlink,
+            tar::Kind::HardLink => EntryKind::HardLink,
+            tar::Kind::CharDevice | tar::Kind::BlockDevice => EntryKind::Device,
+            tar::Kind::Fifo => EntryKind::Fifo,
+        };
+        let link = match kind {
+            EntryKind::Symlink => Some(String::from_utf8_lossy(&header.link).into_owned()),
+            EntryKind::HardLink => match normalize(&header.link)? {
+                Some(target) => Some(target),
+                None => {
+                    return Err(LayerError::Escape {
+                        path,
+                        why: "is a hard link to the image root",
+                    });
+                }
+            },
+            _ => None,
+        };
+        let mut entry = Entry {
+            path,
+            kind,
+            mode: header.mode,
+            uid: u32::try_from(header.uid).unwrap_or(u32::MAX),
+            gid: u32::try_from(header.gid).unwrap_or(u32::MAX),
+            size: header.size,
+            link,
+            md5: None,
+            elf: false,
+        };
+        if kind == EntryKind::File {
+            read_file(&mut reader, &mut entry, &mut buf, limits, &mut summary)?;
+        }
+        summary.changes.push(Change::Entry(entry));
+    }
+    summary.bytes = reader.offset();
+    // Drain what follows the end marker so that a corrupt stream tail is noticed.
+    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
+    Ok(summary)
+}
+
+/// Streams one regular file: hashes it, and keeps or inspects what inventory
+/// wants.
+fn read_file<R: Read>(
+    reader: &mut TarReader<R>,
+    entry: &mut Entry,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+    summary: &mut LayerSummary,
+) -> Result<(), LayerError> {
+    let interest = inventory::interest(&entry.path);
+    let mut hasher = Md5::new();
+    let mut chunk = [0u8; 16 << 10];
+    buf.clear();
+    let keep_limit = match interest {
+        Interest::Capture => limits.max_capture,
+        Interest::Parse(_) | Interest::Archive => limits.max_inspect,
+        Interest::None => 0,
+    };
+    let mut first = true;
+    let mut inspect_binary = false;
+    let mut scanner = inventory::gobin::StreamScanner::default();
+    loop {
+        let n = reader.read(&mut chunk).map_err(io_error)?;
+        if n == 0 {
+            break;
+        }
+        let data = &chunk[..n];
+        hasher.update(data);
+        if first {
+            entry.elf = data.starts_with(b"\x7fELF");
+            inspect_binary = entry.elf && entry.size <= limits.max_inspect;
+            first = false;
+        }
+        if keep_limit > 0 || inspect_binary {
+            if (buf.len() + n) as u64 <= keep_limit.max(limits.max_inspect) {
+                buf.extend_from_slice(data);
+            }
+        } else if entry.elf {
+            scanner.feed(data);
+        }
+    }
+    entry.md5 = Some(hasher.finalize().into());
+    let complete = buf.len() as u64 == entry.size;
+    match interest {
+        Interest::Capture if complete => summary.captured.push((entry.path.clone(), buf.clone())),
+        Interest::Capture => summary.notes.push(format!(
+            "{}: larger than {} bytes; not read",
+            entry.path, limits.max_capture
+        )),
+        Interest::Parse(parser) if complete => {
+            let found = inventory::parse(parser, &entry.path, buf);
+            if !found.is_empty() {
+                summary.packages.push((entry.path.clone(), found));
+            }
+        }
+        Interest::Archive if complete => {
+            let found = inventory::java::archive(&entry.path, buf, 0);
+            if !found.is_empty() {
+                summary.packages.push((entry.path.clone(), found));
+            }
+        }
+        Interest::Parse(_) | Interest::Archive => summary.notes.push(format!(
+            "{}: larger than {} bytes; not inspected",
+            entry.path, limits.max_inspect
+        )),
+        Interest::None => {}
+    }
+    if entry.elf {
+        let found = if inspect_binary && complete {
+            inventory::binary(&entry.path, buf)
+        } else {
+            scanner.finish(&entry.path)
+        };
+        if !found.is_empty() {
+            summary.packages.push((entry.path.clone(), found));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,416 @@
+//! Scanning one image: layers are read in parallel (each in one streaming
+//! pass), then applied in order to build the final file system, while the
+//! package databases are re-read after every layer that touches them (so that
+//! each package is attributed to the layer that brought its version in, and a
+//! database deleted in a later layer is noticed). Then the tamper evidence is
+//! gathered: executables no package owns and package files whose content no
+//! longer matches the database.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::fs::FileTree;
+use crate::inventory::os::{OsRelease, parse_os_release};
+use crate::inventory::{self, Digest, OsDb, Package, PackageType};
+use crate::layer::{Change, EntryKind, LayerError, Limits, read_layer};
+use crate::source::{Image, SourceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("layer {index} ({digest}): {error}")]
+    Layer {
+        index: usize,
+        digest: String,
+        error: LayerError,
+    },
+}
+
+/// What one layer contributed.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LayerInfo {
+    pub index: usize,
+    pub digest: String,
+    /// Compressed size, when the source knows it.
+    pub size: Option<u64>,
+    /// Uncompressed tar bytes read.
+    pub uncompressed: u64,
+    /// The build step that made it, from the image history.
+    pub created_by: Option<String>,
+}
+
+/// A package file whose content differs from what its database recorded.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ModifiedFile {
+    pub path: String,
+    pub package: String,
+    pub layer: usize,
+}
+
+/// A package database that a later layer deleted or emptied.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DeletedDatabase {
+    pub path: String,
+    /// Packages it listed before.
+    pub packages: usize,
+    /// The last layer in which it listed them.
+    pub last_seen_layer: usize,
+    /// The layer that deleted or emptied it.
+    pub removed_in_layer: usize,
+}
+
+/// Evidence that the package metadata does not tell the whole truth.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Tamper {
+    /// ELF files no package database owns and that carry no package metadata
+    /// of their own (Go build information, `cargo auditable` data).
+    pub unowned_executables: Vec<String>,
+    pub modified_files: Vec<ModifiedFile>,
+    pub deleted_databases: Vec<DeletedDatabase>,
+}
+
+/// An image, read.
+#[derive(Debug)]
+pub struct ScannedImage {
+    pub reference: String,
+    pub manifest_digest: Option<String>,
+    pub index_digest: Option<String>,
+    pub config_digest: String,
+    pub config: crate::source::ImageConfig,
+    pub repo_tags: Vec<String>,
+    pub annotations: BTreeMap<String, String>,
+    pub layers: Vec<LayerInfo>,
+    pub os: Option<OsRelease>,
+    /// Where the OS packages were listed.
+    pub os_database: Option<String>,
+    pub packages: Vec<Package>,
+    pub tamper: Tamper,
+    /// The final file system (metadata only), for the image checks.
+    pub tree: FileTree,
+    /// Things kubeward could not read, each said once.
+    pub notes: Vec<String>,
+}
+
+/// A state of the OS package database after some layer.
+struct Snapshot {
+    layer: usize,
+    db: Option<OsDb>,
+}
+
+fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path == dir
+        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
+/// Reads an image; `progress` hears about each layer as it is done.
+pub fn scan(
+    image: Image,
+    limits: &Limits,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ScannedImage, ScanError> {
+    let total = image.layers.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let summaries: Vec<_> = (0..total)
+        .into_par_iter()
+        .map(|i| {
+            let blob = image.opener.open(i)?;
+            let summary = read_layer(blob, limits).map_err(|error| ScanError::Layer {
+                index: i,
+                digest: image.layers[i].digest.clone(),
+                error,
+            })?;
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            Ok::<_, ScanError>(summary)
+        })
+        .collect::<Result<_, _>>()?;
+
+    let history = image.config.layer_history();
+    let mut tree = FileTree::new();
+    let mut db_files: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
+    let mut language: BTreeMap<String, (usize, Vec<Package>)> = BTreeMap::new();
+    let mut snapshots: Vec<Snapshot> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut layers = Vec::with_capacity(total);
+    for (i, summary) in summaries.into_iter().enumerate() {
+        let mut touched = !summary.captured.is_empty();
+        for change in &summary.changes {
+            let (path, whole_tree) = match change {
+                Change::Whiteout(p) => (p.as_str(), true),
+                Change::Opaque(d) => (d.as_str(), true),
+                Change::Entry(e) => (e.path.as_str(), false),
+            };
+            let hit = |k: &String| {
+                if whole_tree {
+                    is_under(k, path)
+                } else {
+                    k == path
+                }
+            };
+            let before = db_files.len();
+            db_files.retain(|k, _| !hit(k));
+            touched |= db_files.len() != before;
+            language.retain(|k, _| !hit(k));
+        }
+        for (path, bytes) in summary.captured {
+            db_files.insert(path, Arc::new(bytes));
+        }
+        for (path, packages) in summary.packages {
+            language.insert(path, (i, packages));
+        }
+        for note in summary.notes {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        layers.push(LayerInfo {
+            index: i,
+            digest: image.layers[i].digest.clone(),
+            size: image.layers[i].size,
+            uncompressed: summary.bytes,
+            created_by: history.get(i).copied().flatten().map(str::to_owned),
+        });
+        tree.apply(i, summary.changes)
+            .map_err(|error| ScanError::Layer {
+                index: i,
+                digest: image.layers[i].digest.clone(),
+                error,
+            })?;
+        if touched {
+            let db = match inventory::read_os_db(&db_files) {
+                Some(Ok(db)) => Some(db),
+                Some(Err(message)) => {
+                    notes.push(message);
+                    None
+                }
+                None => None,
+            };
+            snapshots.push(Snapshot { layer: i, db });
+        }
+    }
+
+    let os = ["etc/os-release", "usr/lib/os-release"]
+        .iter()
+        .find_map(|p| db_files.get(*p))
+        .and_then(|b| parse_os_release(&String::from_utf8_lossy(b)))
+        .or_else(|| {
+            db_files.get("etc/alpine-release").map(|v| OsRelease {
+                id: "alpine".into(),
+                version_id: String::from_utf8_lossy(v).trim().to_owned(),
+                pretty_name: format!("Alpine Linux v{}", String::from_utf8_lossy(v).trim()),
+                codename: String::new(),
+            })
+        });
+    for unsupported in inventory::rpm::UNSUPPORTED_PATHS {
+        if tree.get(unsupported).is_some()
+            && !inventory::rpm::SQLITE_PATHS
+                .iter()
+                .any(|p| db_files.contains_key(*p))
+        {
+            notes.push(format!(
+                "{unsupported}: RPM Berkeley DB and ndb databases are not supported; RPM packages are not listed"
+            ));
+        }
+    }
+
+    let mut tamper = Tamper::default();
+    let (os_database, mut packages, owned_db) = os_packages(&snapshots, &tree, &mut tamper);
+    for (path, (layer, found)) in language {
+        // A file a later layer replaced without it being read again is gone.
+        if tree.get(&path).is_none_or(|n| n.layer != layer) && !path.contains(".jar/") {
+            continue;
+        }
+        for mut p in found {
+            p.layer = layer;
+            packages.push(p);
+        }
+    }
+    if let Some(db) = &owned_db {
+        verify_files(db, &packages, &tree, &mut tamper, &mut notes);
+    }
+    tamper.unowned_executables = unowned_executables(owned_db.as_ref(), &packages, &tree);
+
+    Ok(ScannedImage {
+        reference: image.reference,
+        manifest_digest: image.manifest_digest,
+        index_digest: image.index_digest,
+        config_digest: image.config_digest,
+        config: image.config,
+        repo_tags: image.repo_tags,
+        annotations: image.annotations,
+        layers,
+        os,
+        os_database,
+        packages,
+        tamper,
+        tree,
+        notes,
+    })
+}
+
+type Identity = (String, String, Option<String>);
+
+fn identity(p: &Package) -> Identity {
+    (p.name.clone(), p.version.clone(), p.arch.clone())
+}
+
+/// The OS packages with their layers, the database they came from, and
+/// (for ownership checks) the database state they were read from.
+fn os_packages(
+    snapshots: &[Snapshot],
+    tree: &FileTree,
+    tamper: &mut Tamper,
+) -> (Option<String>, Vec<Package>, Option<OsDb>) {
+    let Some(last) = snapshots.last() else {
+        return (None, Vec::new(), None);
+    };
+    let populated = |s: &&Snapshot| s.db.as_ref().is_some_and(|db| !db.packages.is_empty());
+    let chosen = match &last.db {
+        Some(db) if !db.packages.is_empty() => last,
+        _ => {
+            // Deleted or emptied: fall back on the last state that listed packages.
+            let Some(previous) = snapshots.iter().rev().find(populated) else {
+                return (
+                    last.db.as_ref().map(|d| d.db_path.clone()),
+                    Vec::new(),
+                    last.db.clone(),
+                );
+            };
+            let db = previous
+                .db
+                .as_ref()
+                .map(|d| (d.db_path.clone(), d.packages.len()))
+                .unwrap_or_default();
+            tamper.deleted_databases.push(DeletedDatabase {
+                path: db.0,
+                packages: db.1,
+                last_seen_layer: previous.layer,
+                removed_in_layer: last.layer,
+            });
+            previous
+        }
+    };
+    let Some(db) = chosen.db.clone() else {
+        return (None, Vec::new(), None);
+    };
+    let deleted = !std::ptr::eq(chosen, last);
+    let mut packages = Vec::with_capacity(db.packages.len());
+    for (index, p) in db.packages.iter().enumerate() {
+        let id = identity(p);
+        // The earliest layer from which every later state lists this version.
+        let mut layer = chosen.layer;
+        for s in snapshots
+            .iter()
+            .rev()
+            .skip_while(|s| s.layer > chosen.layer)
+        {
+            match &s.db {
+                Some(d) if d.packages.iter().any(|q| identity(q) == id) => layer = s.layer,
+                _ => break,
+            }
+        }
+        if deleted {
+            // A package of a deleted database counts while its files remain.
+            let files: Vec<&str> = db
+                .files
+                .iter()
+                .filter(|f| f.package == index)
+                .map(|f| f.path.as_str())
+                .collect();
+            let remains = files.is_empty()
+                || files.iter().any(|f| {
+                    tree.resolve(f)
+                        .is_some_and(|(_, n)| n.kind != EntryKind::Directory)
+                });
+            if !remains {
+                continue;
+            }
+        }
+        let mut p = p.clone();
+        p.layer = layer;
+        p.from_deleted_database = deleted;
+        packages.push(p);
+    }
+    (Some(db.db_path.clone()), packages, Some(db))
+}
+
+/// Package files whose MD5 no longer matches (dpkg records MD5, which layer
+/// reading computes for every file).
+fn verify_files(
+    db: &OsDb,
+    _packages: &[Package],
+    tree: &FileTree,
+    tamper: &mut Tamper,
+    notes: &mut Vec<String>,
+) {
+    let mut unverifiable = false;
+    for f in &db.files {
+        let Some(digest) = f.digest else { continue };
+        let Some((path, node)) = tree.resolve(&f.path) else {
+            continue;
+        };
+        if node.kind != EntryKind::File && node.kind != EntryKind::HardLink {
+            continue;
+        }
+        match (digest, node.md5) {
+            (Digest::Md5(expected), Some(actual)) if expected != actual => {
+                tamper.modified_files.push(ModifiedFile {
+                    path,
+                    package: db
+                        .packages
+                        .get(f.package)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    layer: node.layer,
+                });
+            }
+            (Digest::Sha1(_) | Digest::Sha256(_), _) => unverifiable = true,
+            _ => {}
+        }
+    }
+    tamper.modified_files.sort_by(|a, b| a.path.cmp(&b.path));
+    tamper.modified_files.dedup_by(|a, b| a.path == b.path);
+    if unverifiable {
+        notes.push(format!(
+            "{}: file checksums are SHA-1/SHA-256; only dpkg's MD5 sums are verified",
+            db.db_path
+        ));
+    }
+}
+
+/// ELF files in the final view that no package owns.
+fn unowned_executables(db: Option<&OsDb>, packages: &[Package], tree: &FileTree) -> Vec<String> {
+    let mut owned: HashSet<String> = HashSet::new();
+    if let Some(db) = db {
+        for f in &db.files {
+            match tree.resolve(&f.path) {
+                Some((resolved, _)) => {
+                    owned.insert(resolved);
+                }
+                None => {
+                    owned.insert(f.path.clone());
+                }
+            }
+        }
+    }
+    let described: HashSet<&str> = packages
+        .iter()
+        .filter(|p| matches!(p.kind, PackageType::Golang | PackageType::Cargo))
+        .map(|p| p.path.as_str())
+        .collect();
+    tree.iter()
+        .filter(|(path, n)| {
+            n.elf
+                && matches!(n.kind, EntryKind::File | EntryKind::HardLink)
+                && !owned.contains(*path)
+                && !described.contains(path)
+        })
+        .map(|(path, _)| path.to_owned())
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! OCI image layouts: a directory with `oci-layout`, `index.json` and
+//! `blobs/<algorithm>/<hex>`. The index may point at an image index (several
+//! platforms), resolved to the requested platform; `dir:NAME` picks the
+//! manifest annotated `org.opencontainers.image.ref.name=NAME`.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::platform::{Platform, is_index, pick};
+use super::{
+    Image, ImageConfig, LayerOpener, LayerRef, SourceError, blob_path, read_json_bounded,
+    sha256_digest,
+};
+
+fn read_blob(dir: &Path, digest: &str, what: &str) -> Result<Vec<u8>, SourceError> {
+    let path = dir.join(blob_path(digest)?);
+    let mut file =
+        File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
+    let bytes = read_json_bounded(&mut file, what)?;
+    if sha256_digest(&bytes) != digest && digest.starts_with("sha256:") {
+        return Err(SourceError::Invalid(format!(
+            "{}: content does not match its digest",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+fn parse(bytes: &[u8], what: &str) -> Result<Value, SourceError> {
+    serde_json::from_slice(bytes).map_err(|e| SourceError::Invalid(format!("{what}: {e}")))
+}
+
+struct LayoutLayers {
+    dir: PathBuf,
+    digests: Vec<String>,
+}
+
+impl LayerOpener for LayoutLayers {
+    fn open(&self, i: usize) -> Result<Box<dyn Read + Send>, SourceError> {
+        let digest = self
+            .digests
+            .get(i)
+            .ok_or_else(|| SourceError::Invalid(format!("no layer {i}")))?;
+        let path = self.dir.join(blob_path(digest)?);
+        let file =
+            File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
+        Ok(Box::new(file))
+    }
+}
+
+/// Opens an OCI layout directory; `name` selects a tagged manifest.
+pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image, SourceError> {
+    let index_path = dir.join("index.json");
+    let what = index_path.display().to_string();
+    let mut file = File::open(&index_path).map_err(|e| SourceError::Io(format!("{what}: {e}")))?;
+    let index = parse(&read_json_bounded(&mut file, &what)?, &what)?;
+    let manifests = index
+        .get("manifests")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let ref_name = |m: &Value| {
+        m.pointer("/annotations/org.opencontainers.image.ref.name")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let mut descriptor = match name {
+        Some(n) => manifests
+            .iter()
+            .find(|m| ref_name(m).as_deref() == Some(n))
+            .cloned()
+            .ok_or_else(|| SourceError::Invalid(format!("{what}: no image named `{n}`")))?,
+        None if manifests.len() == 1 => manifests[0].clone(),
+        None => pick(&index, platform)
+            .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?
+            .clone(),
+    };
+    // Follow nested indexes down to an image manifest.
+    let mut index_digest = None;
+    for _ in 0..4 {
+        let media_type = descriptor
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !is_index(media_type) {
+            break;
+        }
+        let digest = descriptor
+            .get("digest")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let nested = parse(&read_blob(dir, digest, &what)?, &what)?;
+        index_digest.get_or_insert_with(|| digest.to_owned());
+        descriptor = pick(&nested, platform)
+            .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?
+            .clone();
+    }
+    let manifest_digest = descriptor
+        .get("digest")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            SourceError::Invalid(format!("{what}: a manifest descriptor has no digest"))
+        })?
+        .to_owned();
+    let manifest_bytes = read_blob(dir, &manifest_digest, &what)?;
+    let manifest = parse(&manifest_bytes, &manifest_digest)?;
+    if manifest.get("manifests").is_some() {
+        return Err(SourceError::Invalid(format!(
+            "{what}: nested indexes deeper than 4 levels"
+        )));
+    }
+    let config_digest = manifest
+        .pointer("/config/digest")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            SourceError::Invalid(format!("{manifest_digest}: the manifest has no config"))
+        })?
+        .to_owned();
+    let config_bytes = read_blob(dir, &config_digest, &config_digest)?;
+    let config = ImageConfig::parse(&config_bytes).map_err(SourceError::Invalid)?;
+    let layers: Vec<LayerRef> = manifest
+        .get("layers")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .map(|d| LayerRef {
+                    digest: d
+                        .get("digest")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                    size: d.get("size").and_then(Value::as_u64),
+                    media_type: d
+                        .get("mediaType")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let annotations = manifest
+        .get("annotations")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut reference = dir.display().to_string();
+    if let Some(n) = ref_name(&descriptor).or(name.map(str::to_owned)) {
+        reference = format!("{reference}:{n}");
+    }
+    Ok(Image {
+        reference,
+        manifest_digest: Some(manifest_digest),
+        index_digest,
+        config_digest,
+        config,
+        opener: Box::new(LayoutLayers {
+            dir: dir.to_owned(),
+            digests: layers.iter().map(|l| l.digest.clone()).collect(),
+        }),
+        layers,
+        repo_tags: Vec::new(),
+        annotations,
+    })
+}

@@ -1,0 +1,112 @@
+//! Where images come from: `docker save` archives, OCI image layouts and
+//! registries. Each yields the same [`Image`]: the configuration, the
+//! manifest digest, and a way to open each layer blob as a stream.
+
+pub mod archive;
+pub mod config;
+pub mod layout;
+pub mod platform;
+pub mod registry;
+
+use std::io::Read;
+
+pub use config::ImageConfig;
+pub use platform::Platform;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Registry(String),
+}
+
+/// Opens layer blobs by index.
+pub trait LayerOpener: Send + Sync {
+    fn open(&self, index: usize) -> Result<Box<dyn Read + Send>, SourceError>;
+}
+
+/// One layer as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerRef {
+    /// The blob digest (compressed), or the diff id where the source has no
+    /// other (docker archives).
+    pub digest: String,
+    pub size: Option<u64>,
+    pub media_type: String,
+}
+
+/// An image ready to be read.
+pub struct Image {
+    /// What the user named.
+    pub reference: String,
+    /// `sha256:…` of the manifest, where there is one.
+    pub manifest_digest: Option<String>,
+    /// `sha256:…` of the multi-platform index the manifest was picked from.
+    pub index_digest: Option<String>,
+    pub config_digest: String,
+    pub config: ImageConfig,
+    pub layers: Vec<LayerRef>,
+    /// Repository tags the source records (docker archives).
+    pub repo_tags: Vec<String>,
+    /// Manifest annotations (OCI `org.opencontainers.image.base.name` …).
+    pub annotations: std::collections::BTreeMap<String, String>,
+    pub opener: Box<dyn LayerOpener>,
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Image")
+            .field("reference", &self.reference)
+            .field("manifest_digest", &self.manifest_digest)
+            .field("layers", &self.layers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The hex SHA-256 digest of some bytes, as `sha256:…`.
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(bytes);
+    let mut s = String::with_capacity(71);
+    s.push_str("sha256:");
+    for b in hash {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Reads a small JSON document (manifest, index, config) with a size bound.
+pub(crate) fn read_json_bounded(reader: &mut dyn Read, what: &str) -> Result<Vec<u8>, SourceError> {
+    const MAX: u64 = 8 << 20;
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| SourceError::Io(format!("{what}: {e}")))?;
+    if bytes.len() as u64 > MAX {
+        return Err(SourceError::Invalid(format!(
+            "{what}: larger than {MAX} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// A blob digest, checked to be `algorithm:hex` with safe characters, so that
+/// it can name a file under `blobs/`.
+pub(crate) fn blob_path(digest: &str) -> Result<String, SourceError> {
+    let (alg, hex) = digest
+        .split_once(':')
+        .ok_or_else(|| SourceError::Invalid(format!("malformed digest `{digest}`")))?;
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'+')
+    };
+    if !ok(alg) || !ok(hex) {
+        return Err(SourceError::Invalid(format!("malformed digest `{digest}`")));
+    }
+    Ok(format!("blobs/{alg}/{hex}"))
+}

@@ -1,0 +1,282 @@
+//! Layered images built here, scanned through the OCI layout and docker
+//! archive readers: whiteouts, a deleted package database, unowned and
+//! modified executables, hostile entries, bombs and corrupt streams.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use kubeward_image::checks;
+use kubeward_image::layer::{LayerError, Limits};
+use kubeward_image::scan::{ScanError, ScannedImage, scan};
+use kubeward_image::source::{Platform, archive, layout};
+use kubeward_image::synth::{Compression, LayerBuilder, write_docker_archive, write_oci_layout};
+use md5::{Digest, Md5};
+use serde_json::json;
+
+fn md5_hex(data: &[u8]) -> String {
+    Md5::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A real ELF binary from the machine.
+fn elf() -> Vec<u8> {
+    std::fs::read("/bin/true").expect("/bin/true")
+}
+
+fn scan_layout(
+    layers: &[Vec<u8>],
+    compression: Compression,
+    user: Option<&str>,
+) -> Result<ScannedImage, ScanError> {
+    let dir = tempfile::tempdir().unwrap();
+    write_oci_layout(dir.path(), layers, compression, user, &json!({})).unwrap();
+    let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+    scan(image, &Limits::default(), &|_, _| {})
+}
+
+/// A base layer with two dpkg packages, their file lists and checksums.
+fn base_layer() -> Vec<u8> {
+    let tool = elf();
+    let status = "Package: tool\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\nPackage: libfoo1\nStatus: install ok installed\nSource: foo (2.0-3)\nVersion: 2.0-3+b1\nArchitecture: amd64\n";
+    let mut l = LayerBuilder::new();
+    l.dir("etc", 0o755)
+        .file(
+            "etc/os-release",
+            0o644,
+            b"ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+        )
+        .dir("usr/bin", 0o755)
+        .symlink("bin", "usr/bin")
+        .file("usr/bin/tool", 0o755, &tool)
+        .file("usr/lib/libfoo.so.1", 0o644, b"not really a library")
+        .dir("tmp", 0o1777)
+        .dir("var/lib/dpkg/info", 0o755)
+        .file("var/lib/dpkg/status", 0o644, status.as_bytes())
+        .file(
+            "var/lib/dpkg/info/tool.list",
+            0o644,
+            b"/.\n/bin\n/bin/tool\n",
+        )
+        .file(
+            "var/lib/dpkg/info/tool.md5sums",
+            0o644,
+            format!("{}  bin/tool\n", md5_hex(&tool)).as_bytes(),
+        )
+        .file(
+            "var/lib/dpkg/info/libfoo1:amd64.list",
+            0o644,
+            b"/usr/lib/libfoo.so.1\n",
+        )
+        .file(
+            "var/lib/dpkg/info/libfoo1:amd64.md5sums",
+            0o644,
+            format!(
+                "{}  usr/lib/libfoo.so.1\n",
+                md5_hex(b"not really a library")
+            )
+            .as_bytes(),
+        );
+    l.finish()
+}
+
+#[test]
+fn packages_layers_and_a_clean_image() {
+    for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+        let image = scan_layout(&[base_layer()], compression, Some("10001")).unwrap();
+        assert_eq!(image.os.as_ref().unwrap().id, "debian");
+        let names: Vec<(&str, &str, usize)> = image
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.layer))
+            .collect();
+        assert_eq!(names, [("tool", "1.0-1", 0), ("libfoo1", "2.0-3+b1", 0)]);
+        assert_eq!(image.packages[1].source_name.as_deref(), Some("foo"));
+        assert!(
+            image.tamper.unowned_executables.is_empty(),
+            "{:?}",
+            image.tamper
+        );
+        assert!(image.tamper.modified_files.is_empty());
+        let findings: Vec<&str> = checks::run(&image).iter().map(|f| f.rule.id).collect();
+        assert!(
+            !findings.contains(&"KW801") && !findings.contains(&"KW807"),
+            "{findings:?}"
+        );
+    }
+}
+
+#[test]
+fn malicious_compliance_is_seen() {
+    let mut top = LayerBuilder::new();
+    top.whiteout("var/lib/dpkg/status")
+        .file("usr/local/bin/dropped", 0o755, &elf())
+        .file(
+            "usr/bin/tool",
+            0o755,
+            &[elf(), b"patched".to_vec()].concat(),
+        )
+        .dir("srv/shared", 0o777)
+        .file("usr/bin/su", 0o4755, b"#!/bin/sh\n");
+    let image = scan_layout(&[base_layer(), top.finish()], Compression::Gzip, None).unwrap();
+    // The deleted database's packages are still reported, flagged.
+    assert_eq!(image.packages.len(), 2);
+    assert!(image.packages.iter().all(|p| p.from_deleted_database));
+    let d = &image.tamper.deleted_databases[0];
+    assert_eq!(
+        (
+            d.path.as_str(),
+            d.packages,
+            d.last_seen_layer,
+            d.removed_in_layer
+        ),
+        ("var/lib/dpkg/status", 2, 0, 1)
+    );
+    assert_eq!(image.tamper.unowned_executables, ["usr/local/bin/dropped"]);
+    assert_eq!(image.tamper.modified_files.len(), 1);
+    assert_eq!(image.tamper.modified_files[0].path, "usr/bin/tool");
+    assert_eq!(image.tamper.modified_files[0].layer, 1);
+    let mut ids: Vec<&str> = checks::run(&image).iter().map(|f| f.rule.id).collect();
+    ids.dedup();
+    for id in ["KW801", "KW806", "KW807", "KW810", "KW811", "KW812"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn upgrades_are_attributed_to_their_layer_and_opaque_dirs_hide() {
+    let status2 = "Package: tool\nStatus: install ok installed\nVersion: 1.0-2\nArchitecture: amd64\n\nPackage: libfoo1\nStatus: install ok installed\nSource: foo (2.0-3)\nVersion: 2.0-3+b1\nArchitecture: amd64\n";
+    let mut top = LayerBuilder::new();
+    top.file("var/lib/dpkg/status", 0o644, status2.as_bytes())
+        .dir("var/lib/dpkg/info", 0o755)
+        .file("var/lib/dpkg/info/.wh..wh..opq", 0o644, b"");
+    let image = scan_layout(&[base_layer(), top.finish()], Compression::None, None).unwrap();
+    let layers: Vec<(&str, usize)> = image
+        .packages
+        .iter()
+        .map(|p| (p.version.as_str(), p.layer))
+        .collect();
+    assert_eq!(layers, [("1.0-2", 1), ("2.0-3+b1", 0)]);
+    // The opaque directory hid the file lists: the tool binary is now unowned.
+    assert_eq!(image.tamper.unowned_executables, ["usr/bin/tool"]);
+}
+
+#[test]
+fn docker_archives_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.tar");
+    write_docker_archive(&path, &[base_layer()], "example/app:1").unwrap();
+    let image = scan(
+        archive::open(&path).unwrap(),
+        &Limits::default(),
+        &|_, _| {},
+    )
+    .unwrap();
+    assert_eq!(image.packages.len(), 2);
+    assert_eq!(image.repo_tags, ["example/app:1"]);
+}
+
+fn layer_error(result: Result<ScannedImage, ScanError>) -> LayerError {
+    match result {
+        Err(ScanError::Layer { error, .. }) => error,
+        other => panic!("expected a layer error, got {other:?}"),
+    }
+}
+
+#[test]
+fn hostile_entries_are_refused() {
+    let mut climb = LayerBuilder::new();
+    climb.file("../../etc/passwd", 0o644, b"x");
+    assert!(matches!(
+        layer_error(scan_layout(&[climb.finish()], Compression::Gzip, None)),
+        LayerError::Escape { .. }
+    ));
+    let mut absolute = LayerBuilder::new();
+    absolute.file("/etc/passwd", 0o644, b"x");
+    assert!(matches!(
+        layer_error(scan_layout(&[absolute.finish()], Compression::None, None)),
+        LayerError::Escape { .. }
+    ));
+    let mut link = LayerBuilder::new();
+    link.symlink("lib", "/");
+    let mut through = LayerBuilder::new();
+    through.file("lib/evil", 0o644, b"x");
+    let err = layer_error(scan_layout(
+        &[link.finish(), through.finish()],
+        Compression::None,
+        None,
+    ));
+    assert!(err.to_string().contains("through a symlink"), "{err}");
+    let mut hard = LayerBuilder::new();
+    hard.entry("x", b'1', 0o644, b"", "../outside");
+    assert!(matches!(
+        layer_error(scan_layout(&[hard.finish()], Compression::None, None)),
+        LayerError::Escape { .. }
+    ));
+}
+
+#[test]
+fn bombs_and_corrupt_streams_are_refused() {
+    // 100 MiB of zeros compress to a few KiB: far above the ratio cap.
+    let mut bomb = LayerBuilder::new();
+    bomb.file("zeros", 0o644, &vec![0u8; 100 << 20]);
+    let err = layer_error(scan_layout(&[bomb.finish()], Compression::Zstd, None));
+    assert!(matches!(err, LayerError::Bomb(_)), "{err}");
+    // Absolute cap.
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = LayerBuilder::new();
+    big.file("data", 0o644, &vec![7u8; 4 << 20]);
+    write_oci_layout(
+        dir.path(),
+        &[big.finish()],
+        Compression::None,
+        None,
+        &json!({}),
+    )
+    .unwrap();
+    let limits = Limits {
+        max_layer_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let err = match scan(
+        layout::open(dir.path(), None, &Platform::default()).unwrap(),
+        &limits,
+        &|_, _| {},
+    ) {
+        Err(ScanError::Layer { error, .. }) => error,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(err, LayerError::Bomb(_)), "{err}");
+    // Corrupt gzip: flip bytes in the middle of a compressed layer.
+    let dir = tempfile::tempdir().unwrap();
+    write_oci_layout(
+        dir.path(),
+        &[base_layer()],
+        Compression::Gzip,
+        None,
+        &json!({}),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(dir.path().join("blobs/sha256")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mid = bytes.len() / 2;
+            for b in &mut bytes[mid..mid + 16] {
+                *b ^= 0x5a;
+            }
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    let err = match scan(
+        layout::open(dir.path(), None, &Platform::default()).unwrap(),
+        &Limits::default(),
+        &|_, _| {},
+    ) {
+        Err(ScanError::Layer { error, .. }) => error,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        matches!(err, LayerError::Compression { .. } | LayerError::Tar(_)),
+        "{err}"
+    );
+}

@@ -1,0 +1,319 @@
+//! `db import` and `db update` against real servers on 127.0.0.1: the real
+//! openssl (`s_server -WWW`) serving fixture exports over HTTPS, and a small
+//! HTTP server that answers conditional requests with 304.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use kubeward_vulndb::http::HttpOptions;
+use kubeward_vulndb::store::Store;
+use kubeward_vulndb::update::{Outcome, update};
+use serde_json::json;
+
+fn record(id: &str, ecosystem: &str, name: &str, fixed: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "modified": "2025-03-01T00:00:00Z",
+        "aliases": [format!("CVE-{id}")],
+        "summary": format!("{name} advisory"),
+        "affected": [{"package": {"ecosystem": ecosystem, "name": name},
+                      "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}],
+    })
+}
+
+fn zip_of(path: &Path, records: &[serde_json::Value]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for r in records {
+        zip.start_file(
+            format!("{}.json", r["id"].as_str().unwrap()),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(r.to_string().as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Openssl(Child);
+
+impl Drop for Openssl {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for(addr: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "no server on {addr}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Serves `root` over HTTPS with `openssl s_server -WWW`; returns the server and its CA.
+fn https_server(root: &Path) -> (Openssl, String, PathBuf) {
+    let p = |n: &str| root.join(n);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(Command::new("openssl")
+        .args(["req", "-x509"])
+        .args(ec)
+        .args(["-days", "2", "-subj", "/CN=mirror CA"])
+        .arg("-keyout")
+        .arg(p("ca.key"))
+        .arg("-out")
+        .arg(p("ca.pem")));
+    run(Command::new("openssl")
+        .arg("req")
+        .args(ec)
+        .args(["-subj", "/CN=127.0.0.1"])
+        .arg("-keyout")
+        .arg(p("tls.key"))
+        .arg("-out")
+        .arg(p("tls.csr")));
+    std::fs::write(
+        p("ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(Command::new("openssl")
+        .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
+        .arg("-in")
+        .arg(p("tls.csr"))
+        .arg("-CA")
+        .arg(p("ca.pem"))
+        .arg("-CAkey")
+        .arg(p("ca.key"))
+        .arg("-extfile")
+        .arg(p("ext"))
+        .arg("-out")
+        .arg(p("tls.pem")));
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-WWW", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(p("tls.pem"))
+        .arg("-key")
+        .arg(p("tls.key"))
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    let addr = format!("127.0.0.1:{port}");
+    wait_for(&addr);
+    (Openssl(child), format!("https://{addr}/osv"), p("ca.pem"))
+}
+
+#[test]
+fn update_over_https_then_import_replaces() {
+    let root = tempfile::tempdir().unwrap();
+    zip_of(
+        &root.path().join("osv/Debian/all.zip"),
+        &[
+            record("DSA-1", "Debian:12", "openssl", "3.0.11-1~deb12u2"),
+            record("DSA-2", "Debian:11", "curl", "7.74.0-1.3+deb11u10"),
+        ],
+    );
+    zip_of(
+        &root.path().join("osv/PyPI/all.zip"),
+        &[record("PYSEC-1", "PyPI", "Django", "3.2.1")],
+    );
+    let (_server, mirror, ca) = https_server(root.path());
+    let db = root.path().join("db/vulns.redb");
+    let http = HttpOptions {
+        ca_file: Some(ca),
+        read_timeout: Some(Duration::from_secs(10)),
+    };
+    let report = update(
+        &db,
+        &mirror,
+        &["Debian".into(), "PyPI".into()],
+        &http,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        report
+            .outcomes
+            .iter()
+            .all(|(_, o)| matches!(o, Outcome::Downloaded { .. }))
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.info().ecosystems["Debian"].advisories, 2);
+    assert_eq!(
+        store.info().ecosystems["PyPI"].source,
+        format!("{mirror}/PyPI/all.zip")
+    );
+    let hits = store
+        .matches(&["Debian:12".into()], "openssl", "3.0.11-1~deb12u1")
+        .unwrap();
+    assert_eq!(hits[0].fixed.as_deref(), Some("3.0.11-1~deb12u2"));
+    assert!(
+        store
+            .matches(&["PyPI".into()], "django", "3.2.0")
+            .unwrap()
+            .len()
+            == 1,
+        "PyPI names are normalised"
+    );
+    drop(store);
+    // Without the CA the mirror is refused, and the database is untouched.
+    let err = update(
+        &db,
+        &mirror,
+        &["Debian".into()],
+        &HttpOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("certificate") || err.to_string().contains("Certificate"),
+        "{err}"
+    );
+    assert_eq!(Store::open(&db).unwrap().info().ecosystems.len(), 2);
+    // Leftover temporary files of an interrupted import do not matter.
+    std::fs::write(db.with_file_name("vulns.redb.tmp-1"), b"half written").unwrap();
+    let (info, skipped) =
+        kubeward_vulndb::import::import(&db, &[root.path().join("osv/PyPI/all.zip")]).unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(info.ecosystems.keys().collect::<Vec<_>>(), ["PyPI"]);
+}
+
+/// A one-route HTTP/1.1 server with an entity tag, counting full downloads.
+fn etag_server(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let downloads = Arc::new(AtomicUsize::new(0));
+    let counter = downloads.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut matches = false;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if line.to_ascii_lowercase().starts_with("if-none-match:")
+                    && line.contains("\"v1\"")
+                {
+                    matches = true;
+                }
+                if line == "\r\n" {
+                    break;
+                }
+                line.clear();
+            }
+            if matches {
+                let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            } else {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+            let _ = stream.flush();
+            let mut rest = Vec::new();
+            let _ = reader.read_to_end(&mut rest);
+        }
+    });
+    (format!("http://{addr}"), downloads)
+}
+
+#[test]
+fn unchanged_exports_are_not_downloaded_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("all.zip");
+    zip_of(&zip, &[record("GHSA-1", "npm", "lodash", "4.17.21")]);
+    let (mirror, downloads) = etag_server(std::fs::read(&zip).unwrap());
+    let db = dir.path().join("v.redb");
+    let first = update(
+        &db,
+        &mirror,
+        &["npm".into()],
+        &HttpOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(matches!(first.outcomes[0].1, Outcome::Downloaded { .. }));
+    let second = update(
+        &db,
+        &mirror,
+        &["npm".into()],
+        &HttpOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(second.outcomes[0].1, Outcome::Unchanged);
+    assert_eq!(downloads.load(Ordering::SeqCst), 1);
+    // What was carried over still answers.
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        store
+            .matches(&["npm".into()], "lodash", "4.17.20")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.info().ecosystems["npm"].etag.as_deref(),
+        Some("\"v1\"")
+    );
+}
+
+#[test]
+fn bad_exports_are_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("all.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+    w.start_file("good.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(
+        record("GHSA-2", "crates.io", "smallvec", "1.6.1")
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    w.start_file("bad.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(b"{not json").unwrap();
+    w.finish().unwrap();
+    let db = dir.path().join("v.redb");
+    let (info, skipped) = kubeward_vulndb::import::import(&db, &[zip]).unwrap();
+    assert_eq!(info.ecosystems["crates.io"].advisories, 1);
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0].contains("bad.json"));
+    let mut not_zip = std::fs::File::create(dir.path().join("x.zip")).unwrap();
+    not_zip.write_all(b"plain text").unwrap();
+    assert!(kubeward_vulndb::import::import(&db, &[dir.path().join("x.zip")]).is_err());
+}

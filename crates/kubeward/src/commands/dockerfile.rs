@@ -1,0 +1,148 @@
+//! `kubeward dockerfile lint`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use kubeward_core::config::Threshold;
+use kubeward_core::{Diagnostic, Severity};
+use kubeward_dockerfile::rules;
+use kubeward_report::{Format, Report, TextOptions, render};
+
+use crate::cli::ColorWhen;
+use crate::output::{self, tell, write_report};
+
+#[derive(Debug, Args)]
+pub(crate) struct DockerfileArgs {
+    #[command(subcommand)]
+    pub command: DockerfileCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DockerfileCommand {
+    /// Lint Dockerfiles (`-` for standard input).
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    #[arg(value_name = "FILE", default_value = "Dockerfile")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
+    pub format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: Threshold,
+    /// Build context directory, where `.dockerignore` is looked for [default: each file's directory].
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+    /// Do not run these rules (ids or slugs).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// List suppressed findings in text output.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub(crate) fn run(args: DockerfileArgs, color: ColorWhen) -> u8 {
+    let DockerfileCommand::Lint(args) = args.command;
+    for name in &args.ignore {
+        if rules::find(name).is_none() {
+            output::error(&format!("unknown rule `{name}` (see `kubeward rules`)"));
+            return 2;
+        }
+    }
+    let active: Vec<_> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| !args.ignore.iter().any(|i| r.meta.is_named(i)))
+        .collect();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let mut notices = Vec::new();
+    let mut instructions = 0;
+    for file in &args.files {
+        let name = file.display().to_string();
+        let text = if file == Path::new("-") {
+            let mut s = String::new();
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), 16 << 20),
+                &mut s,
+            )
+            .map(|_| s)
+        } else {
+            std::fs::metadata(file)
+                .and_then(|m| {
+                    if m.len() > 16 << 20 {
+                        Err(std::io::Error::other("larger than 16 MiB"))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|()| std::fs::read_to_string(file))
+        };
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(Diagnostic::new(
+                    Arc::from(name.as_str()),
+                    None,
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let context = args
+            .context
+            .clone()
+            .or_else(|| file.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let context = if context.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            context
+        };
+        let mut result = kubeward_dockerfile::lint(
+            &name,
+            &text,
+            context.join(".dockerignore").is_file(),
+            &active,
+        );
+        instructions += result.instructions;
+        findings.append(&mut result.findings);
+        errors.append(&mut result.errors);
+        notices.append(&mut result.notices);
+    }
+    tell(&errors, &notices, args.quiet);
+    let metas: Vec<_> = active.iter().map(|r| &r.meta).collect();
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &findings,
+        rules: &metas,
+        errors: &errors,
+        notices: &notices,
+        inputs: args.files.len(),
+        objects: instructions,
+        fail_on: match args.fail_on {
+            Threshold::At(s) => Some(s),
+            Threshold::Never => None::<Severity>,
+        },
+    };
+    let text = TextOptions {
+        show_suppressed: args.show_suppressed,
+    };
+    match write_report(
+        args.output.as_deref(),
+        color,
+        args.format == Format::Text,
+        |out| render(&report, args.format, text, out),
+    ) {
+        Ok(()) => report.exit_code(),
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,588 @@
+//! `kubeward image`, `kubeward db` and `kubeward dockerfile` end to end, on a
+//! real Debian root file system (`debootstrap --variant=minbase`, built once by
+//! `scripts/image-fixtures`), packed as an OCI layout and a docker archive,
+//! and served by Debian's `docker-registry` over TLS on 127.0.0.1.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn kubeward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("kubeward runs")
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// The fixtures `scripts/image-fixtures` builds; `None` (skip) when absent,
+/// a failure under CI.
+#[allow(clippy::print_stderr)] // the skip notice
+fn fixtures() -> Option<PathBuf> {
+    let dir = std::env::var_os("KUBEWARD_IMAGE_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| kubeward_testkit::repo_root().join("target/image-fixtures"));
+    if dir.join("debian-packages.txt").is_file() && dir.join("debian-docker.tar").is_file() {
+        return Some(dir);
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(
+        !ci,
+        "image fixtures missing in {} under CI (scripts/test builds them)",
+        dir.display()
+    );
+    eprintln!(
+        "notice: image fixtures not found in {}; run scripts/image-fixtures",
+        dir.display()
+    );
+    None
+}
+
+type Pkg = (String, String, String);
+
+/// `dpkg-query -W` as run inside the root file system.
+fn expected(dir: &Path) -> BTreeSet<Pkg> {
+    std::fs::read_to_string(dir.join("debian-packages.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), f[1].to_owned(), f[2].to_owned())
+        })
+        .collect()
+}
+
+fn packages(report: &Value) -> BTreeSet<Pkg> {
+    report["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["type"] == "deb")
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["version"].as_str().unwrap().to_owned(),
+                p["arch"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn run_ok(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA and a certificate for 127.0.0.1 it signed, made by the real openssl.
+fn pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let p = |n: &str| dir.join(n);
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run_ok(
+        Command::new("openssl")
+            .args(["req", "-x509"])
+            .args(ec)
+            .args(["-days", "2", "-subj", "/CN=kubeward test CA"])
+            .arg("-keyout")
+            .arg(p("ca.key"))
+            .arg("-out")
+            .arg(p("ca.pem")),
+    );
+    run_ok(
+        Command::new("openssl")
+            .arg("req")
+            .args(ec)
+            .args(["-subj", "/CN=127.0.0.1"])
+            .arg("-keyout")
+            .arg(p("tls.key"))
+            .arg("-out")
+            .arg(p("tls.csr")),
+    );
+    std::fs::write(
+        p("ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run_ok(
+        Command::new("openssl")
+            .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
+            .arg("-in")
+            .arg(p("tls.csr"))
+            .arg("-CA")
+            .arg(p("ca.pem"))
+            .arg("-CAkey")
+            .arg(p("ca.key"))
+            .arg("-extfile")
+            .arg(p("ext"))
+            .arg("-out")
+            .arg(p("tls.pem")),
+    );
+    (p("ca.pem"), p("tls.pem"), p("tls.key"))
+}
+
+/// Debian's docker-registry on a free 127.0.0.1 port, over TLS.
+struct Registry {
+    child: Child,
+    addr: String,
+    ca: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Registry {
+    fn start() -> Registry {
+        let dir = tempfile::tempdir().unwrap();
+        let (ca, cert, key) = pki(dir.path());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let config = format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {addr}\n  tls:\n    certificate: {}\n    key: {}\n",
+            dir.path().join("data").display(),
+            cert.display(),
+            key.display()
+        );
+        std::fs::write(dir.path().join("config.yml"), config).unwrap();
+        let child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(dir.path().join("config.yml"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker-registry runs (Debian package docker-registry)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(&addr).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "docker-registry did not start on {addr}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Registry {
+            child,
+            addr,
+            ca,
+            dir,
+        }
+    }
+
+    /// Pushes an OCI layout image with skopeo.
+    fn push(&self, layout: &str, name: &str) {
+        let certs = self.dir.path().join("certs");
+        std::fs::create_dir_all(&certs).unwrap();
+        std::fs::copy(&self.ca, certs.join("ca.crt")).unwrap();
+        run_ok(
+            Command::new("skopeo")
+                .args(["--insecure-policy", "copy", "--quiet", "--dest-cert-dir"])
+                .arg(&certs)
+                .arg(format!("oci:{layout}"))
+                .arg(format!("docker://{}/{name}", self.addr)),
+        );
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn debian_inventory_equals_dpkg_query_from_all_three_sources() {
+    let Some(dir) = fixtures() else { return };
+    let want = expected(&dir);
+    assert!(want.len() > 50, "{} packages in the fixture", want.len());
+    let archive = dir.join("debian-docker.tar");
+    let layout = dir.join("debian-oci");
+    let from_archive = kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        archive.to_str().unwrap(),
+        "--skip-vulnerabilities",
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    assert_eq!(
+        from_archive.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&from_archive.stderr)
+    );
+    let archive_report = json_of(&from_archive);
+    assert_eq!(packages(&archive_report), want, "docker archive");
+    assert_eq!(archive_report["os"]["id"], "debian");
+    assert!(
+        archive_report["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["layer"] == 0)
+    );
+    // A clean Debian has no tampering to report.
+    assert_eq!(
+        archive_report["tamper"]["unowned_executables"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        archive_report["tamper"]["modified_files"],
+        serde_json::json!([])
+    );
+
+    let layout_report = json_of(&kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        layout.to_str().unwrap(),
+        "--skip-vulnerabilities",
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    assert_eq!(packages(&layout_report), want, "OCI layout");
+    let digest = layout_report["image"]["manifest_digest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let registry = Registry::start();
+    registry.push(&format!("{}:12", layout.display()), "library/debian:12");
+    let ca = registry.ca.to_str().unwrap();
+    let by_tag = format!("{}/library/debian:12", registry.addr);
+    let verdicts = tempfile::tempdir().unwrap();
+    let out = kubeward(&[
+        "image",
+        "scan",
+        &by_tag,
+        "--ca-cert",
+        ca,
+        "--skip-vulnerabilities",
+        "-f",
+        "json",
+        "--record",
+        verdicts.path().to_str().unwrap(),
+    ]);
+    let registry_report = json_of(&out);
+    assert_eq!(packages(&registry_report), want, "registry");
+    assert_eq!(registry_report["image"]["manifest_digest"], digest.as_str());
+    // By digest too.
+    let by_digest = format!("{}/library/debian@{digest}", registry.addr);
+    let again = json_of(&kubeward(&[
+        "image",
+        "scan",
+        &by_digest,
+        "--ca-cert",
+        ca,
+        "--skip-vulnerabilities",
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    assert_eq!(packages(&again), want, "registry by digest");
+    // The verdict is where the admission server will look for it.
+    let store = kubeward_verdict::ImageVerdictStore::open(verdicts.path()).unwrap();
+    let verdict = store.verdict(&digest).unwrap().expect("a recorded verdict");
+    assert_eq!(verdict.reference, by_tag);
+    assert_eq!(verdict.allowed, out.status.code() == Some(0));
+    // Without the CA the registry's certificate is refused.
+    let refused = kubeward(&["image", "scan", &by_tag, "--skip-vulnerabilities"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("certificate"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+#[test]
+fn sboms_and_sarif_of_the_debian_image() {
+    let Some(dir) = fixtures() else { return };
+    let layout = dir.join("debian-oci");
+    let want = expected(&dir);
+    let cdx = json_of(&kubeward(&[
+        "image",
+        "sbom",
+        "--input",
+        layout.to_str().unwrap(),
+        "-f",
+        "cyclonedx",
+    ]));
+    assert_eq!(cdx["specVersion"], "1.5");
+    let libraries = cdx["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["type"] == "library")
+        .count();
+    assert_eq!(libraries, want.len());
+    assert!(cdx["components"].as_array().unwrap().iter().any(|c| {
+        c["purl"].as_str().is_some_and(|p| {
+            p.starts_with("pkg:deb/debian/bash@") && p.contains("distro=debian-12")
+        })
+    }));
+    let spdx = json_of(&kubeward(&[
+        "image",
+        "sbom",
+        "--input",
+        layout.to_str().unwrap(),
+        "-f",
+        "spdx",
+    ]));
+    assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
+    assert_eq!(spdx["packages"].as_array().unwrap().len(), want.len() + 2);
+    let ids: BTreeSet<&str> = spdx["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["SPDXID"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), want.len() + 2, "SPDX ids are unique");
+    if let Some(schemas) = kubeward_testkit::conformance_dir("sarif") {
+        let sarif = json_of(&kubeward(&[
+            "image",
+            "scan",
+            "--input",
+            layout.to_str().unwrap(),
+            "--skip-vulnerabilities",
+            "-f",
+            "sarif",
+            "--fail-on",
+            "none",
+        ]));
+        validate(&schemas.join("sarif-schema-2.1.0.json"), &sarif);
+        assert!(sarif["runs"][0]["results"].as_array().unwrap().len() > 3);
+    }
+}
+
+fn validate(schema_path: &Path, instance: &Value) {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let url = "file:///schema.json";
+    compiler.add_resource(url, schema).unwrap();
+    let index = compiler.compile(url, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(instance, index) {
+        panic!("{} does not validate: {e:#}", schema_path.display());
+    }
+}
+
+/// An OSV export zip of the given records.
+fn osv_zip(path: &Path, records: &[Value]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    for r in records {
+        zip.start_file(
+            format!("{}.json", r["id"].as_str().unwrap()),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(serde_json::to_string(r).unwrap().as_bytes())
+            .unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn vulnerabilities_from_an_imported_database() {
+    let Some(dir) = fixtures() else { return };
+    let want = expected(&dir);
+    let bash = want.iter().find(|p| p.0 == "bash").unwrap().1.clone();
+    let tmp = tempfile::tempdir().unwrap();
+    let zip = tmp.path().join("all.zip");
+    osv_zip(
+        &zip,
+        &[
+            serde_json::json!({
+                "id": "DSA-9999-1", "modified": "2025-01-01T00:00:00Z", "aliases": ["CVE-2099-0001"],
+                "summary": "bash: a test advisory fixed after the installed version",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+                "affected": [{"package": {"ecosystem": "Debian:12", "name": "bash"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": format!("{bash}+kw1")}]}]}],
+            }),
+            serde_json::json!({
+                "id": "DSA-9999-2", "modified": "2025-01-02T00:00:00Z",
+                "affected": [{"package": {"ecosystem": "Debian:12", "name": "bash"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}],
+            }),
+            serde_json::json!({
+                "id": "DEBIAN-CVE-2099-0002", "modified": "2025-01-03T00:00:00Z",
+                "affected": [{"package": {"ecosystem": "Debian:12", "name": "coreutils"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}],
+            }),
+        ],
+    );
+    let db = tmp.path().join("vulns.redb");
+    let import = kubeward(&[
+        "db",
+        "import",
+        zip.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        import.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let layout = dir.join("debian-oci");
+    let scan = kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        layout.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(
+        scan.status.code(),
+        Some(1),
+        "a critical vulnerability fails the scan"
+    );
+    let report = json_of(&scan);
+    let ids: Vec<&str> = report["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["DSA-9999-1", "DEBIAN-CVE-2099-0002"]);
+    let v = &report["vulnerabilities"][0];
+    assert_eq!(v["severity"], "critical");
+    assert_eq!(v["score"], 9.8);
+    assert_eq!(v["aliases"][0], "CVE-2099-0001");
+    assert_eq!(v["fixed"], format!("{bash}+kw1"));
+    assert_eq!(v["layer"], 0);
+    let unfixed = json_of(&kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        layout.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "-f",
+        "json",
+        "--ignore-unfixed",
+        "--severity",
+        "critical",
+    ]));
+    assert_eq!(unfixed["vulnerabilities"].as_array().unwrap().len(), 1);
+    let info = json_of(&kubeward(&[
+        "db",
+        "info",
+        "--db",
+        db.to_str().unwrap(),
+        "-f",
+        "json",
+    ]));
+    assert_eq!(info["ecosystems"]["Debian"]["advisories"], 3);
+}
+
+#[test]
+fn dockerfile_lint_formats_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("Dockerfile");
+    std::fs::write(&bad, "FROM ubuntu\nRUN curl -sSL https://get.example.com | bash\n# kubeward:ignore KW709: needed by the vendor installer\nRUN sudo make install\n").unwrap();
+    let text = kubeward(&["dockerfile", "lint", bad.to_str().unwrap()]);
+    assert_eq!(text.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(out.contains("KW705") && out.contains(":2:"), "{out}");
+    assert!(
+        !out.contains("KW709"),
+        "suppressed findings are not listed: {out}"
+    );
+    let json = json_of(&kubeward(&[
+        "dockerfile",
+        "lint",
+        bad.to_str().unwrap(),
+        "-f",
+        "json",
+        "--fail-on",
+        "none",
+    ]));
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "KW709"
+                && f["suppressed"]["reason"] == "needed by the vendor installer")
+    );
+    let junit = kubeward(&["dockerfile", "lint", bad.to_str().unwrap(), "-f", "junit"]);
+    assert!(String::from_utf8_lossy(&junit.stdout).contains("<testsuites"));
+    let missing = kubeward(&[
+        "dockerfile",
+        "lint",
+        tmp.path().join("nope").to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let explain = kubeward(&["explain", "KW705"]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("piped into a shell"));
+    let rules = String::from_utf8_lossy(&kubeward(&["rules"]).stdout).into_owned();
+    assert!(
+        rules.contains("KW712") && rules.contains("KW812"),
+        "{rules}"
+    );
+}
+
+/// The project's own image follows its own rules: nothing above low.
+#[test]
+fn the_repository_dockerfile_passes_lint() {
+    let dockerfile = kubeward_testkit::repo_root().join("Dockerfile");
+    let out = kubeward(&[
+        "dockerfile",
+        "lint",
+        dockerfile.to_str().unwrap(),
+        "-f",
+        "json",
+        "--fail-on",
+        "medium",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = json_of(&out);
+    for f in report["findings"].as_array().unwrap() {
+        assert!(
+            ["info", "low"].contains(&f["severity"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+}
