@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod openssl;
+
 /// The upstream conformance data folder `name` (e.g. `pss`), read in place from
 /// `$KUBEWARD_CONFORMANCE_DIR`, else `../shared/conformance` beside the
 /// repository.

@@ -26,7 +26,11 @@ fn main() {
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let file = std::fs::File::create(out).expect("output file");
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
-    let options = zip::write::SimpleFileOptions::default();
+    // Stored: the zip crate's deflating writer grew by about 300 KB per entry
+    // here (24 GB at 100k); scripts/bench-image-peers deflates the result
+    // with Python's zipfile, as osv.dev's exports are deflated.
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..n {
         let (ecosystem, range) = ECOSYSTEMS[i % ECOSYSTEMS.len()];
         // About 20 advisories per package, as in real data.

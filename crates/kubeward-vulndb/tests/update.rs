@@ -3,6 +3,7 @@
 //! HTTP server that answers conditional requests with 304.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+use kubeward_testkit::openssl::ca_and_server_cert;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -41,15 +42,6 @@ fn zip_of(path: &Path, records: &[serde_json::Value]) {
     zip.finish().unwrap();
 }
 
-fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 struct Openssl(Child);
 
 impl Drop for Openssl {
@@ -69,47 +61,7 @@ fn wait_for(addr: &str) {
 
 /// Serves `root` over HTTPS with `openssl s_server -WWW`; returns the server and its CA.
 fn https_server(root: &Path) -> (Openssl, String, PathBuf) {
-    let p = |n: &str| root.join(n);
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    run(Command::new("openssl")
-        .args(["req", "-x509"])
-        .args(ec)
-        .args(["-days", "2", "-subj", "/CN=mirror CA"])
-        .arg("-keyout")
-        .arg(p("ca.key"))
-        .arg("-out")
-        .arg(p("ca.pem")));
-    run(Command::new("openssl")
-        .arg("req")
-        .args(ec)
-        .args(["-subj", "/CN=127.0.0.1"])
-        .arg("-keyout")
-        .arg(p("tls.key"))
-        .arg("-out")
-        .arg(p("tls.csr")));
-    std::fs::write(
-        p("ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    run(Command::new("openssl")
-        .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
-        .arg("-in")
-        .arg(p("tls.csr"))
-        .arg("-CA")
-        .arg(p("ca.pem"))
-        .arg("-CAkey")
-        .arg(p("ca.key"))
-        .arg("-extfile")
-        .arg(p("ext"))
-        .arg("-out")
-        .arg(p("tls.pem")));
+    let (ca, cert, key) = ca_and_server_cert(root, "mirror CA");
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -119,9 +71,9 @@ fn https_server(root: &Path) -> (Openssl, String, PathBuf) {
         .args(["s_server", "-quiet", "-WWW", "-accept"])
         .arg(format!("127.0.0.1:{port}"))
         .arg("-cert")
-        .arg(p("tls.pem"))
+        .arg(&cert)
         .arg("-key")
-        .arg(p("tls.key"))
+        .arg(&key)
         .current_dir(root)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -130,7 +82,7 @@ fn https_server(root: &Path) -> (Openssl, String, PathBuf) {
         .expect("openssl s_server");
     let addr = format!("127.0.0.1:{port}");
     wait_for(&addr);
-    (Openssl(child), format!("https://{addr}/osv"), p("ca.pem"))
+    (Openssl(child), format!("https://{addr}/osv"), ca)
 }
 
 #[test]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use kubeward_testkit::openssl::{ca_and_server_cert, run_ok};
 use serde_json::Value;
 
 fn kubeward(args: &[&str]) -> Output {
@@ -20,6 +21,22 @@ fn kubeward(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("kubeward runs")
+}
+
+/// `kubeward image scan SOURCE… --skip-vulnerabilities -f FORMAT --fail-on none`,
+/// expected to succeed, as JSON.
+fn scan_packages(source: &[&str], format: &str) -> Value {
+    let mut args = vec!["image", "scan"];
+    args.extend_from_slice(source);
+    args.extend(["--skip-vulnerabilities", "-f", format, "--fail-on", "none"]);
+    let out = kubeward(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(&out)
 }
 
 fn json_of(o: &Output) -> Value {
@@ -85,67 +102,6 @@ fn packages(report: &Value) -> BTreeSet<Pkg> {
         .collect()
 }
 
-fn run_ok(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A CA and a certificate for 127.0.0.1 it signed, made by the real openssl.
-fn pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    let p = |n: &str| dir.join(n);
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-    ];
-    run_ok(
-        Command::new("openssl")
-            .args(["req", "-x509"])
-            .args(ec)
-            .args(["-days", "2", "-subj", "/CN=kubeward test CA"])
-            .arg("-keyout")
-            .arg(p("ca.key"))
-            .arg("-out")
-            .arg(p("ca.pem")),
-    );
-    run_ok(
-        Command::new("openssl")
-            .arg("req")
-            .args(ec)
-            .args(["-subj", "/CN=127.0.0.1"])
-            .arg("-keyout")
-            .arg(p("tls.key"))
-            .arg("-out")
-            .arg(p("tls.csr")),
-    );
-    std::fs::write(
-        p("ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    run_ok(
-        Command::new("openssl")
-            .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
-            .arg("-in")
-            .arg(p("tls.csr"))
-            .arg("-CA")
-            .arg(p("ca.pem"))
-            .arg("-CAkey")
-            .arg(p("ca.key"))
-            .arg("-extfile")
-            .arg(p("ext"))
-            .arg("-out")
-            .arg(p("tls.pem")),
-    );
-    (p("ca.pem"), p("tls.pem"), p("tls.key"))
-}
-
 /// Debian's docker-registry on a free 127.0.0.1 port, over TLS.
 struct Registry {
     child: Child,
@@ -157,7 +113,7 @@ struct Registry {
 impl Registry {
     fn start() -> Registry {
         let dir = tempfile::tempdir().unwrap();
-        let (ca, cert, key) = pki(dir.path());
+        let (ca, cert, key) = ca_and_server_cert(dir.path(), "kubeward test CA");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -223,24 +179,7 @@ fn debian_inventory_equals_dpkg_query_from_all_three_sources() {
     assert!(want.len() > 50, "{} packages in the fixture", want.len());
     let archive = dir.join("debian-docker.tar");
     let layout = dir.join("debian-oci");
-    let from_archive = kubeward(&[
-        "image",
-        "scan",
-        "--input",
-        archive.to_str().unwrap(),
-        "--skip-vulnerabilities",
-        "-f",
-        "json",
-        "--fail-on",
-        "none",
-    ]);
-    assert_eq!(
-        from_archive.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&from_archive.stderr)
-    );
-    let archive_report = json_of(&from_archive);
+    let archive_report = scan_packages(&["--input", archive.to_str().unwrap()], "json");
     assert_eq!(packages(&archive_report), want, "docker archive");
     assert_eq!(archive_report["os"]["id"], "debian");
     assert!(
@@ -260,17 +199,7 @@ fn debian_inventory_equals_dpkg_query_from_all_three_sources() {
         serde_json::json!([])
     );
 
-    let layout_report = json_of(&kubeward(&[
-        "image",
-        "scan",
-        "--input",
-        layout.to_str().unwrap(),
-        "--skip-vulnerabilities",
-        "-f",
-        "json",
-        "--fail-on",
-        "none",
-    ]));
+    let layout_report = scan_packages(&["--input", layout.to_str().unwrap()], "json");
     assert_eq!(packages(&layout_report), want, "OCI layout");
     let digest = layout_report["image"]["manifest_digest"]
         .as_str()
@@ -299,18 +228,7 @@ fn debian_inventory_equals_dpkg_query_from_all_three_sources() {
     assert_eq!(registry_report["image"]["manifest_digest"], digest.as_str());
     // By digest too.
     let by_digest = format!("{}/library/debian@{digest}", registry.addr);
-    let again = json_of(&kubeward(&[
-        "image",
-        "scan",
-        &by_digest,
-        "--ca-cert",
-        ca,
-        "--skip-vulnerabilities",
-        "-f",
-        "json",
-        "--fail-on",
-        "none",
-    ]));
+    let again = scan_packages(&[&by_digest, "--ca-cert", ca], "json");
     assert_eq!(packages(&again), want, "registry by digest");
     // The verdict is where the admission server will look for it.
     let store = kubeward_verdict::ImageVerdictStore::open(verdicts.path()).unwrap();
@@ -371,17 +289,7 @@ fn sboms_and_sarif_of_the_debian_image() {
         .collect();
     assert_eq!(ids.len(), want.len() + 2, "SPDX ids are unique");
     if let Some(schemas) = kubeward_testkit::conformance_dir("sarif") {
-        let sarif = json_of(&kubeward(&[
-            "image",
-            "scan",
-            "--input",
-            layout.to_str().unwrap(),
-            "--skip-vulnerabilities",
-            "-f",
-            "sarif",
-            "--fail-on",
-            "none",
-        ]));
+        let sarif = scan_packages(&["--input", layout.to_str().unwrap()], "sarif");
         validate(&schemas.join("sarif-schema-2.1.0.json"), &sarif);
         assert!(sarif["runs"][0]["results"].as_array().unwrap().len() > 3);
     }
