@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::platform::{Platform, is_index, pick};
 use super::{
-    Image, ImageConfig, LayerOpener, LayerRef, SourceError, blob_path, read_json_bounded,
-    sha256_digest,
+    Image, ImageConfig, LayerOpener, SourceError, blob_path, layers_and_annotations,
+    read_json_bounded, sha256_digest,
 };
 
 fn read_blob(dir: &Path, digest: &str, what: &str) -> Result<Vec<u8>, SourceError> {
@@ -121,36 +121,7 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
         .to_owned();
     let config_bytes = read_blob(dir, &config_digest, &config_digest)?;
     let config = ImageConfig::parse(&config_bytes).map_err(SourceError::Invalid)?;
-    let layers: Vec<LayerRef> = manifest
-        .get("layers")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .map(|d| LayerRef {
-                    digest: d
-                        .get("digest")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    size: d.get("size").and_then(Value::as_u64),
-                    media_type: d
-                        .get("mediaType")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let annotations = manifest
-        .get("annotations")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let (layers, annotations) = layers_and_annotations(&manifest);
     let mut reference = dir.display().to_string();
     if let Some(n) = ref_name(&descriptor).or(name.map(str::to_owned)) {
         reference = format!("{reference}:{n}");

@@ -110,3 +110,35 @@ pub(crate) fn blob_path(digest: &str) -> Result<String, SourceError> {
     }
     Ok(format!("blobs/{alg}/{hex}"))
 }
+
+/// The layer descriptors and annotations of an image manifest (the same
+/// fields in an OCI layout and from a registry).
+fn layers_and_annotations(
+    manifest: &serde_json::Value,
+) -> (Vec<LayerRef>, std::collections::BTreeMap<String, String>) {
+    use serde_json::Value;
+    let text = |d: &Value, key: &str| d.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let layers = manifest
+        .get("layers")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .map(|d| LayerRef {
+                    digest: text(d, "digest"),
+                    size: d.get("size").and_then(Value::as_u64),
+                    media_type: text(d, "mediaType"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let annotations = manifest
+        .get("annotations")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    (layers, annotations)
+}

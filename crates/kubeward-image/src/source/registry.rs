@@ -16,7 +16,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 use super::platform::{Platform, is_index, pick};
-use super::{Image, ImageConfig, LayerOpener, LayerRef, SourceError, sha256_digest};
+use super::{Image, ImageConfig, LayerOpener, SourceError, layers_and_annotations, sha256_digest};
 
 const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 const MAX_MANIFEST: u64 = 8 << 20;
@@ -381,36 +381,7 @@ pub fn open(reference: &str, options: &RegistryOptions) -> Result<Image, SourceE
         .map_err(|e| error(format!("{reference}: configuration: {e}")))?;
     let config =
         ImageConfig::parse(&config_bytes).map_err(|e| error(format!("{reference}: {e}")))?;
-    let layers: Vec<LayerRef> = manifest
-        .get("layers")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .map(|d| LayerRef {
-                    digest: d
-                        .get("digest")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    size: d.get("size").and_then(Value::as_u64),
-                    media_type: d
-                        .get("mediaType")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let annotations = manifest
-        .get("annotations")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let (layers, annotations) = layers_and_annotations(&manifest);
     Ok(Image {
         reference: reference.to_owned(),
         manifest_digest: Some(manifest_digest),
