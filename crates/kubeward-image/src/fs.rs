@@ -147,6 +147,13 @@ impl FileTree {
         Ok(())
     }
 
+    /// Records the content hash of the file at `path` (read after the fact).
+    pub fn set_md5(&mut self, path: &str, md5: [u8; 16]) {
+        if let Some(node) = self.nodes.get_mut(path) {
+            node.md5 = Some(md5);
+        }
+    }
+
     /// Follows symlinks (in every component, at most 40 times) within the
     /// image root: `..` never climbs above it and absolute targets start at
     /// it. Returns the resolved path and its node.

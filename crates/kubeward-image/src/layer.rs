@@ -4,10 +4,13 @@
 //! Nothing is written anywhere: a layer becomes a list of changes (entries,
 //! whiteouts, opaque directories) plus the few file contents kept.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::mpsc;
 
 use md5::{Digest, Md5};
 
+use crate::hashing::{self, BATCH_BYTES, Batcher};
 use crate::inventory::{self, Interest, Package};
 use crate::tar::{self, TarReader};
 
@@ -215,8 +218,11 @@ fn io_error(e: io::Error) -> LayerError {
     }
 }
 
-/// Reads one layer blob (compressed or not) into a summary.
-pub fn read_layer(blob: impl Read, limits: &Limits) -> Result<LayerSummary, LayerError> {
+/// The tar stream inside a layer blob, decompressed (gzip, zstd or none, told
+/// by the magic bytes) under the bomb limits.
+type LayerTar<'a> = TarReader<BufReader<Guarded<Box<dyn Read + 'a>>>>;
+
+fn open_tar<'a>(blob: impl Read + 'a, limits: &Limits) -> Result<LayerTar<'a>, LayerError> {
     let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
     let counted = Counted {
         inner: blob,
@@ -224,7 +230,7 @@ pub fn read_layer(blob: impl Read, limits: &Limits) -> Result<LayerSummary, Laye
     };
     let mut buffered = BufReader::with_capacity(256 << 10, counted);
     let magic = buffered.fill_buf().map_err(io_error)?.to_vec();
-    let (stream, format): (Box<dyn Read>, &'static str) = if magic.starts_with(&[0x1f, 0x8b]) {
+    let (stream, format): (Box<dyn Read + 'a>, &'static str) = if magic.starts_with(&[0x1f, 0x8b]) {
         (
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
             "gzip",
@@ -247,17 +253,67 @@ pub fn read_layer(blob: impl Read, limits: &Limits) -> Result<LayerSummary, Laye
         limits: *limits,
         format,
     };
-    let mut reader = TarReader::new(BufReader::with_capacity(256 << 10, guarded));
+    Ok(TarReader::new(BufReader::with_capacity(256 << 10, guarded)))
+}
+
+/// The next header of a layer's tar, with stream errors told apart.
+fn next_header<R: Read>(reader: &mut TarReader<R>) -> Result<Option<tar::Header>, LayerError> {
+    match reader.next() {
+        Ok(h) => Ok(h),
+        Err(tar::TarError::Io(text)) => Err(io_error(io::Error::other(text))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads one layer blob (compressed or not) into a summary. With `hash`,
+/// every regular file's MD5 is computed; without, none is (the caller asks
+/// [`hash_files`] later for the few it needs).
+pub fn read_layer(
+    blob: impl Read,
+    limits: &Limits,
+    hash: bool,
+) -> Result<LayerSummary, LayerError> {
+    let mut reader = open_tar(blob, limits)?;
     let mut summary = LayerSummary::default();
+    let shared = hashing::Shared::default();
+    let (sums, arrived) = mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        let mut batcher = hash.then(|| Batcher::new(scope, &shared, sums));
+        read_entries(&mut reader, limits, batcher.as_mut(), &mut summary)?;
+        if let Some(batcher) = &mut batcher {
+            batcher.flush();
+        }
+        Ok::<_, LayerError>(())
+    })?;
+    for (index, md5) in arrived.try_iter() {
+        if let Some(Change::Entry(entry)) = summary.changes.get_mut(index) {
+            entry.md5 = Some(md5);
+        }
+    }
+    summary.bytes = reader.offset();
+    // Drain what follows the end marker so that a corrupt stream tail is noticed.
+    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
+    Ok(summary)
+}
+
+/// How one file's MD5 is being computed.
+enum FileHash<'h, 'a, 'scope> {
+    Off,
+    Streaming(Md5),
+    /// Packed into a batch, hashed on the pool.
+    Batched(&'h mut Batcher<'a, 'scope>),
+}
+
+/// The entries of a layer's tar, in order, into `summary`.
+fn read_entries<R: Read>(
+    reader: &mut TarReader<R>,
+    limits: &Limits,
+    mut hasher: Option<&mut Batcher<'_, '_>>,
+    summary: &mut LayerSummary,
+) -> Result<(), LayerError> {
     let mut buf: Vec<u8> = Vec::new();
     let mut entries: u64 = 0;
-    loop {
-        let header = match reader.next() {
-            Ok(Some(h)) => h,
-            Ok(None) => break,
-            Err(tar::TarError::Io(text)) => return Err(io_error(io::Error::other(text))),
-            Err(e) => return Err(e.into()),
-        };
+    while let Some(header) = next_header(reader)? {
         entries += 1;
         if entries > limits.max_entries {
             return Err(LayerError::TooManyEntries(limits.max_entries));
@@ -315,27 +371,70 @@ pub fn read_layer(blob: impl Read, limits: &Limits) -> Result<LayerSummary, Laye
             elf: false,
         };
         if kind == EntryKind::File {
-            read_file(&mut reader, &mut entry, &mut buf, limits, &mut summary)?;
+            let hashing = match hasher.as_deref_mut() {
+                None => FileHash::Off,
+                Some(batcher) => match usize::try_from(entry.size) {
+                    Ok(size) if size <= BATCH_BYTES => {
+                        batcher.start(size);
+                        FileHash::Batched(batcher)
+                    }
+                    _ => FileHash::Streaming(Md5::new()),
+                },
+            };
+            read_file(reader, &mut entry, &mut buf, limits, hashing, summary)?;
         }
         summary.changes.push(Change::Entry(entry));
     }
-    summary.bytes = reader.offset();
-    // Drain what follows the end marker so that a corrupt stream tail is noticed.
-    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
-    Ok(summary)
+    Ok(())
 }
 
-/// Streams one regular file: hashes it, and keeps or inspects what inventory
-/// wants.
+/// The MD5 of each regular file of a layer whose path is in `wanted`. The
+/// whole stream is read: when a path repeats, the last copy is what the
+/// image holds, so stopping at the first would let a decoy pass for it.
+pub fn hash_files(
+    blob: impl Read,
+    limits: &Limits,
+    wanted: &HashSet<String>,
+) -> Result<HashMap<String, [u8; 16]>, LayerError> {
+    let mut reader = open_tar(blob, limits)?;
+    let mut found = HashMap::with_capacity(wanted.len());
+    let mut chunk = vec![0u8; 64 << 10];
+    while let Some(header) = next_header(&mut reader)? {
+        if !matches!(header.kind, tar::Kind::File | tar::Kind::Other(_)) {
+            continue;
+        }
+        let Some(path) = normalize(&header.path)? else {
+            continue;
+        };
+        if !wanted.contains(&path) {
+            continue;
+        }
+        let mut hasher = Md5::new();
+        loop {
+            let n = reader.read(&mut chunk).map_err(io_error)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&chunk[..n]);
+        }
+        found.insert(path, hasher.finalize().into());
+    }
+    Ok(found)
+}
+
+/// Streams one regular file: hashes it as `hashing` says, and keeps or
+/// inspects what inventory wants.
 fn read_file<R: Read>(
     reader: &mut TarReader<R>,
     entry: &mut Entry,
     buf: &mut Vec<u8>,
     limits: &Limits,
+    mut hashing: FileHash,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
     let interest = inventory::interest(&entry.path);
-    let mut hasher = Md5::new();
+    // The entry is pushed right after this returns, at this index.
+    let index = summary.changes.len();
     let mut chunk = [0u8; 16 << 10];
     buf.clear();
     let keep_limit = match interest {
@@ -352,7 +451,11 @@ fn read_file<R: Read>(
             break;
         }
         let data = &chunk[..n];
-        hasher.update(data);
+        match &mut hashing {
+            FileHash::Streaming(hasher) => hasher.update(data),
+            FileHash::Batched(batcher) => batcher.push(data),
+            FileHash::Off => {}
+        }
         if first {
             entry.elf = data.starts_with(b"\x7fELF");
             inspect_binary = entry.elf && entry.size <= limits.max_inspect;
@@ -366,7 +469,11 @@ fn read_file<R: Read>(
             scanner.feed(data);
         }
     }
-    entry.md5 = Some(hasher.finalize().into());
+    match hashing {
+        FileHash::Streaming(hasher) => entry.md5 = Some(hasher.finalize().into()),
+        FileHash::Batched(batcher) => batcher.end(index),
+        FileHash::Off => {}
+    }
     let complete = buf.len() as u64 == entry.size;
     match interest {
         Interest::Capture if complete => summary.captured.push((entry.path.clone(), buf.clone())),

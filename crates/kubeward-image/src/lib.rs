@@ -10,6 +10,7 @@
 #[macro_use]
 pub mod checks;
 pub mod fs;
+mod hashing;
 pub mod inventory;
 pub mod layer;
 pub mod render;

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::fs::FileTree;
 use crate::inventory::os::{OsRelease, parse_os_release};
 use crate::inventory::{self, Digest, OsDb, Package, PackageType};
-use crate::layer::{Change, EntryKind, LayerError, Limits, read_layer};
+use crate::layer::{Change, EntryKind, LayerError, Limits, hash_files, read_layer};
 use crate::source::{Image, SourceError};
 
 #[derive(Debug, thiserror::Error)]
@@ -114,11 +114,13 @@ pub fn scan(
 ) -> Result<ScannedImage, ScanError> {
     let total = image.layers.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let history = image.config.layer_history();
     let summaries: Vec<_> = (0..total)
         .into_par_iter()
         .map(|i| {
             let blob = image.opener.open(i)?;
-            let summary = read_layer(blob, limits).map_err(|error| ScanError::Layer {
+            let hash = likely_packages(i, history.get(i).copied().flatten());
+            let summary = read_layer(blob, limits, hash).map_err(|error| ScanError::Layer {
                 index: i,
                 digest: image.layers[i].digest.clone(),
                 error,
@@ -131,7 +133,6 @@ pub fn scan(
         })
         .collect::<Result<_, _>>()?;
 
-    let history = image.config.layer_history();
     let mut tree = FileTree::new();
     let mut db_files: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
     let mut language: BTreeMap<String, (usize, Vec<Package>)> = BTreeMap::new();
@@ -232,6 +233,7 @@ pub fn scan(
         }
     }
     if let Some(db) = &owned_db {
+        hash_unhashed(db, &mut tree, &image, limits)?;
         verify_files(db, &packages, &tree, &mut tamper, &mut notes);
     }
     tamper.unowned_executables = unowned_executables(owned_db.as_ref(), &packages, &tree);
@@ -340,8 +342,85 @@ fn os_packages(
     (Some(db.db_path.clone()), packages, Some(db))
 }
 
-/// Package files whose MD5 no longer matches (dpkg records MD5, which layer
-/// reading computes for every file).
+/// Whether layer `i` is worth hashing on the first read: the base layer and
+/// layers whose build step ran a package manager bring packaged files; the
+/// others (COPY, pip, npm …) seldom do, and hashing every byte of them is
+/// most of a large image's scan time. Only a guess, never trusted:
+/// [`hash_unhashed`] reads again whatever packaged file a skipped layer holds.
+fn likely_packages(i: usize, created_by: Option<&str>) -> bool {
+    const INSTALLERS: [&str; 11] = [
+        "apt",
+        "dpkg",
+        "apk",
+        "rpm",
+        "yum",
+        "dnf",
+        "zypper",
+        "debootstrap",
+        "pacman",
+        "tdnf",
+        "opkg",
+    ];
+    i == 0 || created_by.is_none_or(|step| INSTALLERS.iter().any(|word| step.contains(word)))
+}
+
+/// Hashes the packaged files of the final view that the first read left
+/// unhashed, with one read of each layer that holds any.
+fn hash_unhashed(
+    db: &OsDb,
+    tree: &mut FileTree,
+    image: &Image,
+    limits: &Limits,
+) -> Result<(), ScanError> {
+    // layer → content path in that layer's tar → tree paths sharing it.
+    let mut wanted: BTreeMap<usize, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for f in &db.files {
+        if !matches!(f.digest, Some(Digest::Md5(_))) {
+            continue;
+        }
+        let Some((path, node)) = tree.resolve(&f.path) else {
+            continue;
+        };
+        let content = match (node.kind, &node.link) {
+            (EntryKind::File, _) => path.clone(),
+            (EntryKind::HardLink, Some(target)) => target.to_string(),
+            _ => continue,
+        };
+        if node.md5.is_none() {
+            wanted
+                .entry(node.layer)
+                .or_default()
+                .entry(content)
+                .or_default()
+                .push(path);
+        }
+    }
+    let hashed: Vec<_> = wanted
+        .into_par_iter()
+        .map(|(layer, paths)| {
+            let names: HashSet<String> = paths.keys().cloned().collect();
+            let blob = image.opener.open(layer)?;
+            let sums = hash_files(blob, limits, &names).map_err(|error| ScanError::Layer {
+                index: layer,
+                digest: image.layers[layer].digest.clone(),
+                error,
+            })?;
+            Ok::<_, ScanError>((paths, sums))
+        })
+        .collect::<Result<_, _>>()?;
+    for (paths, sums) in hashed {
+        for (content, users) in paths {
+            if let Some(md5) = sums.get(&content) {
+                for path in users {
+                    tree.set_md5(&path, *md5);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Package files whose MD5 no longer matches (dpkg records MD5).
 fn verify_files(
     db: &OsDb,
     _packages: &[Package],

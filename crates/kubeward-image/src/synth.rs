@@ -151,16 +151,23 @@ fn config_json(diff_ids: &[String], user: Option<&str>, extra: &serde_json::Valu
     if let Some(u) = user {
         config["config"]["User"] = serde_json::json!(u);
     }
-    if let (Some(c), Some(e)) = (config["config"].as_object_mut(), extra.as_object()) {
+    if let Some(e) = extra.as_object() {
         for (k, v) in e {
-            c.insert(k.clone(), v.clone());
+            // `history` belongs to the image, everything else to its runtime config.
+            let place = if k == "history" {
+                &mut config
+            } else {
+                &mut config["config"]
+            };
+            place[k.as_str()] = v.clone();
         }
     }
     serde_json::to_vec(&config).unwrap_or_default()
 }
 
 /// Writes an OCI layout with one image of these layers (tar streams); returns
-/// the manifest digest. `config` entries are merged into the image's config.
+/// the manifest digest. `config` entries are merged into the image's runtime
+/// config, except `history`, which replaces the image's.
 pub fn write_oci_layout(
     dir: &Path,
     layers: &[Vec<u8>],

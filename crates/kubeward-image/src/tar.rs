@@ -7,7 +7,7 @@
 //! name prefix), GNU long names and links (`L`, `K`), PAX extended headers
 //! (`x`: path, linkpath, size, uid, gid; `g` is skipped) and base-256 numbers.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 
 const BLOCK: usize = 512;
 /// The largest GNU long name or PAX header kept.
@@ -121,6 +121,22 @@ fn parse_number(field: &[u8], offset: u64, name: &str) -> Result<u64, TarError> 
 fn cstr(field: &[u8]) -> &[u8] {
     let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
     &field[..end]
+}
+
+impl<R: Read + Seek> TarReader<R> {
+    /// Like `next`, but passes over the previous entry's data with a seek:
+    /// indexing a multi-gigabyte archive then reads only its headers.
+    pub fn next_seeking(&mut self) -> Result<Option<Header>, TarError> {
+        let leftover = self.remaining + self.padding;
+        if leftover > 0 && !self.done {
+            let jump = i64::try_from(leftover).map_err(|_| TarError::Truncated)?;
+            self.inner.seek_relative(jump)?;
+            self.offset += leftover;
+            self.remaining = 0;
+            self.padding = 0;
+        }
+        self.next()
+    }
 }
 
 /// Overrides from PAX or GNU extension entries, for the next entry.

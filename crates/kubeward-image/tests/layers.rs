@@ -142,6 +142,52 @@ fn malicious_compliance_is_seen() {
     }
 }
 
+/// Layers whose build step ran no package manager are not hashed on the
+/// first read; their packaged files are hashed by a second one, which sees
+/// the copy the image keeps (the last), a hard link's content, and a layer
+/// that did install packages alike.
+#[test]
+fn packaged_files_of_any_layer_are_verified() {
+    let patched = [elf(), b"patched".to_vec()].concat();
+    let verify = |top: &LayerBuilder, created_by: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let history =
+            json!({"history": [{"created_by": "ADD rootfs.tar /"}, {"created_by": created_by}]});
+        write_oci_layout(
+            dir.path(),
+            &[base_layer(), top.finish()],
+            Compression::Gzip,
+            None,
+            &history,
+        )
+        .unwrap();
+        let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+        let image = scan(image, &Limits::default(), &|_, _| {}).unwrap();
+        image
+            .tamper
+            .modified_files
+            .iter()
+            .map(|m| (m.path.clone(), m.layer))
+            .collect::<Vec<_>>()
+    };
+    let mut decoy = LayerBuilder::new();
+    decoy
+        .file("usr/bin/tool", 0o755, &elf())
+        .file("usr/bin/tool", 0o755, &patched);
+    let mut linked = LayerBuilder::new();
+    linked
+        .file("opt/tool", 0o755, &patched)
+        .entry("usr/bin/tool", b'1', 0o755, b"", "opt/tool");
+    let mut untouched = LayerBuilder::new();
+    untouched.file("srv/app", 0o644, b"data");
+    for created_by in ["COPY . /app", "RUN apt-get install -y tool"] {
+        let expected = [("usr/bin/tool".to_owned(), 1)];
+        assert_eq!(verify(&decoy, created_by), expected, "{created_by}");
+        assert_eq!(verify(&linked, created_by), expected, "{created_by}");
+        assert_eq!(verify(&untouched, created_by), [], "{created_by}");
+    }
+}
+
 #[test]
 fn upgrades_are_attributed_to_their_layer_and_opaque_dirs_hide() {
     let status2 = "Package: tool\nStatus: install ok installed\nVersion: 1.0-2\nArchitecture: amd64\n\nPackage: libfoo1\nStatus: install ok installed\nSource: foo (2.0-3)\nVersion: 2.0-3+b1\nArchitecture: amd64\n";

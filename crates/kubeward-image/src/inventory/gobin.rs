@@ -98,7 +98,7 @@ pub fn from_binary(path: &str, bytes: &[u8]) -> Vec<Package> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// Finds build information in a binary too large to hold, as it streams by.

@@ -38,7 +38,7 @@ impl Index {
         let file = File::open(path).map_err(|e| io(&e))?;
         let mut reader = TarReader::new(std::io::BufReader::new(file));
         let mut members = HashMap::new();
-        while let Some(header) = reader.next().map_err(|e| io(&e))? {
+        while let Some(header) = reader.next_seeking().map_err(|e| io(&e))? {
             let mut kind_ok = header.kind == Kind::File;
             let mut name = String::from_utf8_lossy(&header.path).into_owned();
             if header.kind == Kind::Symlink || header.kind == Kind::HardLink {
