@@ -88,13 +88,16 @@ fn parse_md5sums(text: &str, package: usize, out: &mut BTreeMap<String, OwnedFil
 }
 
 pub(crate) fn decode_hex(hex: &str, out: &mut [u8]) -> bool {
+    // Bytes, not `str` slices: a multi-byte character must not split a pair.
+    let hex = hex.as_bytes();
     if hex.len() != out.len() * 2 {
         return false;
     }
-    for (i, byte) in out.iter_mut().enumerate() {
-        match u8::from_str_radix(&hex[2 * i..2 * i + 2], 16) {
-            Ok(b) => *byte = b,
-            Err(_) => return false,
+    let nibble = |c: u8| char::from(c).to_digit(16);
+    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        match (nibble(pair[0]), nibble(pair[1])) {
+            (Some(hi), Some(lo)) => *byte = (hi * 16 + lo) as u8,
+            _ => return false,
         }
     }
     true
@@ -180,6 +183,15 @@ pub fn read(files: &BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> Option<OsDb> {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    /// Found by the `package_db` fuzz target: a character across a hex pair.
+    #[test]
+    fn hex_with_multibyte_characters_is_rejected() {
+        let mut out = [0u8; 2];
+        assert!(!decode_hex("a\u{e9}b", &mut out));
+        assert!(decode_hex("0aFf", &mut out));
+        assert_eq!(out, [0x0a, 0xff]);
+    }
 
     #[test]
     fn status_lists_and_sums() {

@@ -2,7 +2,7 @@
 //! offset is checked against the buffer; a malformed file yields nothing.
 
 fn read_u16(b: &[u8], at: usize, le: bool) -> Option<u16> {
-    let s: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+    let s: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
     Some(if le {
         u16::from_le_bytes(s)
     } else {
@@ -11,7 +11,7 @@ fn read_u16(b: &[u8], at: usize, le: bool) -> Option<u16> {
 }
 
 fn read_u32(b: &[u8], at: usize, le: bool) -> Option<u32> {
-    let s: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+    let s: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
     Some(if le {
         u32::from_le_bytes(s)
     } else {
@@ -20,7 +20,7 @@ fn read_u32(b: &[u8], at: usize, le: bool) -> Option<u32> {
 }
 
 fn read_u64(b: &[u8], at: usize, le: bool) -> Option<u64> {
-    let s: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
+    let s: [u8; 8] = b.get(at..at.checked_add(8)?)?.try_into().ok()?;
     Some(if le {
         u64::from_le_bytes(s)
     } else {
@@ -64,16 +64,16 @@ fn sections(b: &[u8]) -> Option<(Vec<Section>, usize)> {
         let s = if is64 {
             Section {
                 name: read_u32(b, at, le)?,
-                kind: read_u32(b, at + 4, le)?,
-                offset: read_u64(b, at + 0x18, le)?,
-                size: read_u64(b, at + 0x20, le)?,
+                kind: read_u32(b, at.checked_add(4)?, le)?,
+                offset: read_u64(b, at.checked_add(0x18)?, le)?,
+                size: read_u64(b, at.checked_add(0x20)?, le)?,
             }
         } else {
             Section {
                 name: read_u32(b, at, le)?,
-                kind: read_u32(b, at + 4, le)?,
-                offset: u64::from(read_u32(b, at + 0x10, le)?),
-                size: u64::from(read_u32(b, at + 0x14, le)?),
+                kind: read_u32(b, at.checked_add(4)?, le)?,
+                offset: u64::from(read_u32(b, at.checked_add(0x10)?, le)?),
+                size: u64::from(read_u32(b, at.checked_add(0x14)?, le)?),
             }
         };
         out.push(s);
