@@ -10,9 +10,11 @@
 //! Prints one JSON line: requests, errors, throughput and p50/p99/p99.9.
 //!
 //! With `--serve-trivial ADDR --cert FILE --key FILE` it instead serves, on
-//! the admission server's own stack (`kubeward_admission::server::serve`), an
-//! endpoint that reads the body and answers `200 ok`: the ceiling to compare
-//! the admission endpoints with.
+//! the admission server's own stack (`kubeward_admission::server::serve`),
+//! the ceilings to compare the admission endpoints with
+//! (`kubeward_admission::server::ceilings`): `/trivial` reads the body and
+//! answers `200 ok`, `/json` also checks the body is JSON, `/decode` also
+//! decodes the review into the scanner's tree.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::net::SocketAddr;
@@ -139,7 +141,7 @@ async fn main() {
 }
 
 async fn serve_trivial(raw: &[String], at: usize) {
-    use kubeward_admission::server::{Limits, serve, trivial};
+    use kubeward_admission::server::{Limits, ceilings, serve};
     use kubeward_admission::tls::ReloadingCert;
     let value = |flag: &str| {
         raw.iter()
@@ -160,7 +162,7 @@ async fn serve_trivial(raw: &[String], at: usize) {
         listener,
         Arc::new(cert),
         limits,
-        move |request| trivial(limits, request),
+        move |request| ceilings(limits, request),
         std::future::pending(),
     )
     .await

@@ -352,15 +352,35 @@ pub fn admission_handler(
     move |request| Box::pin(handle(app.clone(), request))
 }
 
-/// A handler that reads the body within the limits and answers `200 ok`:
-/// the ceiling the admission endpoints are measured against.
-pub async fn trivial(
+/// The ceilings the admission endpoints are measured against, on this same
+/// stack. Every path reads the body within the limits; then
+/// - `/json` checks that it is JSON (the floor of any JSON webhook),
+/// - `/decode` decodes the review into the scanner's tree and allows it
+///   (everything `/validate` does but the rules),
+/// - any other path answers `200 ok` (the trivial endpoint).
+pub async fn ceilings(
     limits: Limits,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
-    Ok(match read_body(request, &limits).await {
-        Ok(_) => text(StatusCode::OK, "ok"),
-        Err(response) => response,
+    let path = request.uri().path().to_owned();
+    let body = match read_body(request, &limits).await {
+        Ok(body) => body,
+        Err(response) => return Ok(response),
+    };
+    Ok(match path.as_str() {
+        "/json" => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            Ok(_) => text(StatusCode::OK, "ok"),
+            Err(e) => text(StatusCode::BAD_REQUEST, &e.to_string()),
+        },
+        "/decode" => match review::parse(&body) {
+            Ok(request) => json(&ReviewResponse::new(AdmissionResponse {
+                uid: request.uid.unwrap_or_default(),
+                allowed: true,
+                ..AdmissionResponse::default()
+            })),
+            Err(e) => text(StatusCode::BAD_REQUEST, &e.to_string()),
+        },
+        _ => text(StatusCode::OK, "ok"),
     })
 }
 
