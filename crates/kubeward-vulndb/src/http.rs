@@ -50,3 +50,14 @@ pub fn agent(options: &HttpOptions) -> Result<ureq::Agent, String> {
         .build()
         .into())
 }
+
+/// Percent-encodes everything but RFC 3986's unreserved characters: a URL
+/// path segment (`Rocky Linux` → `Rocky%20Linux`), a query value, a purl part.
+pub fn percent_encode(s: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
+}

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::http::{HttpOptions, agent};
+use crate::http::{HttpOptions, agent, percent_encode};
 use crate::import::{Builder, ImportError};
 use crate::store::{DbInfo, Store};
 
@@ -55,19 +55,6 @@ pub struct UpdateReport {
     pub skipped: Vec<String>,
 }
 
-/// Percent-encodes a path segment (`Rocky Linux` → `Rocky%20Linux`).
-fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Removes the downloads when dropped, whatever happens.
 struct Downloads(Vec<PathBuf>);
 
@@ -101,7 +88,7 @@ pub fn update(
         let url = format!(
             "{}/{}/all.zip",
             mirror.trim_end_matches('/'),
-            segment(ecosystem)
+            percent_encode(ecosystem)
         );
         let fail = |message: String| UpdateError::Download {
             url: url.clone(),

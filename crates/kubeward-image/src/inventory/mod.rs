@@ -103,7 +103,7 @@ impl Package {
 
     /// The package URL (<https://github.com/package-url/purl-spec>).
     pub fn purl(&self, distro: Option<&os::OsRelease>) -> String {
-        let enc = purl_encode;
+        let enc = kubeward_vulndb::http::percent_encode;
         match self.kind {
             PackageType::Deb | PackageType::Apk | PackageType::Rpm => {
                 let (kind, namespace) = match self.kind {
@@ -160,18 +160,6 @@ impl Package {
             },
         }
     }
-}
-
-fn purl_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Which self-contained file format a path holds.

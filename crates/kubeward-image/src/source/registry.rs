@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use kubeward_vulndb::http::{HttpOptions, agent};
+use kubeward_vulndb::http::{HttpOptions, agent, percent_encode};
 use kubeward_workload::image::ImageRef;
 use serde_json::Value;
 use sha2::Digest;
@@ -188,9 +188,9 @@ impl Client {
                     || format!("repository:{}:pull", self.repository),
                     str::to_owned,
                 );
-                let mut url = format!("{realm}?scope={}", encode(&scope));
+                let mut url = format!("{realm}?scope={}", percent_encode(&scope));
                 if let Some(service) = param("service") {
-                    url.push_str(&format!("&service={}", encode(service)));
+                    url.push_str(&format!("&service={}", percent_encode(service)));
                 }
                 let mut request = self.agent.get(&url);
                 if let Some(basic) = self.basic() {
@@ -257,18 +257,6 @@ impl Client {
             expected: digest.to_owned(),
         }))
     }
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Checks a blob's SHA-256 as it is read; a mismatch is an error at the end.
