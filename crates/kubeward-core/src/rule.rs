@@ -125,6 +125,47 @@ impl Owasp {
     }
 }
 
+/// Declares a rule as a `static` whose doc comment is its documentation: the
+/// fields up to `references` become its `meta` ([`RuleMeta`]), the ones after
+/// are the rest of `$ty` as written. Each family of rules (workload rules,
+/// image checks, CIS controls …) wraps this in a macro of its own that names
+/// `$ty` and fills in what the family shares.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        static $name:ident: $ty:path = {
+            id: $id:literal,
+            slug: $slug:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            layer: $layer:ident,
+            owasp: $owasp:ident,
+            references: [$($reference:expr),* $(,)?],
+            $($field:ident: $value:expr),* $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])+
+        pub(crate) static $name: $ty = {
+            // A `path` fragment cannot name a struct literal; an alias can.
+            type Declared = $ty;
+            Declared {
+                meta: $crate::RuleMeta {
+                    id: $id,
+                    slug: $slug,
+                    title: $title,
+                    severity: $crate::Severity::$severity,
+                    layer: $crate::Layer::$layer,
+                    owasp: $crate::Owasp::$owasp,
+                    references: &[$($reference),*],
+                    doc: concat!($($doc, "\n"),+),
+                },
+                $($field: $value),*
+            }
+        };
+    };
+}
+
 /// Everything a rule says about itself.
 #[derive(Debug)]
 pub struct RuleMeta {

@@ -6,32 +6,10 @@ use crate::parse::{Dockerfile, Form, Instruction};
 
 /// Declares a rule: its doc comment becomes its documentation.
 macro_rules! rule {
-    (
-        $(#[doc = $doc:literal])+
-        static $name:ident = {
-            id: $id:literal,
-            slug: $slug:literal,
-            title: $title:literal,
-            severity: $severity:ident,
-            owasp: $owasp:ident,
-            references: [$($reference:literal),* $(,)?],
-            check: $check:expr $(,)?
-        };
-    ) => {
-        $(#[doc = $doc])+
-        pub(crate) static $name: $crate::rule::Rule = $crate::rule::Rule {
-            meta: kubeward_core::RuleMeta {
-                id: $id,
-                slug: $slug,
-                title: $title,
-                severity: kubeward_core::Severity::$severity,
-                layer: kubeward_core::Layer::Container,
-                owasp: kubeward_core::Owasp::$owasp,
-                references: &[$($reference),*],
-                doc: concat!($($doc, "\n"),+),
-            },
-            check: $check,
-        };
+    ($(#[doc = $doc:literal])+ static $name:ident = { $($body:tt)* };) => {
+        kubeward_core::declare_rule! {
+            $(#[doc = $doc])+ static $name: $crate::rule::Rule = { $($body)* };
+        }
     };
 }
 

@@ -17,6 +17,7 @@ rule! {
         slug: "dockerfile-add-remote-url",
         title: "ADD downloads from a URL",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["CIS Docker 4.9", "hadolint DL3020"],
         check: check,

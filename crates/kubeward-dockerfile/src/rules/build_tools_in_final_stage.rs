@@ -21,6 +21,7 @@ rule! {
         slug: "dockerfile-build-tools-in-final-stage",
         title: "Build tools installed in the final image",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["NIST SP 800-190 4.1.1"],
         check: check,

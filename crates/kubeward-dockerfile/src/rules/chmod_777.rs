@@ -18,6 +18,7 @@ rule! {
         slug: "dockerfile-chmod-777",
         title: "World-writable permissions set",
         severity: Medium,
+        layer: Container,
         owasp: K01,
         references: [],
         check: check,

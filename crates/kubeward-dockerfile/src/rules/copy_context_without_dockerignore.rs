@@ -19,6 +19,7 @@ rule! {
         slug: "dockerfile-copy-context-without-dockerignore",
         title: "Whole build context copied without a .dockerignore",
         severity: Medium,
+        layer: Container,
         owasp: K08,
         references: ["CIS Docker 4.10"],
         check: check,

@@ -18,6 +18,7 @@ rule! {
         slug: "dockerfile-curl-pipe-shell",
         title: "Download piped into a shell",
         severity: High,
+        layer: Container,
         owasp: K02,
         references: ["hadolint DL4006"],
         check: check,

@@ -20,6 +20,7 @@ rule! {
         slug: "dockerfile-from-latest",
         title: "Base image not pinned to a version",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["CIS Docker 4.2", "hadolint DL3006", "hadolint DL3007"],
         check: check,

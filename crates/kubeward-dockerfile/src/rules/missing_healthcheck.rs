@@ -18,6 +18,7 @@ rule! {
         slug: "dockerfile-missing-healthcheck",
         title: "No HEALTHCHECK in the final stage",
         severity: Info,
+        layer: Container,
         owasp: K05,
         references: ["CIS Docker 4.6"],
         check: check,

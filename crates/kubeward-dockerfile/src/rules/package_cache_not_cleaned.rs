@@ -29,6 +29,7 @@ rule! {
         slug: "dockerfile-package-cache-not-cleaned",
         title: "Package manager cache left in the layer",
         severity: Low,
+        layer: Container,
         owasp: K02,
         references: ["hadolint DL3009", "hadolint DL3019", "hadolint DL3032", "hadolint DL3042"],
         check: check,

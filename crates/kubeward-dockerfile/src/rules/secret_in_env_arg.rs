@@ -26,6 +26,7 @@ rule! {
         slug: "dockerfile-secret-in-env-arg",
         title: "Credential in ENV or ARG",
         severity: Critical,
+        layer: Container,
         owasp: K08,
         references: ["CIS Docker 4.10", "hadolint DL3044"],
         check: check,

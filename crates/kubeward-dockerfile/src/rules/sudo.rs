@@ -18,6 +18,7 @@ rule! {
         slug: "dockerfile-sudo",
         title: "sudo used in the build",
         severity: Medium,
+        layer: Container,
         owasp: K01,
         references: ["hadolint DL3004"],
         check: check,

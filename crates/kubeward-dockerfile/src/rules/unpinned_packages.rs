@@ -21,6 +21,7 @@ rule! {
         slug: "dockerfile-unpinned-packages",
         title: "Package installed without a pinned version",
         severity: Low,
+        layer: Container,
         owasp: K02,
         references: ["hadolint DL3008", "hadolint DL3018", "hadolint DL3013"],
         check: check,

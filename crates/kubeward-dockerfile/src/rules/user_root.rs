@@ -26,6 +26,7 @@ rule! {
         slug: "dockerfile-user-root",
         title: "Final stage runs as root",
         severity: High,
+        layer: Container,
         owasp: K01,
         references: ["CIS Docker 4.1", "hadolint DL3002"],
         check: check,

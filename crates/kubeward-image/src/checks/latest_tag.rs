@@ -22,6 +22,7 @@ check! {
         slug: "image-latest-tag",
         title: "Image or its base floats on the latest tag",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["CIS Docker 4.2"],
         check: check,

@@ -10,32 +10,10 @@ use crate::scan::ScannedImage;
 
 /// Declares a check: its doc comment becomes its documentation.
 macro_rules! check {
-    (
-        $(#[doc = $doc:literal])+
-        static $name:ident = {
-            id: $id:literal,
-            slug: $slug:literal,
-            title: $title:literal,
-            severity: $severity:ident,
-            owasp: $owasp:ident,
-            references: [$($reference:literal),* $(,)?],
-            check: $check:expr $(,)?
-        };
-    ) => {
-        $(#[doc = $doc])+
-        pub(crate) static $name: $crate::checks::ImageCheck = $crate::checks::ImageCheck {
-            meta: kubeward_core::RuleMeta {
-                id: $id,
-                slug: $slug,
-                title: $title,
-                severity: kubeward_core::Severity::$severity,
-                layer: kubeward_core::Layer::Container,
-                owasp: kubeward_core::Owasp::$owasp,
-                references: &[$($reference),*],
-                doc: concat!($($doc, "\n"),+),
-            },
-            check: $check,
-        };
+    ($(#[doc = $doc:literal])+ static $name:ident = { $($body:tt)* };) => {
+        kubeward_core::declare_rule! {
+            $(#[doc = $doc])+ static $name: $crate::checks::ImageCheck = { $($body)* };
+        }
     };
 }
 

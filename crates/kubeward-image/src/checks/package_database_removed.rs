@@ -20,6 +20,7 @@ check! {
         slug: "image-package-database-removed",
         title: "Package database deleted or emptied in a later layer",
         severity: Critical,
+        layer: Container,
         owasp: K02,
         references: [],
         check: check,

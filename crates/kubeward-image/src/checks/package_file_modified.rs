@@ -20,6 +20,7 @@ check! {
         slug: "image-package-file-modified",
         title: "Packaged file differs from its recorded checksum",
         severity: High,
+        layer: Container,
         owasp: K02,
         references: [],
         check: check,

@@ -19,6 +19,7 @@ check! {
         slug: "image-package-manager-present",
         title: "Package manager in the final image",
         severity: Low,
+        layer: Container,
         owasp: K02,
         references: ["NIST SP 800-190 4.1.1"],
         check: check,

@@ -17,6 +17,7 @@ check! {
         slug: "image-privileged-port",
         title: "Image exposes a privileged port",
         severity: Low,
+        layer: Container,
         owasp: K01,
         references: ["CIS Docker 5.7"],
         check: check,

@@ -19,6 +19,7 @@ check! {
         slug: "image-runs-as-root",
         title: "Image runs as root",
         severity: High,
+        layer: Container,
         owasp: K01,
         references: ["CIS Docker 4.1", "NIST SP 800-190 4.4.3"],
         check: check,

@@ -24,6 +24,7 @@ check! {
         slug: "image-secret-in-config",
         title: "Credential in the image configuration or history",
         severity: Critical,
+        layer: Container,
         owasp: K08,
         references: ["CIS Docker 4.10"],
         check: check,

@@ -20,6 +20,7 @@ check! {
         slug: "image-setuid-binaries",
         title: "Setuid or setgid file in the image",
         severity: Medium,
+        layer: Container,
         owasp: K01,
         references: ["CIS Docker 4.8"],
         check: check,

@@ -21,6 +21,7 @@ check! {
         slug: "image-shell-in-minimal-image",
         title: "Shell in an image that claims to be minimal",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["NIST SP 800-190 4.1.1"],
         check: check,

@@ -18,6 +18,7 @@ check! {
         slug: "image-ssh-server",
         title: "SSH server in the image",
         severity: High,
+        layer: Container,
         owasp: K01,
         references: ["CIS Docker 4.8"],
         check: check,

@@ -22,6 +22,7 @@ check! {
         slug: "image-unowned-executable",
         title: "Executable that no package owns",
         severity: Medium,
+        layer: Container,
         owasp: K02,
         references: ["NIST SP 800-190 4.1.1"],
         check: check,

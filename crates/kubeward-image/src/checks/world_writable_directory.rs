@@ -20,6 +20,7 @@ check! {
         slug: "image-world-writable-directory",
         title: "World-writable directory without the sticky bit",
         severity: Medium,
+        layer: Container,
         owasp: K01,
         references: [],
         check: check,

@@ -42,22 +42,21 @@ macro_rules! cis_check {
             test: $test:expr $(,)?
         };
     ) => {
-        $(#[doc = $doc])+
-        pub(crate) static $name: $crate::cis::CisCheck = $crate::cis::CisCheck {
-            meta: kubeward_core::RuleMeta {
+        kubeward_core::declare_rule! {
+            $(#[doc = $doc])+
+            static $name: $crate::cis::CisCheck = {
                 id: $id,
                 slug: $slug,
                 title: $title,
-                severity: kubeward_core::Severity::$severity,
-                layer: kubeward_core::Layer::Cluster,
-                owasp: kubeward_core::Owasp::$owasp,
-                references: &[concat!("CIS Kubernetes Benchmark v1.12.0 ", $id)],
-                doc: concat!($($doc, "\n"),+),
-            },
-            target: $crate::cis::Target::$target,
-            automated: $automated,
-            test: $test,
-        };
+                severity: $severity,
+                layer: Cluster,
+                owasp: $owasp,
+                references: [concat!("CIS Kubernetes Benchmark v1.12.0 ", $id)],
+                target: $crate::cis::Target::$target,
+                automated: $automated,
+                test: $test,
+            };
+        }
     };
 }
 pub(crate) use cis_check;

@@ -38,31 +38,10 @@ pub const DEFAULT_ALLOWED_PORTS: &[(u16, u16)] = &[
 
 /// Declares a host check: its doc comment becomes its documentation.
 macro_rules! host_check {
-    (
-        $(#[doc = $doc:literal])+
-        static $name:ident = {
-            id: $id:literal,
-            slug: $slug:literal,
-            title: $title:literal,
-            severity: $severity:ident,
-            references: [$($reference:literal),* $(,)?],
-            check: $check:expr $(,)?
-        };
-    ) => {
-        $(#[doc = $doc])+
-        pub(crate) static $name: $crate::host::HostCheck = $crate::host::HostCheck {
-            meta: kubeward_core::RuleMeta {
-                id: $id,
-                slug: $slug,
-                title: $title,
-                severity: kubeward_core::Severity::$severity,
-                layer: kubeward_core::Layer::Cluster,
-                owasp: kubeward_core::Owasp::K09,
-                references: &[$($reference),*],
-                doc: concat!($($doc, "\n"),+),
-            },
-            check: $check,
-        };
+    ($(#[doc = $doc:literal])+ static $name:ident = { $($body:tt)* };) => {
+        kubeward_core::declare_rule! {
+            $(#[doc = $doc])+ static $name: $crate::host::HostCheck = { $($body)* };
+        }
     };
 }
 pub(crate) use host_check;

@@ -16,6 +16,8 @@ host_check! {
         slug: "apparmor-enabled",
         title: "AppArmor is enabled",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -17,6 +17,8 @@ host_check! {
         slug: "apparmor-profiles-enforced",
         title: "AppArmor profiles are loaded and enforced",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -18,6 +18,8 @@ host_check! {
         slug: "empty-passwords",
         title: "No account logs in without a password",
         severity: Critical,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

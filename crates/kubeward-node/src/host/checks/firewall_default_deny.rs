@@ -19,6 +19,8 @@ host_check! {
         slug: "firewall-default-deny",
         title: "A host firewall drops by default",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -17,6 +17,8 @@ host_check! {
         slug: "seccomp-available",
         title: "The kernel supports seccomp filters",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -14,6 +14,8 @@ host_check! {
         slug: "ssh-empty-passwords",
         title: "SSH refuses empty passwords",
         severity: Critical,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -14,6 +14,8 @@ host_check! {
         slug: "ssh-hostbased-authentication",
         title: "SSH does not trust other hosts",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -14,6 +14,8 @@ host_check! {
         slug: "ssh-max-auth-tries",
         title: "SSH limits authentication attempts",
         severity: Low,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

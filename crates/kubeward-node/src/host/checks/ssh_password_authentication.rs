@@ -16,6 +16,8 @@ host_check! {
         slug: "ssh-password-authentication",
         title: "SSH does not accept passwords",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

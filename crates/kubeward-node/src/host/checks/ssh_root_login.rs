@@ -17,6 +17,8 @@ host_check! {
         slug: "ssh-root-login",
         title: "SSH refuses root logins",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

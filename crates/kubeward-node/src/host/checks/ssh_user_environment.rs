@@ -15,6 +15,8 @@ host_check! {
         slug: "ssh-user-environment",
         title: "SSH ignores user environment files",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

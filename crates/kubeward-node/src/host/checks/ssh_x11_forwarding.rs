@@ -14,6 +14,8 @@ host_check! {
         slug: "ssh-x11-forwarding",
         title: "SSH does not forward X11",
         severity: Low,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

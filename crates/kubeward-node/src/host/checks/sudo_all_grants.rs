@@ -17,6 +17,8 @@ host_check! {
         slug: "sudo-all-grants",
         title: "sudo grants ALL only to administrators",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -16,6 +16,8 @@ host_check! {
         slug: "sudo-nopasswd",
         title: "sudo asks for a password",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -16,6 +16,8 @@ host_check! {
         slug: "system-accounts-shell",
         title: "System accounts have no login shell",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

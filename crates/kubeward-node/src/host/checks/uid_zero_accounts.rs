@@ -14,6 +14,8 @@ host_check! {
         slug: "uid-zero-accounts",
         title: "Only root has UID 0",
         severity: Critical,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -20,6 +20,8 @@ host_check! {
         slug: "unexpected-listeners",
         title: "Only expected ports listen on the network",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

@@ -19,6 +19,8 @@ host_check! {
         slug: "unneeded-modules-disabled",
         title: "Unneeded kernel modules cannot be loaded",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: ["CIS Debian Linux 12 1.1.1", "CIS Debian Linux 12 3.2"],
         check: check,
     };

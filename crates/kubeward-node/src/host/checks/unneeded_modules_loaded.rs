@@ -16,6 +16,8 @@ host_check! {
         slug: "unneeded-modules-loaded",
         title: "Unneeded kernel modules are not loaded",
         severity: High,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };

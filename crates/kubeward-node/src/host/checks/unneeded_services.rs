@@ -18,6 +18,8 @@ host_check! {
         slug: "unneeded-services",
         title: "No unneeded services are enabled",
         severity: Medium,
+        layer: Cluster,
+        owasp: K09,
         references: [],
         check: check,
     };
