@@ -232,11 +232,24 @@ pub fn scan(
             packages.push(p);
         }
     }
+    let mut owned: HashSet<String> = HashSet::new();
     if let Some(db) = &owned_db {
-        hash_unhashed(db, &mut tree, &image, limits)?;
-        verify_files(db, &packages, &tree, &mut tamper, &mut notes);
+        // Where each packaged path leads in the final view, worked out once.
+        let resolved: Vec<Option<String>> = db
+            .files
+            .iter()
+            .map(|f| tree.resolve(&f.path).map(|(path, _)| path))
+            .collect();
+        hash_unhashed(db, &resolved, &mut tree, &image, limits)?;
+        verify_files(db, &resolved, &tree, &mut tamper, &mut notes);
+        owned.extend(
+            db.files
+                .iter()
+                .zip(resolved)
+                .map(|(f, path)| path.unwrap_or_else(|| f.path.clone())),
+        );
     }
-    tamper.unowned_executables = unowned_executables(owned_db.as_ref(), &packages, &tree);
+    tamper.unowned_executables = unowned_executables(&owned, &packages, &tree);
 
     Ok(ScannedImage {
         reference: image.reference,
@@ -365,24 +378,29 @@ fn likely_packages(i: usize, created_by: Option<&str>) -> bool {
 }
 
 /// Hashes the packaged files of the final view that the first read left
-/// unhashed, with one read of each layer that holds any.
+/// unhashed, with one read of each layer that holds any. `resolved` is where
+/// each of `db.files` leads in the tree.
 fn hash_unhashed(
     db: &OsDb,
+    resolved: &[Option<String>],
     tree: &mut FileTree,
     image: &Image,
     limits: &Limits,
 ) -> Result<(), ScanError> {
     // layer → content path in that layer's tar → tree paths sharing it.
     let mut wanted: BTreeMap<usize, BTreeMap<String, Vec<String>>> = BTreeMap::new();
-    for f in &db.files {
+    for (f, path) in db.files.iter().zip(resolved) {
         if !matches!(f.digest, Some(Digest::Md5(_))) {
             continue;
         }
-        let Some((path, node)) = tree.resolve(&f.path) else {
+        let Some(path) = path.as_deref() else {
+            continue;
+        };
+        let Some(node) = tree.get(path) else {
             continue;
         };
         let content = match (node.kind, &node.link) {
-            (EntryKind::File, _) => path.clone(),
+            (EntryKind::File, _) => path.to_owned(),
             (EntryKind::HardLink, Some(target)) => target.to_string(),
             _ => continue,
         };
@@ -392,7 +410,7 @@ fn hash_unhashed(
                 .or_default()
                 .entry(content)
                 .or_default()
-                .push(path);
+                .push(path.to_owned());
         }
     }
     let hashed: Vec<_> = wanted
@@ -420,18 +438,22 @@ fn hash_unhashed(
     Ok(())
 }
 
-/// Package files whose MD5 no longer matches (dpkg records MD5).
+/// Package files whose MD5 no longer matches (dpkg records MD5); `resolved`
+/// as for [`hash_unhashed`].
 fn verify_files(
     db: &OsDb,
-    _packages: &[Package],
+    resolved: &[Option<String>],
     tree: &FileTree,
     tamper: &mut Tamper,
     notes: &mut Vec<String>,
 ) {
     let mut unverifiable = false;
-    for f in &db.files {
+    for (f, path) in db.files.iter().zip(resolved) {
         let Some(digest) = f.digest else { continue };
-        let Some((path, node)) = tree.resolve(&f.path) else {
+        let Some(path) = path.as_deref() else {
+            continue;
+        };
+        let Some(node) = tree.get(path) else {
             continue;
         };
         if node.kind != EntryKind::File && node.kind != EntryKind::HardLink {
@@ -440,7 +462,7 @@ fn verify_files(
         match (digest, node.md5) {
             (Digest::Md5(expected), Some(actual)) if expected != actual => {
                 tamper.modified_files.push(ModifiedFile {
-                    path,
+                    path: path.to_owned(),
                     package: db
                         .packages
                         .get(f.package)
@@ -463,21 +485,13 @@ fn verify_files(
     }
 }
 
-/// ELF files in the final view that no package owns.
-fn unowned_executables(db: Option<&OsDb>, packages: &[Package], tree: &FileTree) -> Vec<String> {
-    let mut owned: HashSet<String> = HashSet::new();
-    if let Some(db) = db {
-        for f in &db.files {
-            match tree.resolve(&f.path) {
-                Some((resolved, _)) => {
-                    owned.insert(resolved);
-                }
-                None => {
-                    owned.insert(f.path.clone());
-                }
-            }
-        }
-    }
+/// ELF files in the final view that no package owns (`owned`: the packaged
+/// paths, resolved).
+fn unowned_executables(
+    owned: &HashSet<String>,
+    packages: &[Package],
+    tree: &FileTree,
+) -> Vec<String> {
     let described: HashSet<&str> = packages
         .iter()
         .filter(|p| matches!(p.kind, PackageType::Golang | PackageType::Cargo))

@@ -28,8 +28,18 @@ fn scan_layout(
     compression: Compression,
     user: Option<&str>,
 ) -> Result<ScannedImage, ScanError> {
+    scan_layout_with(layers, compression, user, &json!({}))
+}
+
+/// As `scan_layout`, with `config` merged into the image configuration.
+fn scan_layout_with(
+    layers: &[Vec<u8>],
+    compression: Compression,
+    user: Option<&str>,
+    config: &serde_json::Value,
+) -> Result<ScannedImage, ScanError> {
     let dir = tempfile::tempdir().unwrap();
-    write_oci_layout(dir.path(), layers, compression, user, &json!({})).unwrap();
+    write_oci_layout(dir.path(), layers, compression, user, config).unwrap();
     let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
     scan(image, &Limits::default(), &|_, _| {})
 }
@@ -150,19 +160,10 @@ fn malicious_compliance_is_seen() {
 fn packaged_files_of_any_layer_are_verified() {
     let patched = [elf(), b"patched".to_vec()].concat();
     let verify = |top: &LayerBuilder, created_by: &str| {
-        let dir = tempfile::tempdir().unwrap();
         let history =
             json!({"history": [{"created_by": "ADD rootfs.tar /"}, {"created_by": created_by}]});
-        write_oci_layout(
-            dir.path(),
-            &[base_layer(), top.finish()],
-            Compression::Gzip,
-            None,
-            &history,
-        )
-        .unwrap();
-        let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
-        let image = scan(image, &Limits::default(), &|_, _| {}).unwrap();
+        let layers = [base_layer(), top.finish()];
+        let image = scan_layout_with(&layers, Compression::Gzip, None, &history).unwrap();
         image
             .tamper
             .modified_files
