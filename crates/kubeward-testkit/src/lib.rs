@@ -37,3 +37,14 @@ pub fn conformance_dir(name: &str) -> Option<PathBuf> {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now, for a server a
+/// test starts (the port is released before the server binds it).
+#[allow(clippy::unwrap_used)] // a test helper: failing loudly is the point
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

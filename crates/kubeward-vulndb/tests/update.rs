@@ -62,11 +62,7 @@ fn wait_for(addr: &str) {
 /// Serves `root` over HTTPS with `openssl s_server -WWW`; returns the server and its CA.
 fn https_server(root: &Path) -> (Openssl, String, PathBuf) {
     let (ca, cert, key) = ca_and_server_cert(root, "mirror CA");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = kubeward_testkit::free_port();
     let child = Command::new("openssl")
         .args(["s_server", "-quiet", "-WWW", "-accept"])
         .arg(format!("127.0.0.1:{port}"))

@@ -4,7 +4,6 @@
 // Helpers outside #[test] functions unwrap too: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -21,14 +20,6 @@ impl Drop for Etcd {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn certs(dir: &Path) {
@@ -58,7 +49,7 @@ fn etcdctl(dir: &Path, url: &str, args: &[&str]) -> Output {
 }
 
 fn start(dir: &Path) -> Etcd {
-    let (client, peer) = (free_port(), free_port());
+    let (client, peer) = (kubeward_testkit::free_port(), kubeward_testkit::free_port());
     let url = format!("https://127.0.0.1:{client}");
     let peer_url = format!("http://127.0.0.1:{peer}");
     let p = |f: &str| dir.join(f).display().to_string();

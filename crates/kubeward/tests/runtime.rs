@@ -238,20 +238,12 @@ fn self_signed(dir: &Path) -> (PathBuf, PathBuf, String) {
     (cert_path, key_path, pem)
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn audit_webhook_takes_event_lists_over_https() {
     let Some(rules) = rules_dir() else { return };
     let dir = tempfile::tempdir().unwrap();
     let (cert, key, pem) = self_signed(dir.path());
-    let port = free_port();
+    let port = kubeward_testkit::free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
         .args([
