@@ -11,6 +11,7 @@ pub mod finding;
 pub mod load;
 pub mod object;
 pub mod origin;
+pub mod path;
 pub mod rule;
 pub mod suppress;
 pub mod yaml;

@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use kubeward_core::path::lexical_components;
 use serde::Deserialize;
 
 use super::{
@@ -78,18 +79,9 @@ impl Index {
     }
 }
 
+/// A member name as a relative path, resolved lexically.
 fn normalize(name: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in name.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
+    lexical_components(name).join("/")
 }
 
 struct ArchiveLayers {

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use kubeward_core::path::lexical_absolute;
 use syscalls::Sysno;
 
 use super::memory::{MAX_STRING, read_bytes, read_string};
@@ -99,21 +100,6 @@ fn family_name(domain: i64) -> &'static str {
     }
 }
 
-/// Lexically normalises an absolute path (`.`, `..`, repeated `/`).
-pub(crate) fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 fn as_i64(v: u64) -> i64 {
     v as i64
 }
@@ -200,14 +186,14 @@ impl ProcState {
     /// An absolute, normalised path for `path` relative to `dirfd`.
     fn resolve(&mut self, dirfd: i64, path: &str) -> String {
         if path.starts_with('/') {
-            return normalize(path);
+            return lexical_absolute(path);
         }
         let base = if dirfd == AT_FDCWD {
             self.process.cwd.clone()
         } else {
             self.fd(dirfd).map(|f| f.name).unwrap_or_default()
         };
-        normalize(&format!("{base}/{path}"))
+        lexical_absolute(&format!("{base}/{path}"))
     }
 
     fn path_arg(&mut self, pid: i64, dirfd: i64, addr: u64) -> (String, String) {
@@ -628,7 +614,5 @@ mod tests {
         assert_eq!(open_flags(0), "O_RDONLY");
         assert_eq!(open_flags(0o1101), "O_WRONLY|O_CREAT|O_TRUNC");
         assert_eq!(open_flags(0o2000002), "O_RDWR|O_CLOEXEC");
-        assert_eq!(normalize("/a/./b/../c//d"), "/a/c/d");
-        assert_eq!(normalize("/../x"), "/x");
     }
 }

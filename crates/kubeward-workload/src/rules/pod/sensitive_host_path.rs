@@ -72,7 +72,7 @@ fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
         let Some(raw) = path_node.as_str() else {
             continue;
         };
-        let path = normalise(raw);
+        let path = kubeward_core::path::lexical_absolute(raw);
         let why = if path == "/" {
             Some("the node's whole filesystem")
         } else if RUNTIME_SOCKETS
@@ -98,33 +98,5 @@ fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
                 format!("volume \"{name}\" mounts {raw:?}, {why}"),
             );
         }
-    }
-}
-
-/// Resolves `.`, `..`, repeated and trailing slashes, lexically.
-fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise;
-
-    #[test]
-    fn paths_are_normalised() {
-        assert_eq!(normalise("/"), "/");
-        assert_eq!(normalise("//etc/"), "/etc");
-        assert_eq!(normalise("/opt/../etc/./kubernetes"), "/etc/kubernetes");
-        assert_eq!(normalise("/.."), "/");
     }
 }
