@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use kubeward_core::config::PssDefaults;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load};
@@ -78,11 +79,20 @@ impl NamespacePolicy {
     }
 }
 
+/// Most namespaces remembered: ten times the 10,000 that Kubernetes' own
+/// scalability thresholds name for a cluster. Reviews of new Namespaces are
+/// what fills the table, and anyone who can reach the webhook can send them;
+/// past the bound, a new namespace gets the defaults, as an unknown one does.
+pub const MAX_KNOWN: usize = 100_000;
+
 /// The known namespaces' policies, and the defaults for the others.
 #[derive(Debug)]
 pub struct Namespaces {
     defaults: NamespacePolicy,
     known: RwLock<HashMap<String, NamespacePolicy>>,
+    limit: usize,
+    /// Whether the bound was reached (it is logged once).
+    full: AtomicBool,
 }
 
 impl Namespaces {
@@ -90,6 +100,8 @@ impl Namespaces {
         Self {
             defaults,
             known: RwLock::new(HashMap::new()),
+            limit: MAX_KNOWN,
+            full: AtomicBool::new(false),
         }
     }
 
@@ -117,9 +129,19 @@ impl Namespaces {
         };
         let policy =
             NamespacePolicy::from_labels(object.lookup(&["metadata", "labels"]), &self.defaults);
-        if let Ok(mut known) = self.known.write() {
-            known.insert(name.to_owned(), policy);
+        let Ok(mut known) = self.known.write() else {
+            return;
+        };
+        if known.len() >= self.limit && !known.contains_key(name) {
+            if !self.full.swap(true, Ordering::Relaxed) {
+                tracing::warn!(
+                    "{} namespaces known: new ones get the default Pod Security levels",
+                    known.len()
+                );
+            }
+            return;
         }
+        known.insert(name.to_owned(), policy);
     }
 
     /// The policy of a namespace.
@@ -150,8 +172,13 @@ mod tests {
     use kubeward_core::load::load_text;
 
     fn namespace(labels: &str) -> Node {
-        let text =
-            format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n  labels:\n{labels}");
+        named("ns", labels)
+    }
+
+    fn named(name: &str, labels: &str) -> Node {
+        let text = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n{labels}"
+        );
         load_text("n.yaml".into(), &text, &LoadOptions::default())
             .objects
             .remove(0)
@@ -185,5 +212,24 @@ mod tests {
             "unlabelled modes keep the default"
         );
         assert_eq!(namespaces.policy("other"), defaults);
+    }
+
+    #[test]
+    fn the_table_is_bounded_and_known_names_still_update() {
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
+        let mut namespaces = Namespaces::new(defaults);
+        namespaces.limit = 2;
+        let restricted = "    pod-security.kubernetes.io/enforce: restricted\n";
+        for name in ["a", "b", "c"] {
+            namespaces.learn(&named(name, restricted));
+        }
+        assert_eq!(namespaces.len(), 2);
+        assert_eq!(namespaces.policy("b").enforce.level, Level::Restricted);
+        assert_eq!(namespaces.policy("c"), defaults, "past the bound: defaults");
+        namespaces.learn(&named(
+            "a",
+            "    pod-security.kubernetes.io/enforce: privileged\n",
+        ));
+        assert_eq!(namespaces.policy("a").enforce.level, Level::Privileged);
     }
 }
