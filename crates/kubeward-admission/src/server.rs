@@ -21,7 +21,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use kubeward_core::config::MutateConfig;
+use kubeward_core::config::{Config, MutateConfig, Threshold};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
 use tokio::net::TcpListener;
@@ -30,9 +30,12 @@ use tokio_rustls::TlsAcceptor;
 use crate::imagepolicy::ImagePolicy;
 use crate::metrics::Metrics;
 use crate::mutate;
+use crate::namespaces::{NamespacePolicy, Namespaces};
 use crate::review::{self, AdmissionResponse, ReviewResponse};
 use crate::tls::ReloadingCert;
 use crate::validate::{self, Outcome, Validator};
+use kubeward_workload::rules::{RuleSet, Settings};
+use kubeward_workload::scan::Scanner;
 
 /// Time and size limits.
 #[derive(Clone, Copy, Debug)]
@@ -68,6 +71,45 @@ pub struct App {
     pub limits: Limits,
     /// False once shutdown starts, so that `/readyz` turns traffic away.
     pub ready: AtomicBool,
+}
+
+impl App {
+    /// The endpoints a configuration describes. Namespaces are known only by
+    /// the defaults, and there is no verdict store: both read files, which the
+    /// caller adds (`Namespaces::load`, `images.verdicts`).
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        let serve = &config.serve;
+        let rules = RuleSet::from_config(&config.rules)?;
+        let settings = Settings {
+            allowed_registries: config.images.allowed_registries.clone(),
+        };
+        let defaults = NamespacePolicy::from_defaults(&serve.defaults)
+            .map_err(|e| format!("[serve.defaults]: {e}"))?;
+        Ok(App {
+            validator: Validator {
+                scanner: Scanner::new(rules, settings),
+                deny_on: match serve.deny_on {
+                    Threshold::At(severity) => Some(severity),
+                    Threshold::Never => None,
+                },
+                exemptions: serve.exemptions.clone(),
+                namespaces: Namespaces::new(defaults),
+            },
+            mutate: serve.mutate.clone(),
+            images: ImagePolicy {
+                allowed_registries: config.images.allowed_registries.clone(),
+                config: serve.image_policy.clone(),
+                verdicts: None,
+            },
+            metrics: Metrics::new(),
+            limits: Limits {
+                max_body_bytes: serve.max_body_bytes,
+                request_timeout: Duration::from_millis(serve.request_timeout_ms),
+                ..Limits::default()
+            },
+            ready: AtomicBool::new(true),
+        })
+    }
 }
 
 /// Every response body is a single buffer.

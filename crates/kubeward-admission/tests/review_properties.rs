@@ -4,46 +4,24 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use std::sync::LazyLock;
-use std::sync::atomic::AtomicBool;
 
 use hyper::body::Body as _;
-use kubeward_admission::imagepolicy::ImagePolicy;
-use kubeward_admission::metrics::Metrics;
-use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
-use kubeward_admission::server::{App, Limits, review_endpoint};
-use kubeward_admission::validate::Validator;
+use kubeward_admission::server::{App, review_endpoint};
 use kubeward_core::Severity;
-use kubeward_core::config::{Exemptions, PssDefaults};
-use kubeward_workload::rules::{RuleSet, Settings};
-use kubeward_workload::scan::Scanner;
+use kubeward_core::config::{Config, Threshold};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// Restricted everywhere, so that every Pod Security check runs.
 static APP: LazyLock<App> = LazyLock::new(|| {
-    let defaults = PssDefaults {
-        enforce: "restricted".into(),
-        audit: "restricted".into(),
-        warn: "baseline".into(),
-        ..PssDefaults::default()
-    };
-    App {
-        validator: Validator {
-            scanner: Scanner::new(RuleSet::all(), Settings::default()),
-            deny_on: Some(Severity::Medium),
-            exemptions: Exemptions::default(),
-            namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
-        },
-        mutate: Default::default(),
-        images: ImagePolicy {
-            allowed_registries: vec!["registry.k8s.io".into()],
-            config: Default::default(),
-            verdicts: None,
-        },
-        metrics: Metrics::new(),
-        limits: Limits::default(),
-        ready: AtomicBool::new(true),
-    }
+    let mut config = Config::default();
+    let defaults = &mut config.serve.defaults;
+    defaults.enforce = "restricted".into();
+    defaults.audit = "restricted".into();
+    defaults.warn = "baseline".into();
+    config.serve.deny_on = Threshold::At(Severity::Medium);
+    config.images.allowed_registries = vec!["registry.k8s.io".into()];
+    App::from_config(&config).unwrap()
 });
 
 const ENDPOINTS: [&str; 3] = ["validate", "mutate", "imagepolicy"];

@@ -3,19 +3,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use kubeward_admission::imagepolicy::ImagePolicy;
-use kubeward_admission::metrics::Metrics;
-use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
-use kubeward_admission::server::{self, App, Limits};
+use kubeward_admission::server::{self, App};
 use kubeward_admission::tls::ReloadingCert;
-use kubeward_admission::validate::Validator;
-use kubeward_core::config::{Config, Threshold};
+use kubeward_core::config::Config;
 use kubeward_verdict::ImageVerdictStore;
-use kubeward_workload::rules::{RuleSet, Settings};
-use kubeward_workload::scan::Scanner;
 
 use crate::cli::ServeArgs;
 use crate::output;
@@ -91,13 +84,8 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
         .ok_or("a private key is required: --tls-key FILE (or [serve] tls-key)")?;
     let cert = Arc::new(ReloadingCert::load(&cert_path, &key_path).map_err(|e| e.to_string())?);
 
-    let rules = RuleSet::from_config(&config.rules)?;
-    let settings = Settings {
-        allowed_registries: config.images.allowed_registries.clone(),
-    };
-    let defaults = NamespacePolicy::from_defaults(&serve.defaults)
-        .map_err(|e| format!("[serve.defaults]: {e}"))?;
-    let namespaces = Namespaces::new(defaults);
+    let mut app = App::from_config(&config)?;
+    let namespaces = &app.validator.namespaces;
     if let Some(path) = args.namespaces.clone().or_else(|| serve.namespaces.clone()) {
         let errors = namespaces.load(&path);
         if let Some(e) = errors.first() {
@@ -109,46 +97,19 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
             path.display()
         );
     }
-    let verdicts = match args
+    if let Some(dir) = args
         .image_verdicts
         .as_ref()
         .or(serve.image_policy.verdicts.as_ref())
     {
-        Some(dir) => {
-            let store = ImageVerdictStore::open(dir)
-                .map_err(|e| format!("image verdicts (--image-verdicts): {e}"))?;
-            tracing::info!(
-                "/imagepolicy reads pre-scanned verdicts from {}",
-                dir.display()
-            );
-            Some(store)
-        }
-        None => None,
-    };
-    let app = App {
-        validator: Validator {
-            scanner: Scanner::new(rules, settings),
-            deny_on: match serve.deny_on {
-                Threshold::At(severity) => Some(severity),
-                Threshold::Never => None,
-            },
-            exemptions: serve.exemptions.clone(),
-            namespaces,
-        },
-        mutate: serve.mutate.clone(),
-        images: ImagePolicy {
-            allowed_registries: config.images.allowed_registries.clone(),
-            config: serve.image_policy.clone(),
-            verdicts,
-        },
-        metrics: Metrics::new(),
-        limits: Limits {
-            max_body_bytes: serve.max_body_bytes,
-            request_timeout: Duration::from_millis(serve.request_timeout_ms),
-            ..Limits::default()
-        },
-        ready: AtomicBool::new(true),
-    };
+        let store = ImageVerdictStore::open(dir)
+            .map_err(|e| format!("image verdicts (--image-verdicts): {e}"))?;
+        tracing::info!(
+            "/imagepolicy reads pre-scanned verdicts from {}",
+            dir.display()
+        );
+        app.images.verdicts = Some(store);
+    }
     Ok(Setup {
         listen,
         cert,
