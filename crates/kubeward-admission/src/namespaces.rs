@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use kubeward_core::config::PssDefaults;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load};
@@ -91,8 +90,6 @@ pub struct Namespaces {
     defaults: NamespacePolicy,
     known: RwLock<HashMap<String, NamespacePolicy>>,
     limit: usize,
-    /// Whether the bound was reached (it is logged once).
-    full: AtomicBool,
 }
 
 impl Namespaces {
@@ -101,7 +98,6 @@ impl Namespaces {
             defaults,
             known: RwLock::new(HashMap::new()),
             limit: MAX_KNOWN,
-            full: AtomicBool::new(false),
         }
     }
 
@@ -133,15 +129,16 @@ impl Namespaces {
             return;
         };
         if known.len() >= self.limit && !known.contains_key(name) {
-            if !self.full.swap(true, Ordering::Relaxed) {
-                tracing::warn!(
-                    "{} namespaces known: new ones get the default Pod Security levels",
-                    known.len()
-                );
-            }
             return;
         }
-        known.insert(name.to_owned(), policy);
+        let added = known.insert(name.to_owned(), policy).is_none();
+        // Names are never forgotten, so the table fills once: say so then.
+        if added && known.len() == self.limit {
+            tracing::warn!(
+                "{} namespaces known: new ones get the default Pod Security levels",
+                self.limit
+            );
+        }
     }
 
     /// The policy of a namespace.
