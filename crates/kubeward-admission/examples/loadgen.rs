@@ -25,6 +25,11 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use kubeward_admission::client::{Connection, tls_config};
 
+/// The `kubeward` binary's allocator, so that the ceilings' `/decode` builds
+/// and frees the tree as `/validate` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     addr: SocketAddr,
     ca: PathBuf,
