@@ -5,6 +5,12 @@
 //! handshake / header timeouts, else the connection is closed; a body larger
 //! than the limit is refused with 413 (at once when `Content-Length` says so);
 //! a body that does not arrive within the request timeout gets 408.
+//!
+//! Memory is bounded by counts, not only by sizes: at most `max_connections`
+//! connections are served (further clients wait in the listen backlog), and
+//! at most `max_in_flight` requests with a body are read or answered at once
+//! (further ones wait for a turn, their bytes held back by TCP and HTTP/2
+//! flow control, and get 503 if none comes within the request timeout).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -25,6 +31,7 @@ use kubeward_core::config::{Config, MutateConfig, Threshold};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 use crate::imagepolicy::ImagePolicy;
@@ -47,6 +54,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_grace: Duration,
+    pub max_connections: usize,
+    /// Requests with a body read or answered at once.
+    pub max_in_flight: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +67,8 @@ impl Default for Limits {
             handshake_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(25),
+            max_connections: 1024,
+            max_in_flight: 32,
         }
     }
 }
@@ -85,6 +97,9 @@ impl App {
         };
         let defaults = NamespacePolicy::from_defaults(&serve.defaults)
             .map_err(|e| format!("[serve.defaults]: {e}"))?;
+        if serve.max_connections == 0 || serve.max_in_flight == 0 {
+            return Err("[serve] max-connections and max-in-flight must be at least 1".to_owned());
+        }
         Ok(App {
             validator: Validator {
                 scanner: Scanner::new(rules, settings),
@@ -105,6 +120,8 @@ impl App {
             limits: Limits {
                 max_body_bytes: serve.max_body_bytes,
                 request_timeout: Duration::from_millis(serve.request_timeout_ms),
+                max_connections: serve.max_connections,
+                max_in_flight: serve.max_in_flight,
                 ..Limits::default()
             },
             ready: AtomicBool::new(true),
@@ -322,11 +339,32 @@ where
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder.http2().timer(TokioTimer::new());
+    // More streams than requests in flight would only queue; smaller windows
+    // than hyper's 1 MiB bound what a connection's waiting streams hold.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(u32::try_from(limits.max_in_flight).unwrap_or(u32::MAX))
+        .initial_stream_window_size(H2_WINDOW)
+        .initial_connection_window_size(H2_WINDOW);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
+    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = connections.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        // The semaphore is never closed.
+        let Ok(slot) = slot else { break };
+        if connections.available_permits() == 0 {
+            tracing::warn!(
+                limit = limits.max_connections,
+                "connection limit reached: new clients wait until a connection closes"
+            );
+        }
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
@@ -341,9 +379,10 @@ where
                 let watcher = graceful.watcher();
                 let acceptor = acceptor.clone();
                 let builder = builder.clone();
-                let handler = handler.clone();
+                let service = in_turn(handler.clone(), in_flight.clone(), limits.request_timeout);
                 tokio::spawn(async move {
-                    connection(stream, peer, acceptor, builder, limits, handler, watcher).await;
+                    connection(stream, peer, acceptor, builder, limits, service, watcher).await;
+                    drop(slot);
                 });
             }
             () = &mut shutdown => break,
@@ -356,6 +395,41 @@ where
         () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
     }
     Ok(())
+}
+
+/// HTTP/2 flow-control window, per stream and per connection.
+const H2_WINDOW: u32 = 256 * 1024;
+
+/// `handler` with requests that carry a body (POST) served in turn: each
+/// waits up to `wait` for one of `in_flight`'s permits, held until it is
+/// answered, and gets 503 if none comes. The handler's future is made at
+/// once but not polled, so a waiting request's body is not read.
+fn in_turn<H, F>(
+    handler: H,
+    in_flight: Arc<Semaphore>,
+    wait: Duration,
+) -> impl Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static
+where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
+    move |request| {
+        let gated = request.method() == Method::POST;
+        let answer = handler(request);
+        let in_flight = in_flight.clone();
+        Box::pin(async move {
+            if !gated {
+                return answer.await;
+            }
+            match tokio::time::timeout(wait, in_flight.acquire_owned()).await {
+                Ok(Ok(_turn)) => answer.await,
+                _ => Ok(text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &format!("too many requests in flight; none finished within {wait:?}"),
+                )),
+            }
+        })
+    }
 }
 
 async fn connection<H, F>(

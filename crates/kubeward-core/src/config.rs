@@ -125,6 +125,14 @@ pub struct ServeConfig {
     /// Time allowed to receive a request and answer it, in milliseconds.
     #[serde(default = "default_request_timeout")]
     pub request_timeout_ms: u64,
+    /// Most connections served at once; further clients wait in the listen
+    /// backlog until one closes.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Most requests with a body being read or answered at once; further ones
+    /// wait up to the request timeout for a turn, then get 503.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: usize,
     #[serde(default)]
     pub mutate: MutateConfig,
     #[serde(default)]
@@ -150,6 +158,12 @@ fn default_max_body() -> usize {
 }
 fn default_request_timeout() -> u64 {
     10_000
+}
+fn default_max_connections() -> usize {
+    1024
+}
+fn default_max_in_flight() -> usize {
+    32
 }
 fn yes() -> bool {
     true
@@ -177,6 +191,8 @@ impl Default for ServeConfig {
             exemptions: Exemptions::default(),
             max_body_bytes: default_max_body(),
             request_timeout_ms: default_request_timeout(),
+            max_connections: default_max_connections(),
+            max_in_flight: default_max_in_flight(),
             mutate: MutateConfig::default(),
             image_policy: ImagePolicyConfig::default(),
         }

@@ -531,3 +531,21 @@ fn deploy_manifests_pass_our_own_scan_at_restricted() {
     );
     assert!(!workloads.as_array().unwrap().is_empty());
 }
+
+#[test]
+fn deploy_configuration_is_valid() {
+    use kubeward_core::config::Config;
+    use kubeward_core::yaml::{Limits, parse_documents};
+    let text =
+        std::fs::read_to_string(kubeward_testkit::repo_root().join("deploy/config.yaml")).unwrap();
+    let (documents, error) = parse_documents(&text, Limits::default());
+    assert!(error.is_none(), "{error:?}");
+    let toml = documents
+        .iter()
+        .find_map(|d| d.root.lookup(&["data", "kubeward.toml"])?.as_str())
+        .expect("the ConfigMap holds kubeward.toml");
+    let config = Config::parse(toml).unwrap_or_else(|e| panic!("deploy/config.yaml: {e:?}"));
+    assert_eq!(config.serve.listen, "0.0.0.0:8443");
+    // The bounds fit the Deployment's 128Mi memory limit.
+    assert!(config.serve.max_in_flight * config.serve.max_body_bytes <= 32 << 20);
+}

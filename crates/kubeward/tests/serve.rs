@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use kubeward_admission::client::{Connection, tls_config};
@@ -71,11 +71,17 @@ impl Server {
 
     /// A server whose configuration ends with `extra` (further tables).
     fn start_with(extra: &str) -> Self {
+        Self::start_configured("", extra)
+    }
+
+    /// A server whose `[serve]` table also holds `serve_keys`, and whose
+    /// configuration ends with `extra`.
+    fn start_configured(serve_keys: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (ca, cert, key) = write_pki(dir.path(), "one");
         std::fs::write(dir.path().join("namespaces.yaml"), NAMESPACES).unwrap();
         let config = format!(
-            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n{extra}",
+            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n{serve_keys}\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n{extra}",
             dir.path().join("namespaces.yaml")
         );
         std::fs::write(dir.path().join("kubeward.toml"), config).unwrap();
@@ -617,6 +623,87 @@ async fn raw_exchange(server: &Server, headers: &str, body: &[u8], wait: Duratio
     let mut out = Vec::new();
     let _ = tokio::time::timeout(wait, tls.read_to_end(&mut out)).await;
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_beyond_the_limit_wait_for_one_to_close() {
+    let server = Server::start_configured("max-connections = 1\n", "");
+    let mut first = server.connect().await;
+    let healthz = first.send("GET", "/healthz", None).await.unwrap();
+    assert_eq!(healthz.status(), 200);
+    // The one slot is taken: a second client's TLS handshake is not answered.
+    let refused = tokio::time::timeout(Duration::from_millis(800), server.connect()).await;
+    assert!(refused.is_err(), "a second connection was served");
+    let second = tokio::spawn({
+        let (addr, tls) = (server.addr, server.tls());
+        async move {
+            let mut conn = Connection::open(addr, "localhost", tls).await.unwrap();
+            conn.send("GET", "/healthz", None).await.unwrap().status()
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !second.is_finished(),
+        "served while the first connection is open"
+    );
+    drop(first);
+    let status = tokio::time::timeout(Duration::from_secs(5), second)
+        .await
+        .expect("served once the first connection closed")
+        .unwrap();
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_beyond_the_limit_wait_their_turn() {
+    use tokio::io::AsyncReadExt;
+    // One request in flight; each has 1.5 s to send its body.
+    let server = Server::start_configured("max-in-flight = 1\n", "");
+    let read_all = |mut tls: tokio_rustls::client::TlsStream<tokio::net::TcpStream>| async move {
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), tls.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    // Two clients that send headers and stall: the first holds the turn until
+    // its 408 at 1.5 s, the second then holds it until 3 s.
+    let first = tokio::spawn(read_all(
+        raw_post(&server, "content-length: 1000\r\n").await,
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = tokio::spawn(read_all(
+        raw_post(&server, "content-length: 1000\r\n").await,
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A whole review sent now waits behind both, and gives up at 2.1 s.
+    let object = restricted_pod("team-b");
+    let waiting = tokio::spawn({
+        let body = serde_json::to_vec(&review("CREATE", &object, None, false)).unwrap();
+        let (addr, tls) = (server.addr, server.tls());
+        async move {
+            let mut conn = Connection::open(addr, "localhost", tls).await.unwrap();
+            let answer = conn
+                .send("POST", "/validate", Some(body.into()))
+                .await
+                .unwrap();
+            (
+                answer.status().as_u16(),
+                String::from_utf8_lossy(answer.body()).into_owned(),
+            )
+        }
+    });
+    // Requests without a body are not held back.
+    let started = Instant::now();
+    assert_eq!(server.raw("GET", "/healthz", b"").await.0, 200);
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    let (status, message) = waiting.await.unwrap();
+    assert_eq!(status, 503, "{message}");
+    assert!(message.contains("too many requests in flight"), "{message}");
+    assert!(first.await.unwrap().starts_with("HTTP/1.1 408"));
+    assert!(second.await.unwrap().starts_with("HTTP/1.1 408"));
+    // With the turn free again, a review is answered.
+    let answer = server.validate("CREATE", &object).await;
+    assert_eq!(response(&answer)["allowed"], true, "{answer}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
