@@ -10,7 +10,7 @@
 //! Prints one JSON line: requests, errors, throughput and p50/p99/p99.9.
 //!
 //! With `--serve-trivial ADDR --cert FILE --key FILE` it instead serves, on
-//! the admission server's own stack (`kubeward_admission::server::serve`),
+//! the admission server's own stack (`kubeward_httpd::serve`),
 //! the ceilings to compare the admission endpoints with
 //! (`kubeward_admission::server::ceilings`): `/trivial` reads the body and
 //! answers `200 ok`, `/json` also checks the body is JSON, `/decode` also
@@ -146,7 +146,7 @@ async fn main() {
 }
 
 async fn serve_trivial(raw: &[String], at: usize) {
-    use kubeward_admission::server::{Limits, ceilings, serve};
+    use kubeward_admission::server::{Limits, ceilings};
     use kubeward_admission::tls::ReloadingCert;
     let value = |flag: &str| {
         raw.iter()
@@ -163,10 +163,10 @@ async fn serve_trivial(raw: &[String], at: usize) {
     let listener = tokio::net::TcpListener::bind(addr).await.expect("listen");
     eprintln!("trivial endpoint on https://{addr}");
     let limits = Limits::default();
-    serve(
+    kubeward_httpd::serve(
         listener,
-        Arc::new(cert),
-        limits,
+        Some(Arc::new(cert).acceptor()),
+        limits.connections,
         move |request| ceilings(limits, request),
         std::future::pending(),
     )

@@ -1,38 +1,26 @@
-//! The HTTPS server: TLS 1.2/1.3 with a reloading certificate, HTTP/1.1 and
-//! HTTP/2, bounded bodies and time limits, and graceful shutdown.
+//! The admission endpoints over HTTPS: routing, bounded bodies and time
+//! limits, on the serving loop `kubeward_httpd` provides (TLS 1.2/1.3 with a
+//! reloading certificate, HTTP/1.1 and HTTP/2, bounded connections and
+//! requests in flight, graceful shutdown).
 //!
-//! Limits: a TLS handshake and the request headers must arrive within the
-//! handshake / header timeouts, else the connection is closed; a body larger
-//! than the limit is refused with 413 (at once when `Content-Length` says so);
-//! a body that does not arrive within the request timeout gets 408.
-//!
-//! Memory is bounded by counts, not only by sizes: at most `max_connections`
-//! connections are served (further clients wait in the listen backlog), and
-//! at most `max_in_flight` requests with a body are read or answered at once
-//! (further ones wait for a turn, their bytes held back by TCP and HTTP/2
-//! flow control, and get 503 if none comes within the request timeout).
+//! Limits: a body larger than the limit is refused with 413 (at once when
+//! `Content-Length` says so); a body that does not arrive within the request
+//! timeout gets 408.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use kubeward_core::config::{Config, MutateConfig, Threshold};
+pub use kubeward_httpd::{Answer, Body};
+use kubeward_httpd::{respond, text};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use tokio_rustls::TlsAcceptor;
 
 use crate::imagepolicy::ImagePolicy;
 use crate::metrics::Metrics;
@@ -50,13 +38,8 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// From the request's headers to the whole body read.
     pub request_timeout: Duration,
-    pub handshake_timeout: Duration,
-    pub header_timeout: Duration,
-    /// How long in-flight requests may take to finish on shutdown.
-    pub shutdown_grace: Duration,
-    pub max_connections: usize,
-    /// Requests with a body read or answered at once.
-    pub max_in_flight: usize,
+    /// Connections, handshakes, turns and shutdown.
+    pub connections: kubeward_httpd::Limits,
 }
 
 impl Default for Limits {
@@ -64,11 +47,7 @@ impl Default for Limits {
         Self {
             max_body_bytes: 3 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
-            handshake_timeout: Duration::from_secs(10),
-            header_timeout: Duration::from_secs(10),
-            shutdown_grace: Duration::from_secs(25),
-            max_connections: 1024,
-            max_in_flight: 32,
+            connections: kubeward_httpd::Limits::default(),
         }
     }
 }
@@ -120,34 +99,17 @@ impl App {
             limits: Limits {
                 max_body_bytes: serve.max_body_bytes,
                 request_timeout: Duration::from_millis(serve.request_timeout_ms),
-                max_connections: serve.max_connections,
-                max_in_flight: serve.max_in_flight,
-                ..Limits::default()
+                connections: kubeward_httpd::Limits {
+                    // A request waits for its turn as long as for its body.
+                    turn_timeout: Duration::from_millis(serve.request_timeout_ms),
+                    max_connections: serve.max_connections,
+                    max_in_flight: serve.max_in_flight,
+                    ..kubeward_httpd::Limits::default()
+                },
             },
             ready: AtomicBool::new(true),
         })
     }
-}
-
-/// Every response body is a single buffer.
-pub type Body = Full<Bytes>;
-
-fn respond(
-    status: StatusCode,
-    content_type: &'static str,
-    body: impl Into<Bytes>,
-) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(content_type),
-    );
-    response
-}
-
-fn text(status: StatusCode, message: &str) -> Response<Body> {
-    respond(status, "text/plain; charset=utf-8", format!("{message}\n"))
 }
 
 fn json(value: &impl Serialize) -> Response<Body> {
@@ -318,154 +280,7 @@ fn mutate_review(app: &App, mut request: review::AdmissionRequest) -> (Admission
     }
 }
 
-/// Serves `handler` over HTTPS until `shutdown` completes, then stops
-/// accepting, lets in-flight requests finish (up to the grace period), and
-/// returns. Generic over the handler so that a benchmark can measure a
-/// trivial endpoint on exactly the same stack.
-pub async fn serve<H, F>(
-    listener: TcpListener,
-    cert: Arc<ReloadingCert>,
-    limits: Limits,
-    handler: H,
-    shutdown: impl Future<Output = ()>,
-) -> std::io::Result<()>
-where
-    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
-{
-    let acceptor = TlsAcceptor::from(Arc::new(cert.server_config()));
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout);
-    // More streams than requests in flight would only queue; smaller windows
-    // than hyper's 1 MiB bound what a connection's waiting streams hold.
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .max_concurrent_streams(u32::try_from(limits.max_in_flight).unwrap_or(u32::MAX))
-        .initial_stream_window_size(H2_WINDOW)
-        .initial_connection_window_size(H2_WINDOW);
-    let builder = Arc::new(builder);
-    let graceful = GracefulShutdown::new();
-    let connections = Arc::new(Semaphore::new(limits.max_connections));
-    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
-    tokio::pin!(shutdown);
-    loop {
-        let slot = tokio::select! {
-            slot = connections.clone().acquire_owned() => slot,
-            () = &mut shutdown => break,
-        };
-        // The semaphore is never closed.
-        let Ok(slot) = slot else { break };
-        if connections.available_permits() == 0 {
-            tracing::warn!(
-                limit = limits.max_connections,
-                "connection limit reached: new clients wait until a connection closes"
-            );
-        }
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(a) => a,
-                    Err(e) => {
-                        tracing::warn!("accept failed: {e}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let watcher = graceful.watcher();
-                let acceptor = acceptor.clone();
-                let builder = builder.clone();
-                let service = in_turn(handler.clone(), in_flight.clone(), limits.request_timeout);
-                tokio::spawn(async move {
-                    connection(stream, peer, acceptor, builder, limits, service, watcher).await;
-                    drop(slot);
-                });
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    drop(listener);
-    tracing::info!("shutting down: finishing in-flight requests");
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
-    }
-    Ok(())
-}
-
-/// HTTP/2 flow-control window, per stream and per connection.
-const H2_WINDOW: u32 = 256 * 1024;
-
-/// `handler` with requests that carry a body (POST) served in turn: each
-/// waits up to `wait` for one of `in_flight`'s permits, held until it is
-/// answered, and gets 503 if none comes. The handler's future is made at
-/// once but not polled, so a waiting request's body is not read.
-fn in_turn<H, F>(
-    handler: H,
-    in_flight: Arc<Semaphore>,
-    wait: Duration,
-) -> impl Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static
-where
-    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
-{
-    move |request| {
-        let gated = request.method() == Method::POST;
-        let answer = handler(request);
-        let in_flight = in_flight.clone();
-        Box::pin(async move {
-            if !gated {
-                return answer.await;
-            }
-            match tokio::time::timeout(wait, in_flight.acquire_owned()).await {
-                Ok(Ok(_turn)) => answer.await,
-                _ => Ok(text(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &format!("too many requests in flight; none finished within {wait:?}"),
-                )),
-            }
-        })
-    }
-}
-
-async fn connection<H, F>(
-    stream: tokio::net::TcpStream,
-    peer: SocketAddr,
-    acceptor: TlsAcceptor,
-    builder: Arc<auto::Builder<TokioExecutor>>,
-    limits: Limits,
-    handler: H,
-    watcher: hyper_util::server::graceful::Watcher,
-) where
-    H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
-    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
-{
-    let tls = match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream)).await {
-        Ok(Ok(tls)) => tls,
-        Ok(Err(e)) => {
-            tracing::debug!(%peer, "TLS handshake failed: {e}");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!(%peer, "TLS handshake timed out");
-            return;
-        }
-    };
-    let conn = builder.serve_connection(TokioIo::new(tls), service_fn(handler));
-    if let Err(e) = watcher.watch(conn.into_owned()).await {
-        tracing::debug!(%peer, "connection ended: {e}");
-    }
-}
-
-/// The future a handler returns.
-pub type Answer =
-    std::pin::Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
-
-/// The admission endpoints' handler for [`serve`].
+/// The admission endpoints' handler for [`kubeward_httpd::serve`].
 pub fn admission_handler(
     app: Arc<App>,
 ) -> impl Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static {

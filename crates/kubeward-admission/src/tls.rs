@@ -89,9 +89,9 @@ impl ReloadingCert {
         Ok(true)
     }
 
-    /// A rustls server configuration (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1)
-    /// that always serves the current certificate.
-    pub fn server_config(self: &Arc<Self>) -> ServerConfig {
+    /// A TLS acceptor (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered) that
+    /// always serves the current certificate.
+    pub fn acceptor(self: &Arc<Self>) -> tokio_rustls::TlsAcceptor {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
@@ -99,7 +99,7 @@ impl ReloadingCert {
             .with_no_client_auth()
             .with_cert_resolver(self.clone());
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        config
+        tokio_rustls::TlsAcceptor::from(Arc::new(config))
     }
 }
 

@@ -280,6 +280,12 @@ fn audit_webhook_takes_event_lists_over_https() {
         assert!(Instant::now() < deadline, "webhook did not come up");
         std::thread::sleep(Duration::from_millis(100));
     }
+    // A client that sends its headers and stalls gets 408 once the body's
+    // 10 s are up, while the others are served.
+    let stalled = std::thread::spawn({
+        let cert = cert.clone();
+        move || stalled_post(port, &cert)
+    });
     let batch = json!({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "items": [privileged_pod_event("shop"), {"kind": "broken"}]});
     let response = agent
         .post(&format!("{base}/k8s-audit"))
@@ -325,6 +331,8 @@ fn audit_webhook_takes_event_lists_over_https() {
             .call()
             .is_err()
     );
+    let stalled = stalled.join().unwrap();
+    assert!(stalled.starts_with("HTTP/1.1 408"), "{stalled}");
 
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
@@ -342,6 +350,31 @@ fn audit_webhook_takes_event_lists_over_https() {
     assert_eq!(status.code(), Some(0));
     let alert: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(alert["rule"], "Create Privileged Pod");
+}
+
+/// Posts headers promising a body that never comes, over TLS trusting
+/// `ca`, and returns what the server answers within 20 s.
+fn stalled_post(port: u16, ca: &Path) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let tls = kubeward_admission::client::tls_config(ca, rustls::ALL_VERSIONS).unwrap();
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let mut stream = tokio_rustls::TlsConnector::from(std::sync::Arc::new(tls))
+            .connect(name, tcp)
+            .await
+            .unwrap();
+        stream
+            .write_all(b"POST /k8s-audit HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{")
+            .await
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    })
 }
 
 #[test]

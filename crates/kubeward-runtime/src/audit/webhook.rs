@@ -1,7 +1,9 @@
 //! The audit webhook: the HTTPS endpoint an API server started with
 //! `--audit-webhook-config-file` posts `EventList` batches to (as Falco's
 //! k8saudit plugin serves). TLS unless plain HTTP is asked for by name;
-//! request bodies are bounded; `/healthz` and `/metrics` answer GETs.
+//! request bodies are bounded in size and in the time they take to arrive,
+//! connections and requests in flight in number (`kubeward_httpd`);
+//! `/healthz` and `/metrics` answer GETs.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -14,9 +16,6 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
 use rustls::ServerConfig;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -27,6 +26,9 @@ use crate::event::{AuditEvent, parse_audit_payload};
 
 /// Default largest request body (an EventList batch).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Time allowed for a request's body to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the server does with events and where its metrics come from.
 pub struct Handlers {
@@ -81,13 +83,7 @@ pub fn tls_config(cert: &Path, key: &Path) -> Result<ServerConfig, String> {
 }
 
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    kubeward_httpd::respond(status, "text/plain; charset=utf-8", body)
 }
 
 impl WebhookServer {
@@ -108,12 +104,17 @@ impl WebhookServer {
             self.stats.bad_requests.fetch_add(1, Ordering::Relaxed);
             return reply(StatusCode::PAYLOAD_TOO_LARGE, "body too large\n");
         }
-        let body = match Limited::new(request.into_body(), self.max_body_bytes)
-            .collect()
-            .await
-        {
-            Ok(b) => b.to_bytes(),
+        let limited = Limited::new(request.into_body(), self.max_body_bytes);
+        let body = match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
+            Ok(Ok(b)) => b.to_bytes(),
             Err(_) => {
+                self.stats.bad_requests.fetch_add(1, Ordering::Relaxed);
+                return reply(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!("body not received within {BODY_TIMEOUT:?}\n"),
+                );
+            }
+            Ok(Err(_)) => {
                 self.stats.bad_requests.fetch_add(1, Ordering::Relaxed);
                 return reply(
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -144,50 +145,25 @@ impl WebhookServer {
         reply(StatusCode::OK, format!("{{\"rejected\":{rejected}}}\n"))
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then lets in-flight requests
+    /// finish (up to the grace period).
     pub async fn serve(
         self: Arc<Self>,
         listener: TcpListener,
         shutdown: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         let acceptor = self.tls.clone().map(TlsAcceptor::from);
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(Duration::from_secs(10));
-        let builder = Arc::new(builder);
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    };
-                    let server = self.clone();
-                    let builder = builder.clone();
-                    let acceptor = acceptor.clone();
-                    tokio::spawn(async move {
-                        let service = service_fn(move |request| {
-                            let server = server.clone();
-                            async move { Ok::<_, Infallible>(server.handle(request).await) }
-                        });
-                        match acceptor {
-                            Some(acceptor) => {
-                                let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await else {
-                                    return;
-                                };
-                                let _ = builder.serve_connection(TokioIo::new(tls), service).await;
-                            }
-                            None => {
-                                let _ = builder.serve_connection(TokioIo::new(stream), service).await;
-                            }
-                        }
-                    });
-                }
-                () = &mut shutdown => return Ok(()),
-            }
-        }
+        let handler = move |request| {
+            let server = self.clone();
+            async move { Ok::<_, Infallible>(server.handle(request).await) }
+        };
+        kubeward_httpd::serve(
+            listener,
+            acceptor,
+            kubeward_httpd::Limits::default(),
+            handler,
+            shutdown,
+        )
+        .await
     }
 }

@@ -138,10 +138,10 @@ async fn serve(setup: Setup) -> Result<(), String> {
         app.ready.store(false, std::sync::atomic::Ordering::Relaxed);
     };
     let limits = setup.app.limits;
-    server::serve(
+    kubeward_httpd::serve(
         listener,
-        setup.cert,
-        limits,
+        Some(setup.cert.acceptor()),
+        limits.connections,
         server::admission_handler(setup.app),
         shutdown,
     )

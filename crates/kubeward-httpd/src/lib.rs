@@ -1,0 +1,222 @@
+//! The serving loop kubeward's servers share (`kubeward serve`, the audit
+//! webhook of `kubeward watch`): TLS handshakes within a timeout, HTTP/1.1
+//! and HTTP/2 on one port, and graceful shutdown.
+//!
+//! Memory is bounded by counts as well as by sizes. At most
+//! `max_connections` connections are served; further clients wait in the
+//! kernel's listen backlog, costing nothing here. At most `max_in_flight`
+//! requests with a body (POSTs) are read or answered at once; a further one
+//! waits for its turn with its body unread, held back by TCP and HTTP/2 flow
+//! control, and gets 503 if no turn comes within `turn_timeout`. GETs never
+//! wait, so health probes answer under a flood.
+#![forbid(unsafe_code)]
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
+
+/// Every response body is a single buffer.
+pub type Body = Full<Bytes>;
+
+/// The future a boxed handler returns.
+pub type Answer = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+/// Connection-level limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub handshake_timeout: Duration,
+    /// For each request's headers, and so also for an idle HTTP/1.1 connection.
+    pub header_timeout: Duration,
+    /// How long a request with a body waits for its turn.
+    pub turn_timeout: Duration,
+    /// How long in-flight requests may take to finish on shutdown.
+    pub shutdown_grace: Duration,
+    pub max_connections: usize,
+    /// Requests with a body read or answered at once.
+    pub max_in_flight: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            handshake_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            turn_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(25),
+            max_connections: 1024,
+            max_in_flight: 32,
+        }
+    }
+}
+
+/// HTTP/2 flow-control window, per stream and per connection: smaller than
+/// hyper's 1 MiB, to bound what a connection's waiting streams hold.
+const H2_WINDOW: u32 = 256 * 1024;
+
+pub fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+/// A plain-text answer: `message` and a newline.
+pub fn text(status: StatusCode, message: &str) -> Response<Body> {
+    respond(status, "text/plain; charset=utf-8", format!("{message}\n"))
+}
+
+/// Serves `handler` until `shutdown` completes, over TLS when `tls` is given
+/// (else plain HTTP); then stops accepting, lets in-flight requests finish
+/// (up to the grace period), and returns.
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    limits: Limits,
+    handler: H,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    // More streams than requests in flight would only queue.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(u32::try_from(limits.max_in_flight).unwrap_or(u32::MAX))
+        .initial_stream_window_size(H2_WINDOW)
+        .initial_connection_window_size(H2_WINDOW);
+    let builder = Arc::new(builder);
+    let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
+    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = connections.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        // The semaphore is never closed.
+        let Ok(slot) = slot else { break };
+        if connections.available_permits() == 0 {
+            tracing::warn!(
+                limit = limits.max_connections,
+                "connection limit reached: new clients wait until a connection closes"
+            );
+        }
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let watcher = graceful.watcher();
+                let tls = tls.clone();
+                let builder = builder.clone();
+                let service = in_turn(handler.clone(), in_flight.clone(), limits.turn_timeout);
+                tokio::spawn(async move {
+                    match tls {
+                        Some(acceptor) => {
+                            match tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream)).await {
+                                Ok(Ok(stream)) => connection(stream, peer, &builder, service, watcher).await,
+                                Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
+                                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                            }
+                        }
+                        None => connection(stream, peer, &builder, service, watcher).await,
+                    }
+                    drop(slot);
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing in-flight requests");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.shutdown_grace) => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    Ok(())
+}
+
+/// `handler` with requests that carry a body (POST) served in turn: each
+/// waits up to `wait` for one of `in_flight`'s permits, held until it is
+/// answered, and gets 503 if none comes. The handler's future is made at
+/// once but not polled, so a waiting request's body is not read.
+fn in_turn<H, F>(
+    handler: H,
+    in_flight: Arc<Semaphore>,
+    wait: Duration,
+) -> impl Fn(Request<Incoming>) -> Answer + Send + Sync + 'static
+where
+    H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
+    move |request| {
+        let gated = request.method() == Method::POST;
+        let answer = handler(request);
+        let in_flight = in_flight.clone();
+        Box::pin(async move {
+            if !gated {
+                return answer.await;
+            }
+            match tokio::time::timeout(wait, in_flight.acquire_owned()).await {
+                Ok(Ok(_turn)) => answer.await,
+                _ => Ok(text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &format!("too many requests in flight; none finished within {wait:?}"),
+                )),
+            }
+        })
+    }
+}
+
+async fn connection<S, H>(
+    stream: S,
+    peer: SocketAddr,
+    builder: &auto::Builder<TokioExecutor>,
+    handler: H,
+    watcher: Watcher,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Fn(Request<Incoming>) -> Answer + Send + Sync + 'static,
+{
+    let conn = builder.serve_connection(TokioIo::new(stream), service_fn(handler));
+    if let Err(e) = watcher.watch(conn.into_owned()).await {
+        tracing::debug!(%peer, "connection ended: {e}");
+    }
+}
