@@ -168,6 +168,7 @@ async fn serve_trivial(raw: &[String], at: usize) {
         Some(Arc::new(cert).acceptor()),
         limits.connections,
         move |request| ceilings(limits, request),
+        || {},
         std::future::pending(),
     )
     .await

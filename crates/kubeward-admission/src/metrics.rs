@@ -41,6 +41,7 @@ pub struct Metrics {
     latency: Family<Endpoint, Histogram>,
     rules: Family<Rule, Counter>,
     tls_reloads: Counter,
+    refused: Counter,
 }
 
 impl Default for Metrics {
@@ -60,6 +61,7 @@ impl Metrics {
         });
         let rules = Family::<Rule, Counter>::default();
         let tls_reloads = Counter::default();
+        let refused = Counter::default();
         registry.register(
             "requests",
             "HTTP requests by endpoint and status code",
@@ -85,6 +87,11 @@ impl Metrics {
             "Times the serving certificate was re-read from disk",
             tls_reloads.clone(),
         );
+        registry.register(
+            "requests_refused",
+            "Requests with a body answered 503 because max-in-flight requests were being served",
+            refused.clone(),
+        );
         Self {
             registry,
             requests,
@@ -92,6 +99,7 @@ impl Metrics {
             latency,
             rules,
             tls_reloads,
+            refused,
         }
     }
 
@@ -116,6 +124,10 @@ impl Metrics {
 
     pub fn tls_reloaded(&self) {
         self.tls_reloads.inc();
+    }
+
+    pub fn refused(&self) {
+        self.refused.inc();
     }
 
     /// The text exposition of every metric.

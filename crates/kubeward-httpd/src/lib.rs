@@ -90,17 +90,20 @@ pub fn text(status: StatusCode, message: &str) -> Response<Body> {
 
 /// Serves `handler` until `shutdown` completes, over TLS when `tls` is given
 /// (else plain HTTP); then stops accepting, lets in-flight requests finish
-/// (up to the grace period), and returns.
-pub async fn serve<H, F>(
+/// (up to the grace period), and returns. `refused` is called for each
+/// request turned away with 503 for want of a turn (for the caller's metrics).
+pub async fn serve<H, F, R>(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     limits: Limits,
     handler: H,
+    refused: R,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()>
 where
     H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+    R: Fn() + Clone + Send + Sync + 'static,
 {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -146,7 +149,7 @@ where
                 let watcher = graceful.watcher();
                 let tls = tls.clone();
                 let builder = builder.clone();
-                let service = in_turn(handler.clone(), in_flight.clone(), limits.turn_timeout);
+                let service = in_turn(handler.clone(), in_flight.clone(), limits.turn_timeout, refused.clone());
                 tokio::spawn(async move {
                     match tls {
                         Some(acceptor) => {
@@ -175,31 +178,38 @@ where
 
 /// `handler` with requests that carry a body (POST) served in turn: each
 /// waits up to `wait` for one of `in_flight`'s permits, held until it is
-/// answered, and gets 503 if none comes. The handler's future is made at
-/// once but not polled, so a waiting request's body is not read.
-fn in_turn<H, F>(
+/// answered, and gets 503 if none comes (and `refused` is called). The
+/// handler's future is made at once but not polled, so a waiting request's
+/// body is not read.
+fn in_turn<H, F, R>(
     handler: H,
     in_flight: Arc<Semaphore>,
     wait: Duration,
+    refused: R,
 ) -> impl Fn(Request<Incoming>) -> Answer + Send + Sync + 'static
 where
     H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
     F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+    R: Fn() + Clone + Send + Sync + 'static,
 {
     move |request| {
         let gated = request.method() == Method::POST;
         let answer = handler(request);
         let in_flight = in_flight.clone();
+        let refused = refused.clone();
         Box::pin(async move {
             if !gated {
                 return answer.await;
             }
             match tokio::time::timeout(wait, in_flight.acquire_owned()).await {
                 Ok(Ok(_turn)) => answer.await,
-                _ => Ok(text(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &format!("too many requests in flight; none finished within {wait:?}"),
-                )),
+                _ => Ok({
+                    refused();
+                    text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        &format!("too many requests in flight; none finished within {wait:?}"),
+                    )
+                }),
             }
         })
     }

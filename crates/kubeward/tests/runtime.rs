@@ -325,6 +325,10 @@ fn audit_webhook_takes_event_lists_over_https() {
         metrics.contains("kubeward_runtime_alerts_total 1"),
         "{metrics}"
     );
+    assert!(
+        metrics.contains("kubeward_audit_webhook_refused_requests_total 0"),
+        "{metrics}"
+    );
     // Plain HTTP to the TLS port is refused.
     assert!(
         ureq::get(&format!("http://127.0.0.1:{port}/healthz"))

@@ -704,6 +704,11 @@ async fn requests_beyond_the_limit_wait_their_turn() {
     // With the turn free again, a review is answered.
     let answer = server.validate("CREATE", &object).await;
     assert_eq!(response(&answer)["allowed"], true, "{answer}");
+    let (_, metrics) = server.raw("GET", "/metrics", b"").await;
+    assert!(
+        metrics.contains("kubeward_admission_requests_refused_total 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

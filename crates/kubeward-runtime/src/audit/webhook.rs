@@ -49,6 +49,8 @@ pub struct WebhookStats {
     pub events: AtomicU64,
     pub rejected_events: AtomicU64,
     pub bad_requests: AtomicU64,
+    /// Batches answered 503 because the most allowed were being handled.
+    pub refused_requests: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -153,6 +155,7 @@ impl WebhookServer {
         shutdown: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         let acceptor = self.tls.clone().map(TlsAcceptor::from);
+        let stats = self.stats.clone();
         let handler = move |request| {
             let server = self.clone();
             async move { Ok::<_, Infallible>(server.handle(request).await) }
@@ -162,6 +165,9 @@ impl WebhookServer {
             acceptor,
             kubeward_httpd::Limits::default(),
             handler,
+            move || {
+                stats.refused_requests.fetch_add(1, Ordering::Relaxed);
+            },
             shutdown,
         )
         .await

@@ -138,11 +138,13 @@ async fn serve(setup: Setup) -> Result<(), String> {
         app.ready.store(false, std::sync::atomic::Ordering::Relaxed);
     };
     let limits = setup.app.limits;
+    let metrics = setup.app.clone();
     kubeward_httpd::serve(
         listener,
         Some(setup.cert.acceptor()),
         limits.connections,
         server::admission_handler(setup.app),
+        move || metrics.metrics.refused(),
         shutdown,
     )
     .await

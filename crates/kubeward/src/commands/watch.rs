@@ -172,6 +172,10 @@ pub(crate) fn run(args: WatchArgs) -> u8 {
                         "# HELP kubeward_audit_webhook_rejected_events_total Audit events that were not valid.\n# TYPE kubeward_audit_webhook_rejected_events_total counter\nkubeward_audit_webhook_rejected_events_total {}\n",
                         metrics_stats.rejected_events.load(Ordering::Relaxed)
                     ));
+                    text.push_str(&format!(
+                        "# HELP kubeward_audit_webhook_refused_requests_total Batches answered 503 because the most allowed were being handled.\n# TYPE kubeward_audit_webhook_refused_requests_total counter\nkubeward_audit_webhook_refused_requests_total {}\n",
+                        metrics_stats.refused_requests.load(Ordering::Relaxed)
+                    ));
                     text
                 }),
             },
