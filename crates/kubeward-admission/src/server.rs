@@ -17,7 +17,7 @@ use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use kubeward_core::config::{Config, MutateConfig, Threshold};
-pub use kubeward_httpd::{Answer, Body};
+pub use kubeward_httpd::Body;
 use kubeward_httpd::{respond, text};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
@@ -161,7 +161,8 @@ async fn read_body(request: Request<Incoming>, limits: &Limits) -> Result<Bytes,
     }
 }
 
-/// Routes one request; never fails (errors are HTTP answers).
+/// Routes one request; never fails (errors are HTTP answers). The handler
+/// `kubeward serve` gives `kubeward_httpd::serve`.
 pub async fn handle(
     app: Arc<App>,
     request: Request<Incoming>,
@@ -278,13 +279,6 @@ fn mutate_review(app: &App, mut request: review::AdmissionRequest) -> (Admission
         }
         Err(_) => (response, Outcome::Skipped),
     }
-}
-
-/// The admission endpoints' handler for [`kubeward_httpd::serve`].
-pub fn admission_handler(
-    app: Arc<App>,
-) -> impl Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static {
-    move |request| Box::pin(handle(app.clone(), request))
 }
 
 /// The ceilings the admission endpoints are measured against, on this same

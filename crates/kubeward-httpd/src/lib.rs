@@ -34,8 +34,8 @@ use tokio_rustls::TlsAcceptor;
 /// Every response body is a single buffer.
 pub type Body = Full<Bytes>;
 
-/// The future a boxed handler returns.
-pub type Answer = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+/// The future a handler wrapped by [`in_turn`] returns.
+type Answer = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
 
 /// Connection-level limits.
 #[derive(Clone, Copy, Debug)]
@@ -103,7 +103,7 @@ pub async fn serve<H, F, R>(
 where
     H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
-    R: Fn() + Clone + Send + Sync + 'static,
+    R: Fn() + Send + Sync + 'static,
 {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -120,7 +120,11 @@ where
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(limits.max_connections));
-    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
+    let turns = Arc::new(Turns {
+        permits: Semaphore::new(limits.max_in_flight),
+        wait: limits.turn_timeout,
+        refused,
+    });
     tokio::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -149,7 +153,7 @@ where
                 let watcher = graceful.watcher();
                 let tls = tls.clone();
                 let builder = builder.clone();
-                let service = in_turn(handler.clone(), in_flight.clone(), limits.turn_timeout, refused.clone());
+                let service = in_turn(handler.clone(), turns.clone());
                 tokio::spawn(async move {
                     match tls {
                         Some(acceptor) => {
@@ -176,42 +180,56 @@ where
     Ok(())
 }
 
-/// `handler` with requests that carry a body (POST) served in turn: each
-/// waits up to `wait` for one of `in_flight`'s permits, held until it is
-/// answered, and gets 503 if none comes (and `refused` is called). The
-/// handler's future is made at once but not polled, so a waiting request's
-/// body is not read.
-fn in_turn<H, F, R>(
-    handler: H,
-    in_flight: Arc<Semaphore>,
+/// Requests with a body take turns: at most `permits` at once, each waiting
+/// at most `wait` for its turn; `refused` is called for each that waits in vain.
+struct Turns<R> {
+    permits: Semaphore,
     wait: Duration,
     refused: R,
+}
+
+impl<R: Fn()> Turns<R> {
+    /// `answer` once a turn comes, the turn held until it is ready; else 503.
+    async fn take<F>(self: Arc<Self>, answer: F) -> Result<Response<Body>, Infallible>
+    where
+        F: Future<Output = Result<Response<Body>, Infallible>>,
+    {
+        match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+            Ok(Ok(_turn)) => answer.await,
+            _ => {
+                (self.refused)();
+                Ok(text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &format!(
+                        "too many requests in flight; none finished within {:?}",
+                        self.wait
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// `handler` with requests that carry a body (POST) served in turn. The
+/// handler's future is made at once but not polled until the turn comes, so
+/// a waiting request's body is not read.
+fn in_turn<H, F, R>(
+    handler: H,
+    turns: Arc<Turns<R>>,
 ) -> impl Fn(Request<Incoming>) -> Answer + Send + Sync + 'static
 where
     H: Fn(Request<Incoming>) -> F + Send + Sync + 'static,
     F: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
-    R: Fn() + Clone + Send + Sync + 'static,
+    R: Fn() + Send + Sync + 'static,
 {
     move |request| {
         let gated = request.method() == Method::POST;
         let answer = handler(request);
-        let in_flight = in_flight.clone();
-        let refused = refused.clone();
-        Box::pin(async move {
-            if !gated {
-                return answer.await;
-            }
-            match tokio::time::timeout(wait, in_flight.acquire_owned()).await {
-                Ok(Ok(_turn)) => answer.await,
-                _ => Ok({
-                    refused();
-                    text(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        &format!("too many requests in flight; none finished within {wait:?}"),
-                    )
-                }),
-            }
-        })
+        if gated {
+            Box::pin(turns.clone().take(answer))
+        } else {
+            Box::pin(answer)
+        }
     }
 }
 

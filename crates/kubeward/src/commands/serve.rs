@@ -131,20 +131,22 @@ async fn serve(setup: Setup) -> Result<(), String> {
         setup.app.clone(),
         setup.reload_every,
     ));
-    let app = setup.app.clone();
+    let readiness = setup.app.clone();
     let shutdown = async move {
         shutdown_signal().await;
         // Turn readiness off first, so that load balancers stop sending.
-        app.ready.store(false, std::sync::atomic::Ordering::Relaxed);
+        readiness
+            .ready
+            .store(false, std::sync::atomic::Ordering::Relaxed);
     };
     let limits = setup.app.limits;
-    let metrics = setup.app.clone();
+    let (app, refusals) = (setup.app.clone(), setup.app);
     kubeward_httpd::serve(
         listener,
         Some(setup.cert.acceptor()),
         limits.connections,
-        server::admission_handler(setup.app),
-        move || metrics.metrics.refused(),
+        move |request| server::handle(app.clone(), request),
+        move || refusals.metrics.refused(),
         shutdown,
     )
     .await
