@@ -34,7 +34,8 @@ fn ipv4(hex: &str) -> Option<String> {
 }
 
 fn ipv6(hex: &str) -> Option<String> {
-    if hex.len() != 32 {
+    // ASCII first: slicing at byte 8 must not land inside a character.
+    if hex.len() != 32 || !hex.is_ascii() {
         return None;
     }
     let mut bytes = [0u8; 16];
@@ -142,5 +143,12 @@ mod tests {
         let tcp6 = "header\n   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 999 1\n";
         let l = parse_table(tcp6, "tcp6", "0A");
         assert_eq!((l[0].address.as_str(), l[0].port), ("::1", 8080));
+        // A tree's file can hold anything: 32 bytes with a two-byte
+        // character across a word boundary is refused, not a panic.
+        let crafted = format!(
+            "header\n   0: 0000000\u{e9}00000000000000000000000:1F90 {} 0A 0 0 0 0 0 999 1\n",
+            "0".repeat(32)
+        );
+        assert!(parse_table(&crafted, "tcp6", "0A").is_empty());
     }
 }

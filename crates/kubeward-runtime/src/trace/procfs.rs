@@ -272,7 +272,8 @@ fn parse_hex_address(text: &str) -> Option<SocketAddr> {
         8 => IpAddr::V4(Ipv4Addr::from(
             u32::from_str_radix(addr, 16).ok()?.swap_bytes(),
         )),
-        32 => {
+        // ASCII only: slicing at byte 8 must not land inside a character.
+        32 if addr.is_ascii() => {
             let mut bytes = [0u8; 16];
             for (i, chunk) in bytes.chunks_mut(4).enumerate() {
                 let word = u32::from_str_radix(&addr[i * 8..i * 8 + 8], 16).ok()?;
@@ -300,6 +301,8 @@ mod tests {
             parse_hex_address("0100007F:1F90"),
             Some("127.0.0.1:8080".parse().unwrap())
         );
+        let crafted = format!("0000000\u{e9}{}:1F90", "0".repeat(23));
+        assert_eq!(parse_hex_address(&crafted), None);
         assert_eq!(capabilities("3"), "CAP_CHOWN CAP_DAC_OVERRIDE");
     }
 }
