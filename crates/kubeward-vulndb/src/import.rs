@@ -5,7 +5,7 @@
 //! target once committed, so that readers see the old database or the new one,
 //! never half of one, and a crash leaves the old one intact.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ use crate::range::{AffectedEntry, Event, Range, RangeKind};
 use crate::store::{
     ADVISORIES, Advisory, DbInfo, EcosystemInfo, INFO_KEY, META, PACKAGES, SCHEMA_VERSION, Store,
 };
+use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
 /// Records larger than this are refused (the largest real ones are ~1 MB).
 pub const MAX_RECORD_BYTES: u64 = 16 << 20;
@@ -50,30 +51,106 @@ pub(crate) fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Accumulates advisories before they are written in one transaction.
-#[derive(Debug, Default)]
+/// The staging table: (package key, advisory id) → one postcard
+/// `AffectedEntry`. Entries arrive in record order; the table hands them back
+/// grouped by package, in key order, for the final `packages` table.
+const STAGED: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("staged");
+/// Page cache of each database file a build writes. redb keeps dirty pages
+/// within half of it and writes the rest out before commit, so the database
+/// side of a build stays within this whatever the size of the exports.
+const CACHE_BYTES: usize = 16 << 20;
+
+/// Builds a database as records arrive, in bounded memory.
+///
+/// Advisories go straight into the new file (beside the target, renamed over
+/// it by [`Builder::finish`]). Affected entries go to a staging file first,
+/// keyed by package and advisory, because the `packages` table stores all of
+/// a package's entries in one row and records name packages in any order.
+/// Dropping an unfinished builder removes both files.
 pub struct Builder {
-    packages: HashMap<String, Vec<AffectedEntry>>,
-    /// (id, package key) pairs already recorded: the same record appears in
-    /// several exports when it affects several ecosystems.
-    seen: HashSet<(String, String)>,
-    advisories: HashMap<String, Advisory>,
+    target: PathBuf,
+    /// The write transaction of the new file (`advisories`, later `packages`).
+    out: WriteTransaction,
+    /// The write transaction of the staging file; never committed.
+    staged: WriteTransaction,
     ecosystems: BTreeMap<String, EcosystemInfo>,
     /// Records that could not be read: `source: message`.
     pub skipped: Vec<String>,
+    /// Last, so that the transactions are closed before the files go.
+    files: BuildFiles,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The two files of a build, removed when the build ends (after a successful
+/// one the new file has already been renamed over the target).
+struct BuildFiles {
+    tmp: PathBuf,
+    staging: PathBuf,
+}
+
+impl Drop for BuildFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+        let _ = std::fs::remove_file(&self.staging);
+    }
+}
+
+/// Creates a database file for one build, with the bounded page cache.
+fn create_database(path: &Path) -> Result<WriteTransaction, String> {
+    let _ = std::fs::remove_file(path);
+    let db = redb::Builder::new()
+        .set_cache_size(CACHE_BYTES)
+        .create(path)
+        .map_err(|e| e.to_string())?;
+    db.begin_write().map_err(|e| e.to_string())
 }
 
 impl Builder {
-    pub fn new() -> Self {
-        Self::default()
+    /// Starts a build of the database at `path`.
+    pub fn create(path: &Path) -> Result<Self, ImportError> {
+        let write_error = |message: String| ImportError::Write {
+            path: path.to_owned(),
+            message,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| write_error(e.to_string()))?;
+        }
+        // Made first, so that a failure below removes what was created.
+        let files = BuildFiles {
+            tmp: sibling(path, "tmp"),
+            staging: sibling(path, "staging"),
+        };
+        let out = create_database(&files.tmp).map_err(write_error)?;
+        let staged = create_database(&files.staging).map_err(write_error)?;
+        Ok(Builder {
+            target: path.to_owned(),
+            out,
+            staged,
+            ecosystems: BTreeMap::new(),
+            skipped: Vec::new(),
+            files,
+        })
     }
 
     /// Adds one record's entries. `only` limits them to one ecosystem base
     /// (an export's own ecosystem); `source` names where the record came from.
-    pub fn add(&mut self, record: Record, only: Option<&str>, source: &str) {
+    pub fn add(
+        &mut self,
+        record: &Record,
+        only: Option<&str>,
+        source: &str,
+    ) -> Result<(), ImportError> {
         if record.withdrawn.is_some() {
-            return;
+            return Ok(());
         }
+        let mut tables = self.tables()?;
         let mut used = false;
         for affected in &record.affected {
             let Some(package) = &affected.package else {
@@ -86,44 +163,57 @@ impl Builder {
             if only.is_some_and(|o| o != base) {
                 continue;
             }
-            let key = package_key(&package.ecosystem, &package.name);
-            if !self.seen.insert((record.id.clone(), key.clone())) {
-                continue;
-            }
-            used = true;
             let entry = AffectedEntry {
                 id: record.id.clone(),
                 ecosystem: package.ecosystem.clone(),
                 ranges: affected.ranges.iter().filter_map(convert_range).collect(),
                 versions: affected.versions.clone(),
             };
-            let is_new_key = !self.packages.contains_key(&key);
-            self.packages.entry(key).or_default().push(entry);
-            let info = self.ecosystems.entry(base.to_owned()).or_default();
-            info.source = source.to_owned();
-            if is_new_key {
-                info.packages += 1;
+            // The same record appears in several exports when it affects
+            // several ecosystems, and may name a package twice.
+            if !tables.stage(&package_key(&package.ecosystem, &package.name), &entry)? {
+                continue;
             }
+            used = true;
+            let info = tables.ecosystems.entry(base.to_owned()).or_default();
+            info.source = source.to_owned();
             if record.modified > info.newest_modified {
                 info.newest_modified.clone_from(&record.modified);
             }
         }
-        if !used || self.advisories.contains_key(&record.id) {
-            return;
+        if !used || tables.has_advisory(&record.id)? {
+            return Ok(());
         }
+        let mut buf = Vec::new();
+        buf = postcard::to_extend(&advisory_of(record), buf).map_err(|e| tables.fail(&e))?;
+        tables.put_advisory(&record.id, &buf)?;
         for a in &record.affected {
             if let Some(p) = &a.package
                 && only.is_none_or(|o| o == ecosystem_base(&p.ecosystem))
             {
-                self.ecosystems
+                tables
+                    .ecosystems
                     .entry(ecosystem_base(&p.ecosystem).to_owned())
                     .or_default()
                     .advisories += 1;
                 break;
             }
         }
-        let advisory = advisory_of(&record);
-        self.advisories.insert(record.id, advisory);
+        Ok(())
+    }
+
+    /// The tables records are written to, opened for one record or one
+    /// carried-over ecosystem.
+    fn tables(&mut self) -> Result<Tables<'_>, ImportError> {
+        let target = &self.target;
+        let fail = |e: redb::TableError| write_error(target, &e);
+        Ok(Tables {
+            staged: self.staged.open_table(STAGED).map_err(fail)?,
+            advisories: self.out.open_table(ADVISORIES).map_err(fail)?,
+            ecosystems: &mut self.ecosystems,
+            target,
+            buf: Vec::new(),
+        })
     }
 
     /// Adds every record of an input: a zip, a JSON file, or a directory.
@@ -148,7 +238,7 @@ impl Builder {
         if path.extension().is_some_and(|e| e == "json") {
             let bytes = read_bounded(&mut file).map_err(|m| input_error(path, m))?;
             let record = Record::parse(&bytes).map_err(|e| input_error(path, e))?;
-            self.add(record, only, &source);
+            self.add(&record, only, &source)?;
             return Ok(1);
         }
         let mut archive = zip::ZipArchive::new(file).map_err(|e| input_error(path, e))?;
@@ -163,7 +253,7 @@ impl Builder {
                 read_bounded(&mut entry).and_then(|b| Record::parse(&b).map_err(|e| e.to_string()));
             match record {
                 Ok(record) => {
-                    self.add(record, only, &source);
+                    self.add(&record, only, &source)?;
                     count += 1;
                 }
                 Err(message) => self.skipped.push(format!("{source}: {name}: {message}")),
@@ -175,13 +265,14 @@ impl Builder {
     /// Copies from an existing database everything recorded for the
     /// ecosystem `base` (an unchanged export in an update).
     pub fn carry_over(&mut self, old: &Store, base: &str) -> Result<(), ImportError> {
-        let fail = |e: &dyn std::fmt::Display| input_error(old.path(), e);
-        let txn = old.read().map_err(|e| fail(&e))?;
-        let packages = txn.open_table(PACKAGES).map_err(|e| fail(&e))?;
-        let advisories = txn.open_table(ADVISORIES).map_err(|e| fail(&e))?;
+        let read_error = |e: &dyn std::fmt::Display| input_error(old.path(), e);
+        let txn = old.read().map_err(|e| read_error(&e))?;
+        let packages = txn.open_table(PACKAGES).map_err(|e| read_error(&e))?;
+        let old_advisories = txn.open_table(ADVISORIES).map_err(|e| read_error(&e))?;
+        let mut tables = self.tables()?;
         let prefix = base;
-        for row in packages.range(prefix..).map_err(|e| fail(&e))? {
-            let (key, value) = row.map_err(|e| fail(&e))?;
+        for row in packages.range(prefix..).map_err(|e| read_error(&e))? {
+            let (key, value) = row.map_err(|e| read_error(&e))?;
             let key = key.value();
             let ecosystem = key.split('\u{0}').next().unwrap_or("");
             if ecosystem_base(ecosystem) != base {
@@ -191,21 +282,22 @@ impl Builder {
                 continue;
             }
             let entries: Vec<AffectedEntry> =
-                postcard::from_bytes(value.value()).map_err(|e| fail(&e))?;
+                postcard::from_bytes(value.value()).map_err(|e| read_error(&e))?;
             for entry in entries {
-                if !self.seen.insert((entry.id.clone(), key.to_owned())) {
+                if !tables.stage(key, &entry)? || tables.has_advisory(&entry.id)? {
                     continue;
                 }
-                if !self.advisories.contains_key(&entry.id)
-                    && let Some(raw) = advisories.get(entry.id.as_str()).map_err(|e| fail(&e))?
+                if let Some(raw) = old_advisories
+                    .get(entry.id.as_str())
+                    .map_err(|e| read_error(&e))?
                 {
-                    let advisory: Advisory =
-                        postcard::from_bytes(raw.value()).map_err(|e| fail(&e))?;
-                    self.advisories.insert(entry.id.clone(), advisory);
+                    // Decoded only to refuse a damaged row rather than copy it.
+                    postcard::from_bytes::<Advisory>(raw.value()).map_err(|e| read_error(&e))?;
+                    tables.put_advisory(&entry.id, raw.value())?;
                 }
-                self.packages.entry(key.to_owned()).or_default().push(entry);
             }
         }
+        drop(tables);
         if let Some(info) = old.info().ecosystems.get(base) {
             self.ecosystems.insert(base.to_owned(), info.clone());
         }
@@ -220,72 +312,75 @@ impl Builder {
         info.imported_at = now();
     }
 
-    pub fn advisories(&self) -> usize {
-        self.advisories.len()
-    }
-
-    /// Writes the database to a new file beside `path` and renames it over
-    /// `path`.
-    pub fn write(mut self, path: &Path) -> Result<DbInfo, ImportError> {
-        let write_error = |e: &dyn std::fmt::Display| ImportError::Write {
-            path: path.to_owned(),
-            message: e.to_string(),
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(&e))?;
-        }
-        let tmp = temp_path(path);
-        let _ = std::fs::remove_file(&tmp);
+    /// Writes each package's entries in one row, commits the new file and
+    /// renames it over the target.
+    pub fn finish(self) -> Result<DbInfo, ImportError> {
+        let Builder {
+            target,
+            files,
+            out,
+            staged,
+            mut ecosystems,
+            ..
+        } = self;
+        let fail = |e: &dyn std::fmt::Display| write_error(&target, e);
         let imported_at = now();
-        for info in self.ecosystems.values_mut() {
+        for info in ecosystems.values_mut() {
             if info.imported_at == 0 {
                 info.imported_at = imported_at;
             }
+            // Counted below, over what was staged and carried over alike.
+            info.packages = 0;
         }
+        {
+            let staged = staged.open_table(STAGED).map_err(|e| fail(&e))?;
+            let mut packages = out.open_table(PACKAGES).map_err(|e| fail(&e))?;
+            let mut buf = Vec::new();
+            let mut flush = |key: &str, entries: &mut Vec<AffectedEntry>| {
+                if entries.is_empty() {
+                    return Ok(());
+                }
+                buf.clear();
+                buf = postcard::to_extend(&*entries, std::mem::take(&mut buf))
+                    .map_err(|e| fail(&e))?;
+                entries.clear();
+                packages.insert(key, buf.as_slice()).map_err(|e| fail(&e))?;
+                let ecosystem = key.split('\u{0}').next().unwrap_or("");
+                if let Some(info) = ecosystems.get_mut(ecosystem_base(ecosystem)) {
+                    info.packages += 1;
+                }
+                Ok::<(), ImportError>(())
+            };
+            // One package's entries at a time: rows come in key order.
+            let mut key = String::new();
+            let mut entries: Vec<AffectedEntry> = Vec::new();
+            for row in staged.iter().map_err(|e| fail(&e))? {
+                let (k, value) = row.map_err(|e| fail(&e))?;
+                let (package, _) = k.value();
+                if package != key {
+                    flush(&key, &mut entries)?;
+                    package.clone_into(&mut key);
+                }
+                entries.push(postcard::from_bytes(value.value()).map_err(|e| fail(&e))?);
+            }
+            flush(&key, &mut entries)?;
+        }
+        staged.abort().map_err(|e| fail(&e))?;
         let info = DbInfo {
             schema: SCHEMA_VERSION,
             built_at: imported_at,
-            ecosystems: std::mem::take(&mut self.ecosystems),
+            ecosystems,
         };
-        let result = (|| -> Result<(), String> {
-            let db = redb::Database::create(&tmp).map_err(|e| e.to_string())?;
-            let txn = db.begin_write().map_err(|e| e.to_string())?;
-            {
-                let mut packages = txn.open_table(PACKAGES).map_err(|e| e.to_string())?;
-                let mut keys: Vec<&String> = self.packages.keys().collect();
-                keys.sort();
-                let mut buf = Vec::new();
-                for key in keys {
-                    buf.clear();
-                    buf =
-                        postcard::to_extend(&self.packages[key], buf).map_err(|e| e.to_string())?;
-                    packages
-                        .insert(key.as_str(), buf.as_slice())
-                        .map_err(|e| e.to_string())?;
-                }
-                let mut advisories = txn.open_table(ADVISORIES).map_err(|e| e.to_string())?;
-                for (id, advisory) in &self.advisories {
-                    buf.clear();
-                    buf = postcard::to_extend(advisory, buf).map_err(|e| e.to_string())?;
-                    advisories
-                        .insert(id.as_str(), buf.as_slice())
-                        .map_err(|e| e.to_string())?;
-                }
-                let mut meta = txn.open_table(META).map_err(|e| e.to_string())?;
-                let json = serde_json::to_vec(&info).map_err(|e| e.to_string())?;
-                meta.insert(INFO_KEY, json.as_slice())
-                    .map_err(|e| e.to_string())?;
-            }
-            txn.commit().map_err(|e| e.to_string())?;
-            Ok(())
-        })();
-        if let Err(message) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(write_error(&message));
+        {
+            let mut meta = out.open_table(META).map_err(|e| fail(&e))?;
+            let json = serde_json::to_vec(&info).map_err(|e| fail(&e))?;
+            meta.insert(INFO_KEY, json.as_slice())
+                .map_err(|e| fail(&e))?;
         }
-        std::fs::rename(&tmp, path).map_err(|e| write_error(&e))?;
+        out.commit().map_err(|e| fail(&e))?;
+        std::fs::rename(&files.tmp, &target).map_err(|e| fail(&e))?;
         // Make the rename itself durable.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty())
             && let Ok(d) = File::open(dir)
         {
             let _ = d.sync_all();
@@ -294,10 +389,64 @@ impl Builder {
     }
 }
 
-/// The temporary file a build writes before the rename.
-fn temp_path(path: &Path) -> PathBuf {
+/// A build's open tables: staged entries and advisories.
+struct Tables<'b> {
+    staged: redb::Table<'b, (&'static str, &'static str), &'static [u8]>,
+    advisories: redb::Table<'b, &'static str, &'static [u8]>,
+    ecosystems: &'b mut BTreeMap<String, EcosystemInfo>,
+    target: &'b Path,
+    buf: Vec<u8>,
+}
+
+impl Tables<'_> {
+    fn fail(&self, e: &dyn std::fmt::Display) -> ImportError {
+        write_error(self.target, e)
+    }
+
+    /// Stages `entry` for the package `key`; false if that package already
+    /// has an entry of that advisory.
+    fn stage(&mut self, key: &str, entry: &AffectedEntry) -> Result<bool, ImportError> {
+        let row = (key, entry.id.as_str());
+        if self.staged.get(row).map_err(|e| self.fail(&e))?.is_some() {
+            return Ok(false);
+        }
+        self.buf.clear();
+        self.buf =
+            postcard::to_extend(entry, std::mem::take(&mut self.buf)).map_err(|e| self.fail(&e))?;
+        let target = self.target;
+        self.staged
+            .insert(row, self.buf.as_slice())
+            .map_err(|e| write_error(target, &e))?;
+        Ok(true)
+    }
+
+    fn has_advisory(&self, id: &str) -> Result<bool, ImportError> {
+        Ok(self
+            .advisories
+            .get(id)
+            .map_err(|e| self.fail(&e))?
+            .is_some())
+    }
+
+    fn put_advisory(&mut self, id: &str, encoded: &[u8]) -> Result<(), ImportError> {
+        let target = self.target;
+        self.advisories
+            .insert(id, encoded)
+            .map_err(|e| write_error(target, &e))?;
+        Ok(())
+    }
+}
+fn write_error(target: &Path, e: &dyn std::fmt::Display) -> ImportError {
+    ImportError::Write {
+        path: target.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+/// A file beside `path` for one build by this process (`vulns.redb.tmp-PID`).
+fn sibling(path: &Path, what: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".tmp-{}", std::process::id()));
+    name.push(format!(".{what}-{}", std::process::id()));
     path.with_file_name(name)
 }
 
@@ -374,10 +523,10 @@ fn advisory_of(record: &Record) -> Advisory {
 
 /// `kubeward db import`: builds the database at `db` from the inputs alone.
 pub fn import(db: &Path, inputs: &[PathBuf]) -> Result<(DbInfo, Vec<String>), ImportError> {
-    let mut builder = Builder::new();
+    let mut builder = Builder::create(db)?;
     for input in inputs {
         builder.add_path(input, None)?;
     }
     let skipped = std::mem::take(&mut builder.skipped);
-    Ok((builder.write(db)?, skipped))
+    Ok((builder.finish()?, skipped))
 }

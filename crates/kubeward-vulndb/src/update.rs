@@ -82,7 +82,7 @@ pub fn update(
     std::fs::create_dir_all(dir)
         .map_err(|e| UpdateError::Setup(format!("{}: {e}", dir.display())))?;
     let mut downloads = Downloads(Vec::new());
-    let mut builder = Builder::new();
+    let mut builder = Builder::create(db)?;
     let mut outcomes = Vec::new();
     for ecosystem in ecosystems {
         let url = format!(
@@ -140,7 +140,7 @@ pub fn update(
     }
     let skipped = std::mem::take(&mut builder.skipped);
     drop(old);
-    let info = builder.write(db)?;
+    let info = builder.finish()?;
     Ok(UpdateReport {
         info,
         outcomes,

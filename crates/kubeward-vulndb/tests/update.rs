@@ -148,6 +148,11 @@ fn update_over_https_then_import_replaces() {
         "{err}"
     );
     assert_eq!(Store::open(&db).unwrap().info().ecosystems.len(), 2);
+    assert_eq!(
+        files_in(db.parent().unwrap()),
+        ["vulns.redb"],
+        "a failed update removes its build files"
+    );
     // Leftover temporary files of an interrupted import do not matter.
     std::fs::write(db.with_file_name("vulns.redb.tmp-1"), b"half written").unwrap();
     let (info, skipped) =
@@ -237,6 +242,74 @@ fn unchanged_exports_are_not_downloaded_again() {
         store.info().ecosystems["npm"].etag.as_deref(),
         Some("\"v1\"")
     );
+    let npm = &store.info().ecosystems["npm"];
+    assert_eq!((npm.advisories, npm.packages), (1, 1));
+    assert_eq!(files_in(dir.path()), ["all.zip", "v.redb"]);
+}
+
+/// The names in a directory, sorted.
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn entries_are_grouped_by_package_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut twice = record("GHSA-A", "npm", "lodash", "4.17.12");
+    let first = twice["affected"][0].clone();
+    twice["affected"].as_array_mut().unwrap().push(first);
+    // GHSA-A names lodash twice and comes in both exports; GHSA-B names it
+    // too, in the other export; GHSA-C names another package.
+    zip_of(
+        &dir.path().join("one/all.zip"),
+        &[twice.clone(), record("GHSA-C", "npm", "minimist", "1.2.6")],
+    );
+    zip_of(
+        &dir.path().join("two/all.zip"),
+        &[record("GHSA-B", "npm", "lodash", "4.17.21"), twice],
+    );
+    let db = dir.path().join("v.redb");
+    let (info, skipped) =
+        kubeward_vulndb::import::import(&db, &[dir.path().join("one"), dir.path().join("two")])
+            .unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(
+        (
+            info.ecosystems["npm"].advisories,
+            info.ecosystems["npm"].packages
+        ),
+        (3, 2)
+    );
+    let store = Store::open(&db).unwrap();
+    let mut hits: Vec<String> = store
+        .matches(&["npm".into()], "lodash", "4.17.11")
+        .unwrap()
+        .into_iter()
+        .map(|m| m.advisory.id)
+        .collect();
+    hits.sort();
+    assert_eq!(hits, ["GHSA-A", "GHSA-B"]);
+    assert_eq!(
+        store
+            .matches(&["npm".into()], "lodash", "4.17.12")
+            .unwrap()
+            .len(),
+        1,
+        "only GHSA-B affects 4.17.12"
+    );
+    assert_eq!(
+        store
+            .matches(&["npm".into()], "minimist", "1.2.5")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(files_in(dir.path()), ["one", "two", "v.redb"]);
 }
 
 #[test]
