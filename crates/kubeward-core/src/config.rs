@@ -309,6 +309,9 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// The largest configuration file read.
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let error = |line, message: String| ConfigError {
@@ -316,7 +319,8 @@ impl Config {
             line,
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| error(None, e.to_string()))?;
+        let text = crate::bounded::read_text(path, MAX_CONFIG_BYTES)
+            .map_err(|e| error(None, e.to_string()))?;
         Self::parse(&text).map_err(|(line, message)| error(line, message))
     }
 

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod benchmark;
+pub mod bounded;
 pub mod config;
 pub mod finding;
 pub mod load;

@@ -1,7 +1,7 @@
 //! Finding inputs (files, directories, stdin) and loading the Kubernetes
 //! objects they hold, with bounded reads.
 
-use std::io::Read;
+use crate::bounded;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -177,20 +177,11 @@ pub fn load(input: &Input, options: &LoadOptions) -> Loaded {
 
 /// The input's text, or the line (where there is one) and what is wrong.
 fn read_bounded(input: &Input, max: u64) -> Result<String, (Option<u32>, String)> {
-    let mut bytes = Vec::new();
-    let read = match input {
-        Input::Stdin => std::io::stdin()
-            .lock()
-            .take(max + 1)
-            .read_to_end(&mut bytes),
-        Input::File(path) => {
-            std::fs::File::open(path).and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
-        }
-    };
-    read.map_err(|e| (None, io_message(&e)))?;
-    if bytes.len() as u64 > max {
-        return Err((None, format!("larger than the {max}-byte input limit")));
+    let bytes = match input {
+        Input::Stdin => bounded::read_to_end(std::io::stdin().lock(), max),
+        Input::File(path) => bounded::read_file(path, max),
     }
+    .map_err(|e| (None, io_message(&e)))?;
     String::from_utf8(bytes).map_err(|e| {
         let bad = e.utf8_error().valid_up_to();
         let newlines = e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count();

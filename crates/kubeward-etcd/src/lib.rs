@@ -84,8 +84,12 @@ struct KeyValue {
     value: String,
 }
 
+/// The largest certificate or key file read.
+const MAX_PEM_BYTES: u64 = 1 << 20;
+
 fn read(path: &Path) -> Result<Vec<u8>, EtcdError> {
-    std::fs::read(path).map_err(|e| EtcdError::File(path.to_owned(), e.to_string()))
+    kubeward_core::bounded::read_file(path, MAX_PEM_BYTES)
+        .map_err(|e| EtcdError::File(path.to_owned(), e.to_string()))
 }
 
 fn agent(tls: &Tls) -> Result<ureq::Agent, EtcdError> {

@@ -54,11 +54,5 @@ pub const MAX_PEM_BYTES: u64 = 1 << 20;
 
 /// Reads a file of at most [`MAX_PEM_BYTES`].
 pub(crate) fn read_small(path: &std::path::Path) -> Result<Vec<u8>, PkiError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| PkiError::io(path, e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PEM_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(|e| PkiError::io(path, e))?;
-    Ok(bytes)
+    kubeward_core::bounded::read_file(path, MAX_PEM_BYTES).map_err(|e| PkiError::io(path, e))
 }

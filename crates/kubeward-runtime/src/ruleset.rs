@@ -6,7 +6,7 @@
 //! file is loaded.
 
 use std::fmt;
-use std::io::Read;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -158,15 +158,7 @@ impl RuleSet {
             file: name.clone(),
             line: 0,
         };
-        let text = std::fs::File::open(path).and_then(|f| {
-            let mut text = String::new();
-            f.take(MAX_RULE_FILE_BYTES + 1).read_to_string(&mut text)?;
-            Ok(text)
-        });
-        match text {
-            Ok(text) if text.len() as u64 > MAX_RULE_FILE_BYTES => self.errors.push(
-                LoadError::new(&loc, format!("larger than {MAX_RULE_FILE_BYTES} bytes")),
-            ),
+        match kubeward_core::bounded::read_text(path, MAX_RULE_FILE_BYTES) {
             Ok(text) => self.load_str(name, &text),
             Err(e) => self.errors.push(LoadError::new(&loc, e.to_string())),
         }

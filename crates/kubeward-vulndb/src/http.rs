@@ -20,7 +20,9 @@ pub struct HttpOptions {
 }
 
 fn certificates(path: &Path) -> Result<Vec<Certificate<'static>>, String> {
-    let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A CA bundle (Debian's whole one is about 200 KB).
+    let pem = kubeward_core::bounded::read_file(path, 4 << 20)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c.to_owned()),

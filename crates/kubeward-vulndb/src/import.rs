@@ -450,16 +450,8 @@ fn sibling(path: &Path, what: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn read_bounded(reader: &mut dyn Read) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_RECORD_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(format!("record larger than {MAX_RECORD_BYTES} bytes"));
-    }
-    Ok(bytes)
+fn read_bounded(reader: impl Read) -> Result<Vec<u8>, String> {
+    kubeward_core::bounded::read_to_end(reader, MAX_RECORD_BYTES).map_err(|e| e.to_string())
 }
 
 fn convert_range(range: &osv::Range) -> Option<Range> {

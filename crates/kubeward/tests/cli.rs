@@ -409,6 +409,35 @@ fn hostile_inputs_are_bounded() {
 }
 
 #[test]
+fn endless_input_files_are_refused_not_read_whole() {
+    // Each command that reads a named file, given one that never ends. Under
+    // a 1 GiB address-space limit, so that a regression fails here with "out
+    // of memory" instead of exhausting the machine.
+    for args in [
+        &["scan", "/dev/zero"][..],
+        &["scan", "--config", "/dev/zero", "examples/"],
+        &["dockerfile", "lint", "/dev/zero"],
+        &["pki", "inspect", "/dev/zero"],
+        &["seccomp", "check", "/dev/zero"],
+        &["watch", "--rules", "/dev/zero", "--audit-log", "/dev/null"],
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_kubeward"))
+            .args(args)
+            .current_dir(kubeward_testkit::repo_root())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("/dev/zero"), "{args:?}: {err}");
+        assert!(err.contains("larger than"), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn pss_json_and_levels() {
     let o = kubeward(&["pss", "examples/", "--format", "json"], None);
     assert_eq!(o.status.code(), Some(0));

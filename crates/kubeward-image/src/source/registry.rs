@@ -47,7 +47,7 @@ fn docker_credentials(path: Option<&PathBuf>, host: &str) -> Option<(String, Str
                 std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker/config.json"))
             })
     })?;
-    let text = std::fs::read(&path).ok()?;
+    let text = kubeward_core::bounded::read_file(&path, 4 << 20).ok()?;
     let config: Value = serde_json::from_slice(&text).ok()?;
     let auths = config.get("auths")?.as_object()?;
     let keys: Vec<String> = if host == "docker.io" {

@@ -302,11 +302,7 @@ pub fn find_config(controls_file: &Path) -> Option<PathBuf> {
 const MAX_CONTROLS_BYTES: u64 = 4 << 20;
 
 fn read_bounded(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_CONTROLS_BYTES)
-        .read_to_end(&mut bytes)?;
+    let bytes = kubeward_core::bounded::read_file(path, MAX_CONTROLS_BYTES)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use kubeward_core::bounded;
 use kubeward_core::config::Threshold;
 use kubeward_core::{Diagnostic, Severity};
 use kubeward_dockerfile::rules;
@@ -11,6 +12,9 @@ use kubeward_report::{Format, Report, TextOptions, render};
 
 use crate::cli::ColorWhen;
 use crate::output::{self, tell, write_report};
+
+/// The largest Dockerfile read.
+const MAX_DOCKERFILE_BYTES: u64 = 16 << 20;
 
 #[derive(Debug, Args)]
 pub(crate) struct DockerfileArgs {
@@ -69,22 +73,9 @@ pub(crate) fn run(args: DockerfileArgs, color: ColorWhen) -> u8 {
     for file in &args.files {
         let name = file.display().to_string();
         let text = if file == Path::new("-") {
-            let mut s = String::new();
-            std::io::Read::read_to_string(
-                &mut std::io::Read::take(std::io::stdin(), 16 << 20),
-                &mut s,
-            )
-            .map(|_| s)
+            bounded::read_text_from(std::io::stdin().lock(), MAX_DOCKERFILE_BYTES)
         } else {
-            std::fs::metadata(file)
-                .and_then(|m| {
-                    if m.len() > 16 << 20 {
-                        Err(std::io::Error::other("larger than 16 MiB"))
-                    } else {
-                        Ok(())
-                    }
-                })
-                .and_then(|()| std::fs::read_to_string(file))
+            bounded::read_text(file, MAX_DOCKERFILE_BYTES)
         };
         let text = match text {
             Ok(t) => t,

@@ -87,7 +87,8 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             Err(e) => fail(&e.to_string()),
         },
         PkiCommand::Inspect { file, format } => {
-            let bytes = match std::fs::read(&file) {
+            let bytes = match kubeward_core::bounded::read_file(&file, kubeward_pki::MAX_PEM_BYTES)
+            {
                 Ok(b) => b,
                 Err(e) => return fail(&format!("{}: {e}", file.display())),
             };

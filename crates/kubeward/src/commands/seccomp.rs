@@ -1,7 +1,7 @@
 //! `kubeward seccomp record|check|run`: profiles from traces, checked against
 //! the runtime default, enforced by the kernel.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use kubeward_runtime::seccomp::{self, Profile};
@@ -25,13 +25,13 @@ pub(crate) fn run(args: SeccompArgs) -> u8 {
 }
 
 fn load(path: &Path) -> Result<Profile, u8> {
-    let mut text = String::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MAX_PROFILE_BYTES).read_to_string(&mut text));
-    if let Err(e) = read {
-        output::error(&format!("{}: {e}", path.display()));
-        return Err(2);
-    }
+    let text = match kubeward_core::bounded::read_text(path, MAX_PROFILE_BYTES) {
+        Ok(text) => text,
+        Err(e) => {
+            output::error(&format!("{}: {e}", path.display()));
+            return Err(2);
+        }
+    };
     seccomp::parse_profile(&text).map_err(|e| {
         output::error(&format!("{}: {e}", path.display()));
         2
