@@ -435,6 +435,23 @@ fn endless_input_files_are_refused_not_read_whole() {
         assert!(err.contains("/dev/zero"), "{args:?}: {err}");
         assert!(err.contains("larger than"), "{args:?}: {err}");
     }
+    // An image archive is read with seeks: a device is named for what it is.
+    let o = kubeward(
+        &[
+            "image",
+            "scan",
+            "--input",
+            "/dev/zero",
+            "--skip-vulnerabilities",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("/dev/zero: neither a regular file"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

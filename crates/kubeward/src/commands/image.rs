@@ -170,8 +170,14 @@ fn open_input(input: &Path, platform: &Platform) -> Result<Image, source::Source
     {
         return source::layout::open(Path::new(dir), Some(tag), platform);
     }
+    // An archive is read with seeks, so a device or a pipe will not do.
+    let why = if input.exists() {
+        "neither a regular file (a docker archive) nor a directory (an OCI layout)"
+    } else {
+        "no such file or directory"
+    };
     Err(source::SourceError::Io(format!(
-        "{}: no such file or directory",
+        "{}: {why}",
         input.display()
     )))
 }
