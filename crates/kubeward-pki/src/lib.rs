@@ -53,6 +53,6 @@ impl PkiError {
 pub const MAX_PEM_BYTES: u64 = 1 << 20;
 
 /// Reads a file of at most [`MAX_PEM_BYTES`].
-pub(crate) fn read_small(path: &std::path::Path) -> Result<Vec<u8>, PkiError> {
+pub fn read_small(path: &std::path::Path) -> Result<Vec<u8>, PkiError> {
     kubeward_core::bounded::read_file(path, MAX_PEM_BYTES).map_err(|e| PkiError::io(path, e))
 }

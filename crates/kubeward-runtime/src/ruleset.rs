@@ -6,7 +6,6 @@
 //! file is loaded.
 
 use std::fmt;
-
 use std::path::Path;
 use std::sync::Arc;
 

@@ -184,9 +184,9 @@ impl Builder {
         if !used || tables.has_advisory(&record.id)? {
             return Ok(());
         }
-        let mut buf = Vec::new();
-        buf = postcard::to_extend(&advisory_of(record), buf).map_err(|e| tables.fail(&e))?;
-        tables.put_advisory(&record.id, &buf)?;
+        let encoded = postcard::to_allocvec(&advisory_of(record))
+            .map_err(|e| write_error(tables.target, &e))?;
+        tables.put_advisory(&record.id, &encoded)?;
         for a in &record.affected {
             if let Some(p) = &a.package
                 && only.is_none_or(|o| o == ecosystem_base(&p.ecosystem))
@@ -399,24 +399,24 @@ struct Tables<'b> {
 }
 
 impl Tables<'_> {
-    fn fail(&self, e: &dyn std::fmt::Display) -> ImportError {
-        write_error(self.target, e)
-    }
-
     /// Stages `entry` for the package `key`; false if that package already
     /// has an entry of that advisory.
     fn stage(&mut self, key: &str, entry: &AffectedEntry) -> Result<bool, ImportError> {
         let row = (key, entry.id.as_str());
-        if self.staged.get(row).map_err(|e| self.fail(&e))?.is_some() {
+        if self
+            .staged
+            .get(row)
+            .map_err(|e| write_error(self.target, &e))?
+            .is_some()
+        {
             return Ok(false);
         }
         self.buf.clear();
-        self.buf =
-            postcard::to_extend(entry, std::mem::take(&mut self.buf)).map_err(|e| self.fail(&e))?;
-        let target = self.target;
+        self.buf = postcard::to_extend(entry, std::mem::take(&mut self.buf))
+            .map_err(|e| write_error(self.target, &e))?;
         self.staged
             .insert(row, self.buf.as_slice())
-            .map_err(|e| write_error(target, &e))?;
+            .map_err(|e| write_error(self.target, &e))?;
         Ok(true)
     }
 
@@ -424,18 +424,18 @@ impl Tables<'_> {
         Ok(self
             .advisories
             .get(id)
-            .map_err(|e| self.fail(&e))?
+            .map_err(|e| write_error(self.target, &e))?
             .is_some())
     }
 
     fn put_advisory(&mut self, id: &str, encoded: &[u8]) -> Result<(), ImportError> {
-        let target = self.target;
         self.advisories
             .insert(id, encoded)
-            .map_err(|e| write_error(target, &e))?;
+            .map_err(|e| write_error(self.target, &e))?;
         Ok(())
     }
 }
+
 fn write_error(target: &Path, e: &dyn std::fmt::Display) -> ImportError {
     ImportError::Write {
         path: target.to_owned(),

@@ -87,10 +87,9 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             Err(e) => fail(&e.to_string()),
         },
         PkiCommand::Inspect { file, format } => {
-            let bytes = match kubeward_core::bounded::read_file(&file, kubeward_pki::MAX_PEM_BYTES)
-            {
+            let bytes = match kubeward_pki::read_small(&file) {
                 Ok(b) => b,
-                Err(e) => return fail(&format!("{}: {e}", file.display())),
+                Err(e) => return fail(&e.to_string()),
             };
             let facts = match with_certificate(&bytes, inspect) {
                 Ok(f) => f,
