@@ -57,6 +57,8 @@ pub enum LayerError {
     Bomb(String),
     #[error("entry `{path}` {why}")]
     Escape { path: String, why: &'static str },
+    #[error("hard link `{path}` points at `{target}`, which the image does not hold")]
+    MissingLinkTarget { path: String, target: String },
     #[error("more than {0} entries")]
     TooManyEntries(u64),
     /// The content is not what its digest names (the blob, or a docker

@@ -231,7 +231,8 @@ pub fn scan(
     let (os_database, mut packages, owned_db) = os_packages(&snapshots, &tree, &mut tamper);
     for (path, (layer, found)) in language {
         // A file a later layer replaced without it being read again is gone.
-        if tree.get(&path).is_none_or(|n| n.layer != layer) && !path.contains(".jar/") {
+        // (Its layer may have written it through a directory symlink.)
+        if tree.resolve(&path).is_none_or(|(_, n)| n.layer != layer) && !path.contains(".jar/") {
             continue;
         }
         for mut p in found {

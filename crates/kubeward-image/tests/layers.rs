@@ -244,7 +244,7 @@ fn hostile_entries_are_refused() {
         LayerError::Escape { .. }
     ));
     let mut link = LayerBuilder::new();
-    link.symlink("lib", "/");
+    link.symlink("lib", "../../../tmp");
     let mut through = LayerBuilder::new();
     through.file("lib/evil", 0o644, b"x");
     let err = layer_error(scan_layout(
@@ -252,7 +252,11 @@ fn hostile_entries_are_refused() {
         Compression::None,
         None,
     ));
-    assert!(err.to_string().contains("through a symlink"), "{err}");
+    assert!(err.to_string().contains("out of the image root"), "{err}");
+    let mut missing = LayerBuilder::new();
+    missing.entry("h", b'1', 0o644, b"", "nonexistent");
+    let err = layer_error(scan_layout(&[missing.finish()], Compression::None, None));
+    assert!(matches!(err, LayerError::MissingLinkTarget { .. }), "{err}");
     let mut hard = LayerBuilder::new();
     hard.entry("x", b'1', 0o644, b"", "../outside");
     assert!(matches!(
@@ -416,4 +420,37 @@ fn a_layout_of_several_tagged_images_names_them() {
     assert!(err.to_string().contains("several images (v1, v2)"), "{err}");
     let image = layout::open(dir.path(), Some("v2"), &Platform::default()).unwrap();
     assert!(image.reference.ends_with(":v2"), "{}", image.reference);
+}
+
+/// merged-/usr: a later layer writes `lib/x86_64-linux-gnu/libfoo.so` beside
+/// the base's `lib -> usr/lib`; the file lands under `usr/lib`, and a Python
+/// package written the same way is still reported.
+#[test]
+fn entries_written_through_in_root_links_land_where_they_lead() {
+    let mut base = LayerBuilder::new();
+    base.file("usr/lib/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n")
+        .dir("usr/lib", 0o755)
+        .symlink("lib", "usr/lib")
+        .symlink("var/run", "/run");
+    let mut top = LayerBuilder::new();
+    top.file("lib/x86_64-linux-gnu/libfoo.so", 0o644, b"x")
+        .file("var/run/app.pid", 0o644, b"1")
+        .file(
+            "lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            0o644,
+            b"Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
+        );
+    let image = scan_layout(&[base.finish(), top.finish()], Compression::Gzip, None).unwrap();
+    assert_eq!(
+        image
+            .tree
+            .get("usr/lib/x86_64-linux-gnu/libfoo.so")
+            .unwrap()
+            .layer,
+        1
+    );
+    assert!(image.tree.get("run/app.pid").is_some());
+    assert_eq!(image.os.as_ref().unwrap().id, "debian");
+    let six: Vec<_> = image.packages.iter().filter(|p| p.name == "six").collect();
+    assert_eq!(six.len(), 1, "{:?}", image.packages);
 }
