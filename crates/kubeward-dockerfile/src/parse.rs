@@ -4,8 +4,10 @@
 //! (`<<EOF`, `<<-EOF`, quoted delimiters, several per instruction), flags
 //! (`--from=`, `--mount=` …), JSON and shell forms, and build stages.
 //!
-//! Parsing never fails: problems (an unterminated heredoc, a malformed JSON
-//! form) are reported with their line beside a best-effort result.
+//! Parsing never fails: problems (an unterminated heredoc, an unknown
+//! instruction, an instruction other than `ARG` before the first `FROM`, an
+//! empty file) are reported with their line beside a best-effort result, as
+//! BuildKit refuses such files. A leading byte-order mark is ignored.
 
 use std::collections::BTreeMap;
 
@@ -168,6 +170,28 @@ fn split_flags(args: &str) -> (Vec<(String, Option<String>)>, &str) {
     (flags, rest)
 }
 
+/// The instructions BuildKit knows.
+const INSTRUCTIONS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
 const FLAGGED: [&str; 5] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
 const JSON_FORMS: [&str; 8] = [
     "RUN",
@@ -181,6 +205,8 @@ const JSON_FORMS: [&str; 8] = [
 ];
 
 pub fn parse(text: &str) -> Dockerfile {
+    // Editors on Windows save a byte-order mark, which BuildKit skips.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text
         .lines()
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -258,6 +284,29 @@ pub fn parse(text: &str) -> Dockerfile {
             .split_once(char::is_whitespace)
             .unwrap_or((logical, ""));
         let keyword = keyword.to_ascii_uppercase();
+        let line = u32::try_from(start + 1).unwrap_or(u32::MAX);
+        if !INSTRUCTIONS.contains(&keyword.as_str()) {
+            // Often a continuation that ended one line early.
+            let other = if escape == '\\' { '`' } else { '\\' };
+            let hint = match start.checked_sub(1).map(|p| lines[p].trim_end()) {
+                Some(previous) if previous.ends_with(other) => format!(
+                    " (the line before ends with `{other}`, but the escape character is `{escape}`)"
+                ),
+                _ => String::new(),
+            };
+            df.problems.push((
+                line,
+                format!("unknown instruction `{}`{hint}", truncated(&keyword)),
+            ));
+            comments.clear();
+            continue;
+        }
+        if stage.is_none() && keyword != "ARG" && keyword != "FROM" {
+            df.problems.push((
+                line,
+                format!("{keyword} before the first FROM (only ARG may come before it)"),
+            ));
+        }
         let (flags, args) = if FLAGGED.contains(&keyword.as_str()) {
             split_flags(args)
         } else {
@@ -324,7 +373,7 @@ pub fn parse(text: &str) -> Dockerfile {
             });
         }
         df.instructions.push(Instruction {
-            line: u32::try_from(start + 1).unwrap_or(u32::MAX),
+            line,
             end_line: u32::try_from(i).unwrap_or(u32::MAX),
             keyword,
             flags,
@@ -334,8 +383,25 @@ pub fn parse(text: &str) -> Dockerfile {
             comments: std::mem::take(&mut comments),
         });
     }
+    if df.instructions.is_empty() && df.problems.is_empty() {
+        df.problems
+            .push((1, "the Dockerfile has no instructions".to_owned()));
+    } else if df.stages.is_empty() && df.problems.is_empty() {
+        df.problems.push((
+            df.instructions.first().map_or(1, |i| i.line),
+            "no FROM instruction: the Dockerfile has no build stage".to_owned(),
+        ));
+    }
     expand_bases(&mut df);
     df
+}
+
+/// At most 40 characters of `word`, for messages about garbage.
+fn truncated(word: &str) -> String {
+    match word.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &word[..at]),
+        None => word.to_owned(),
+    }
 }
 
 /// Substitutes build arguments (`$NAME`, `${NAME}`, `${NAME:-default}`,
@@ -476,7 +542,7 @@ mod tests {
         assert_eq!(copy.heredocs[1].body, "two\n");
         assert_eq!(df.instructions[3].heredocs.len(), 0);
         assert!(df.problems.is_empty());
-        let open = parse("RUN <<EOF\nnever closed\n");
+        let open = parse("FROM alpine\nRUN <<EOF\nnever closed\n");
         assert_eq!(open.problems.len(), 1);
     }
 

@@ -55,6 +55,27 @@ impl Lint<'_> {
         self.df.stages.len().checked_sub(1)
     }
 
+    /// `stage` and the stages it is built `FROM`, nearest first: a stage
+    /// whose base names an earlier stage carries everything that stage did.
+    pub fn lineage(&self, stage: usize) -> Vec<usize> {
+        let mut out = vec![stage];
+        let mut current = stage;
+        // A stage can only name earlier ones, so this ends; the cap is for
+        // pathological files.
+        while out.len() <= 16 {
+            let base = self.df.stages[current].base_expanded.to_ascii_lowercase();
+            let Some(parent) = self.df.stages[..current]
+                .iter()
+                .rposition(|s| s.name.as_deref() == Some(base.as_str()))
+            else {
+                break;
+            };
+            out.push(parent);
+            current = parent;
+        }
+        out
+    }
+
     /// A hit on instruction `i`.
     pub fn hit(&self, i: usize, message: String) -> Hit {
         let ins = &self.df.instructions[i];

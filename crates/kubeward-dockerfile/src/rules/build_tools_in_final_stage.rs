@@ -7,7 +7,8 @@ rule! {
     /// Flags compilers and build tools (`gcc`, `build-essential`, `make`,
     /// `golang`, `cargo`, `maven`, JDKs …) installed in the final stage of a
     /// build: in a single-stage Dockerfile, or in the last stage of a
-    /// multi-stage one.
+    /// multi-stage one, or in a stage the last one is built `FROM`
+    /// (`FROM build`), whose packages the final image carries.
     ///
     /// ## Why is this bad?
     /// Build tools ship to production: hundreds of megabytes of packages to
@@ -58,8 +59,9 @@ fn is_tool(package: &str) -> bool {
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
+    let lineage = l.lineage(last);
     for (i, ins) in l.each("RUN") {
-        if ins.stage != Some(last) {
+        if !ins.stage.is_some_and(|s| lineage.contains(&s)) {
             continue;
         }
         let mut found: Vec<String> = Vec::new();
@@ -77,17 +79,16 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
         }
         if !found.is_empty() {
             let single = l.df.stages.len() == 1;
+            let place = if single {
+                "only stage (use a multi-stage build)"
+            } else if ins.stage == Some(last) {
+                "final stage"
+            } else {
+                "a stage the final stage is built from"
+            };
             out.push(l.hit(
                 i,
-                format!(
-                    "build tools installed in the {}: {}",
-                    if single {
-                        "only stage (use a multi-stage build)"
-                    } else {
-                        "final stage"
-                    },
-                    found.join(", ")
-                ),
+                format!("build tools installed in the {place}: {}", found.join(", ")),
             ));
         }
     }

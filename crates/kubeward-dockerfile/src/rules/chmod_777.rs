@@ -4,7 +4,10 @@ use crate::shell::{commands, program};
 rule! {
     /// ## What it does
     /// Flags `chmod 777` (also `0777`, `a+rwx`, `ugo+rwx`, `o+w`) in `RUN`
-    /// steps and `COPY`/`ADD --chmod=777`.
+    /// steps and `COPY`/`ADD --chmod=777`. A mode with the sticky bit
+    /// (`1777`, `+t`) passes, as for `/tmp`: others may add files to such a
+    /// directory but not remove or replace theirs (the image check KW807
+    /// agrees).
     ///
     /// ## Why is this bad?
     /// Files and directories anyone can write let any process in the
@@ -25,11 +28,22 @@ rule! {
     };
 }
 
+/// Whether a chmod mode makes files writable by others. The sticky bit
+/// (`1777`, `+t`, as on `/tmp`) exempts it, as the image check KW807 does:
+/// others may then add files but not remove or rename theirs.
 fn world_writable(mode: &str) -> bool {
     let octal = mode.trim_start_matches('0');
     if !octal.is_empty() && octal.len() <= 4 && octal.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-        let last = octal.as_bytes()[octal.len() - 1] - b'0';
-        return last & 2 != 0;
+        let digits = octal.as_bytes();
+        let last = digits[digits.len() - 1] - b'0';
+        let sticky = digits.len() == 4 && (digits[0] - b'0') & 1 != 0;
+        return last & 2 != 0 && !sticky;
+    }
+    if mode
+        .split(',')
+        .any(|clause| clause.contains(['+', '=']) && clause.contains('t'))
+    {
+        return false;
     }
     mode.split(',').any(|clause| {
         let (who, rest) = clause.split_at(clause.find(['+', '=']).unwrap_or(clause.len()));
