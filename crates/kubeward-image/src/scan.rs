@@ -92,6 +92,8 @@ pub struct ScannedImage {
     pub os: Option<OsRelease>,
     /// Where the OS packages were listed.
     pub os_database: Option<String>,
+    /// User names and their uids, from `/etc/passwd`.
+    pub users: BTreeMap<String, u32>,
     pub packages: Vec<Package>,
     pub tamper: Tamper,
     /// The final file system (metadata only), for the image checks.
@@ -287,6 +289,10 @@ pub fn scan(
         layers,
         os,
         os_database,
+        users: db_files
+            .get("etc/passwd")
+            .map(|b| parse_passwd(&String::from_utf8_lossy(b)))
+            .unwrap_or_default(),
         packages,
         tamper,
         tree,
@@ -367,6 +373,18 @@ fn read_os_db(db_files: &BTreeMap<String, Arc<Vec<u8>>>, notes: &mut Vec<String>
             None
         }
     }
+}
+
+/// `name:password:uid:…` lines: name → uid.
+fn parse_passwd(text: &str) -> BTreeMap<String, u32> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let uid = fields.nth(1)?.trim().parse().ok()?;
+            Some((name.to_owned(), uid))
+        })
+        .collect()
 }
 
 type Identity = (String, String, Option<String>);

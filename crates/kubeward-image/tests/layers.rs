@@ -582,3 +582,45 @@ fn package_database_capture_has_a_total_budget() {
     let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
     scan(image, &Limits::default(), &|_, _| {}).unwrap();
 }
+
+/// KW801 reads the image's /etc/passwd: a name with uid 0 is root, and so
+/// is any all-digit spelling of 0.
+#[test]
+fn the_root_user_is_found_by_uid() {
+    let mut l = LayerBuilder::new();
+    l.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n")
+        .file(
+            "etc/passwd",
+            0o644,
+            b"root:x:0:0:root:/root:/bin/sh\napp:x:0:0::/app:/bin/sh\nweb:x:1000:1000::/srv:/bin/sh\n",
+        );
+    let layer = l.finish();
+    for (user, root) in [
+        ("app", true),
+        ("app:app", true),
+        ("00", true),
+        ("root", true),
+        ("web", false),
+        ("1000:0", false),
+        ("nobody-here", false),
+    ] {
+        let image =
+            scan_layout(std::slice::from_ref(&layer), Compression::None, Some(user)).unwrap();
+        let fired = checks::run(&image).iter().any(|f| f.rule.id == "KW801");
+        assert_eq!(fired, root, "{user}");
+    }
+}
+
+/// A docker archive cut short says so, wherever the cut falls.
+#[test]
+fn a_truncated_docker_archive_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.tar");
+    write_docker_archive(&path, &[base_layer()], "example/app:1").unwrap();
+    let whole = std::fs::read(&path).unwrap();
+    for cut in [3000, 4096, whole.len() - 1024] {
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let err = archive::open(&path).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{cut}: {err}");
+    }
+}

@@ -111,18 +111,33 @@ impl Package {
                     PackageType::Apk => ("apk", distro.map_or("alpine", |d| d.id.as_str())),
                     _ => ("rpm", distro.map_or("redhat", |d| d.id.as_str())),
                 };
+                // The rpm purl type keeps the epoch out of the version.
+                let (epoch, version) = match self.version.split_once(':') {
+                    Some((e, v))
+                        if self.kind == PackageType::Rpm
+                            && !e.is_empty()
+                            && e.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        (Some(e), v)
+                    }
+                    _ => (None, self.version.as_str()),
+                };
                 let mut purl = format!(
                     "pkg:{kind}/{}/{}@{}",
                     enc(namespace),
                     enc(&self.name),
-                    enc(&self.version)
+                    enc(version)
                 );
+                // Qualifiers in key order, as the spec asks.
                 let mut qualifiers = Vec::new();
                 if let Some(arch) = &self.arch {
                     qualifiers.push(format!("arch={}", enc(arch)));
                 }
                 if let Some(d) = distro {
                     qualifiers.push(format!("distro={}-{}", enc(&d.id), enc(&d.version_id)));
+                }
+                if let Some(e) = epoch {
+                    qualifiers.push(format!("epoch={e}"));
                 }
                 if !qualifiers.is_empty() {
                     purl.push('?');
@@ -193,12 +208,13 @@ pub const PACKAGE_DATABASES: [&str; 4] = [
     "usr/lib/sysimage/rpm/rpmdb.sqlite",
 ];
 
-/// Files that name the operating system, kept whole.
-pub const OS_IDENTITY: [&str; 4] = [
+/// Files that name the operating system and its users, kept whole.
+pub const OS_IDENTITY: [&str; 5] = [
     "etc/os-release",
     "usr/lib/os-release",
     "etc/alpine-release",
     "etc/debian_version",
+    "etc/passwd",
 ];
 
 /// Directories whose files (see [`is_os_file`]) make up a package database.
@@ -298,4 +314,43 @@ pub fn read_os_db(
         return Some(Ok(db));
     }
     rpm::read(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rpm_purls_carry_the_epoch_as_a_qualifier() {
+        let rocky = os::OsRelease {
+            id: "rocky".into(),
+            version_id: "9.3".into(),
+            pretty_name: String::new(),
+            codename: String::new(),
+        };
+        let mut p = Package::new(
+            PackageType::Rpm,
+            "openssl-libs",
+            "1:3.0.7-24.el9",
+            "var/lib/rpm/rpmdb.sqlite",
+        );
+        p.arch = Some("x86_64".into());
+        assert_eq!(
+            p.purl(Some(&rocky)),
+            "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1"
+        );
+        p.version = "3.0.7-24.el9".into();
+        assert_eq!(
+            p.purl(Some(&rocky)),
+            "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3"
+        );
+        // Debian's purl type keeps the epoch in the version.
+        let deb = Package::new(
+            PackageType::Deb,
+            "tzdata",
+            "1:2024a-0",
+            "var/lib/dpkg/status",
+        );
+        assert_eq!(deb.purl(None), "pkg:deb/debian/tzdata@1%3A2024a-0");
+    }
 }
