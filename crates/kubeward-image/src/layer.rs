@@ -66,8 +66,7 @@ impl CaptureBudget {
     }
 
     /// Takes `bytes` for the file at `path`, or fails when too few are left.
-    fn take(&self, bytes: usize, path: &str) -> Result<(), LayerError> {
-        let bytes = bytes as u64;
+    fn take(&self, bytes: u64, path: &str) -> Result<(), LayerError> {
         self.left
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                 left.checked_sub(bytes)
@@ -528,9 +527,9 @@ pub fn capture_files(
         if size > limits.max_capture {
             return Ok(None);
         }
-        let mut bytes = Vec::new();
+        budget.take(size, path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         reader.read_to_end(&mut bytes).map_err(io_error)?;
-        budget.take(bytes.len(), path)?;
         Ok(Some(bytes))
     })?;
     Ok(found
@@ -555,6 +554,13 @@ fn read_file<R: Read>(
     let index = summary.changes.len();
     let mut chunk = [0u8; 16 << 10];
     buf.clear();
+    // A database file is charged in full before it is read (its size is in
+    // the header), and held in a buffer of exactly that size, so what is
+    // kept never passes the budget, even for a moment.
+    if interest == Interest::Capture && entry.size <= limits.max_capture {
+        budget.take(entry.size, &entry.path)?;
+        *buf = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+    }
     let keep_limit = match interest {
         Interest::Capture => limits.max_capture,
         Interest::Parse(_) | Interest::Archive => limits.max_inspect,
@@ -595,7 +601,6 @@ fn read_file<R: Read>(
     let complete = buf.len() as u64 == entry.size;
     match interest {
         Interest::Capture if complete => {
-            budget.take(buf.len(), &entry.path)?;
             summary
                 .captured
                 .push((entry.path.clone(), std::mem::take(buf)));
