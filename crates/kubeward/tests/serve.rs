@@ -8,22 +8,27 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use kubeward_admission::client::{Connection, tls_config};
+use kubeward_admission::client::{Connection, tls_config, tls_config_with_client_cert};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use serde_json::{Value, json};
 
-/// A CA and a server certificate for 127.0.0.1 and localhost, as PEM files.
-fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+/// A new CA named after `tag`.
+fn new_ca(tag: &str) -> CertifiedIssuer<'static, KeyPair> {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
         .push(DnType::CommonName, format!("kubeward test CA {tag}"));
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap()
+}
+
+/// A CA and a server certificate for 127.0.0.1 and localhost, as PEM files.
+fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let ca = new_ca(tag);
     let key = KeyPair::generate().unwrap();
     let params =
         CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
@@ -39,11 +44,31 @@ fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
     paths
 }
 
+/// A client certificate (as the API server's) signed by `ca`, as PEM files
+/// `<tag>.crt` and `<tag>.key`.
+fn write_client_cert(dir: &Path, ca: &CertifiedIssuer<'_, KeyPair>, tag: &str) -> (PathBuf, PathBuf) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "kube-apiserver-webhook-client");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.signed_by(&key, ca).unwrap();
+    let paths = (dir.join(format!("{tag}.crt")), dir.join(format!("{tag}.key")));
+    std::fs::write(&paths.0, cert.pem()).unwrap();
+    std::fs::write(&paths.1, key.serialize_pem()).unwrap();
+    paths
+}
+
 struct Server {
     child: Child,
     addr: SocketAddr,
     ca: PathBuf,
     dir: tempfile::TempDir,
+    /// The client certificate and key presented, when the server asks for one.
+    client: Option<(PathBuf, PathBuf)>,
+    /// The server's log lines so far.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 const NAMESPACES: &str = "apiVersion: v1
@@ -78,13 +103,43 @@ impl Server {
     /// configuration ends with `extra`.
     fn start_configured(serve_keys: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (ca, cert, key) = write_pki(dir.path(), "one");
+        Self::start_in(dir, serve_keys, extra, None)
+    }
+
+    /// A server that requires client certificates from a CA of its own
+    /// (`[serve] client-ca`), with `serve_keys` in `[serve]`; the tests'
+    /// client presents one that CA signed.
+    fn start_mtls(serve_keys: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let client_ca = new_ca("clients");
+        let ca_path = dir.path().join("client-ca.crt");
+        std::fs::write(&ca_path, client_ca.pem()).unwrap();
+        let client = write_client_cert(dir.path(), &client_ca, "apiserver");
+        let keys = format!("client-ca = {ca_path:?}\n{serve_keys}");
+        Self::start_in(dir, &keys, "", Some(client))
+    }
+
+    fn config_text(dir: &Path, serve_keys: &str, extra: &str) -> String {
+        let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+        format!(
+            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n{serve_keys}\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\nusernames = [\"system:admin-exempt\"]\nruntime-classes = [\"kata\"]\n{extra}",
+            dir.join("namespaces.yaml")
+        )
+    }
+
+    fn start_in(
+        dir: tempfile::TempDir,
+        serve_keys: &str,
+        extra: &str,
+        client: Option<(PathBuf, PathBuf)>,
+    ) -> Self {
+        let (ca, _, _) = write_pki(dir.path(), "one");
         std::fs::write(dir.path().join("namespaces.yaml"), NAMESPACES).unwrap();
-        let config = format!(
-            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n{serve_keys}\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n{extra}",
-            dir.path().join("namespaces.yaml")
-        );
-        std::fs::write(dir.path().join("kubeward.toml"), config).unwrap();
+        std::fs::write(
+            dir.path().join("kubeward.toml"),
+            Self::config_text(dir.path(), serve_keys, extra),
+        )
+        .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])
             .arg(dir.path().join("kubeward.toml"))
@@ -94,12 +149,15 @@ impl Server {
             .unwrap();
         let (tx, rx) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("serving https://").nth(1) {
                     let addr = rest.split_whitespace().next().unwrap().to_owned();
                     let _ = tx.send(addr);
                 }
+                lines.lock().unwrap().push(line);
             }
         });
         let addr = rx
@@ -112,11 +170,16 @@ impl Server {
             addr,
             ca,
             dir,
+            client,
+            log,
         }
     }
 
     fn tls(&self) -> Arc<rustls::ClientConfig> {
-        Arc::new(tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap())
+        Arc::new(match &self.client {
+            Some((cert, key)) => tls_config_with_client_cert(&self.ca, cert, key).unwrap(),
+            None => tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap(),
+        })
     }
 
     async fn connect(&self) -> Connection {
@@ -232,6 +295,11 @@ fn restricted_pod(namespace: &str) -> Value {
     )
 }
 
+fn restricted_namespace(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
+        "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}})
+}
+
 fn response(v: &Value) -> &Value {
     &v["response"]
 }
@@ -279,7 +347,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
         "{warnings:?}"
     );
     assert!(
-        r["auditAnnotations"]["pod-security.kubernetes.io/audit-violations"]
+        r["auditAnnotations"]["audit-violations"]
             .as_str()
             .unwrap()
             .starts_with("would violate PodSecurity \"restricted:v1.30\"")
@@ -296,7 +364,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
     let body = server.validate("CREATE", &exempt).await;
     assert_eq!(response(&body)["allowed"], true);
     assert_eq!(
-        response(&body)["auditAnnotations"]["kubeward.io/exempt"],
+        response(&body)["auditAnnotations"]["exempt"],
         "namespace"
     );
 }
@@ -362,14 +430,9 @@ async fn validate_other_kinds_updates_and_dry_run() {
         "a new violation on update is denied"
     );
 
-    // A dry-run Namespace does not change what the server knows.
-    let ns = |name: &str| {
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
-        "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}})
-    };
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &ns("fresh"), None, true))
-        .await;
+    // Without client-ca, Namespace reviews never change what the server
+    // knows: a pod in that namespace is judged by the defaults (baseline).
+    let body = server.validate("CREATE", &restricted_namespace("fresh")).await;
     assert_eq!(response(&body)["allowed"], true);
     let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(
@@ -377,10 +440,6 @@ async fn validate_other_kinds_updates_and_dry_run() {
         true,
         "still the default (baseline) level"
     );
-    let body = server.validate("CREATE", &ns("fresh")).await;
-    assert_eq!(response(&body)["allowed"], true);
-    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
-    assert_eq!(response(&body)["allowed"], false, "now restricted");
     // DELETE is not checked.
     let body = server.validate("DELETE", &baseline_pod("locked")).await;
     assert_eq!(response(&body)["allowed"], true);
@@ -507,7 +566,7 @@ async fn image_policy_reviews() {
         .await;
     assert_eq!(body["status"]["allowed"], true);
     assert!(
-        body["status"]["auditAnnotations"]["kubeward.image-policy.k8s.io/break-glass"].is_string()
+        body["status"]["auditAnnotations"]["break-glass"].is_string()
     );
 }
 
@@ -892,4 +951,174 @@ async fn image_policy_reads_prescanned_verdicts() {
             .await;
         assert_eq!(status(body)["allowed"], allowed, "{reference}");
     }
+}
+
+/// Opens a connection and asks for `/healthz`: the status, or why not.
+async fn healthz(server: &Server, tls: Arc<rustls::ClientConfig>) -> Result<u16, String> {
+    let mut conn = Connection::open(server.addr, "localhost", tls)
+        .await
+        .map_err(|e| e.to_string())?;
+    // With TLS 1.3 the server's refusal of a client certificate arrives
+    // after the client's side of the handshake: on the first exchange.
+    let answer = conn
+        .send("GET", "/healthz", None)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(answer.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_client_ca_only_verified_clients_are_served_and_may_set_namespace_levels() {
+    let server = Server::start_mtls("learn-namespaces = true\n");
+    // No client certificate: refused at the handshake, for every endpoint.
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let anonymous = Arc::new(tls_config(&server.ca, &[version]).unwrap());
+        assert!(
+            healthz(&server, anonymous).await.is_err(),
+            "served without a certificate"
+        );
+    }
+    // A certificate from another CA: refused too.
+    let stranger_ca = new_ca("stranger");
+    let stranger = write_client_cert(server.dir.path(), &stranger_ca, "stranger");
+    let forged = Arc::new(tls_config_with_client_cert(&server.ca, &stranger.0, &stranger.1).unwrap());
+    assert!(healthz(&server, forged).await.is_err(), "served a stranger");
+    // The API server's certificate: served, and its Namespace reviews count.
+    assert_eq!(healthz(&server, server.tls()).await, Ok(200));
+    let (_, body) = server
+        .post("/validate", &review("CREATE", &restricted_namespace("fresh"), None, true))
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
+    assert_eq!(response(&body)["allowed"], true, "a dry run is not learned");
+    let body = server.validate("CREATE", &restricted_namespace("fresh")).await;
+    assert_eq!(response(&body)["allowed"], true);
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
+    assert_eq!(response(&body)["allowed"], false, "now restricted: {body}");
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("clients must present a certificate signed by"))
+    );
+}
+
+/// Runs `kubeward serve` with the configuration `toml` and returns its exit
+/// code and stderr (for configurations it must refuse before serving).
+fn serve_refuses(dir: &Path, toml: &str) -> (Option<i32>, String) {
+    let config = dir.join("refused.toml");
+    std::fs::write(&config, toml).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn learning_namespaces_needs_a_client_ca_and_a_bad_ca_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pki(dir.path(), "one");
+    let base = Server::config_text(dir.path(), "", "");
+    let (code, stderr) = serve_refuses(dir.path(), &base.replace("[serve]\n", "[serve]\nlearn-namespaces = true\n"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("learn-namespaces needs client-ca"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let junk = dir.path().join("junk.crt");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let (code, stderr) = serve_refuses(
+        dir.path(),
+        &base.replace("[serve]\n", &format!("[serve]\nclient-ca = {junk:?}\n")),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("client CA (--client-ca)"), "{stderr}");
+    // Invalid Pod Security labels in the namespace manifests.
+    std::fs::write(
+        dir.path().join("namespaces.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels:\n    pod-security.kubernetes.io/warn: strict\n",
+    )
+    .unwrap();
+    let (code, stderr) = serve_refuses(dir.path(), &base);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("namespaces.yaml:1: Namespace x: label pod-security.kubernetes.io/warn"),
+        "{stderr}"
+    );
+}
+
+/// Every audit annotation key a response carries.
+fn audit_keys(body: &Value) -> Vec<String> {
+    let annotations = if body["kind"] == "ImageReview" {
+        &body["status"]["auditAnnotations"]
+    } else {
+        &body["response"]["auditAnnotations"]
+    };
+    annotations
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_annotation_keys_are_bare_and_ignore_annotations_are_not_honoured() {
+    let server = Server::start_configured("deny-on = \"high\"\n", "");
+    let mut keys = Vec::new();
+    // Findings and audit-mode violations (the `watched` namespace audits restricted).
+    let body = server.validate("CREATE", &baseline_pod("watched")).await;
+    keys.extend(audit_keys(&body));
+    // An exempt request, to /validate and /mutate.
+    let exempt = pod("kube-system", "sys", json!({}), json!({}));
+    keys.extend(audit_keys(&server.validate("CREATE", &exempt).await));
+    let (_, body) = server.post("/mutate", &review("CREATE", &exempt, None, false)).await;
+    keys.extend(audit_keys(&body));
+    // Break glass.
+    let (_, body) = server
+        .post(
+            "/imagepolicy",
+            &image_review(&["nginx"], json!({"kubeward.image-policy.k8s.io/break-glass": "true"})),
+        )
+        .await;
+    keys.extend(audit_keys(&body));
+    // The object's own ignore annotation: not honoured, and the answer says so.
+    let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        "metadata": {"name": "x", "annotations": {"kubeward.io/ignore": "cluster-admin-binding"}},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+        "subjects": [{"kind": "Group", "name": "system:anonymous", "apiGroup": "rbac.authorization.k8s.io"}]});
+    let body = server.validate("CREATE", &binding).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    let message = r["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("KW401 cluster-admin-binding (high) at roleRef")
+            && message.contains("(kubeward.io/ignore is not honoured at admission here)"),
+        "{message}"
+    );
+    keys.extend(audit_keys(&body));
+    for expected in ["audit-violations", "findings", "exempt", "break-glass"] {
+        assert!(keys.iter().any(|k| k == expected), "{expected} in {keys:?}");
+    }
+    for key in &keys {
+        assert!(
+            !key.contains('/')
+                && key.len() <= 63
+                && key.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && key.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{key} is not a valid name part"
+        );
+    }
+
+    // Where the operator lets it, the annotation is honoured, and still shown.
+    let lenient = Server::start_configured("honour-ignore-annotations = [\"*\"]\n", "");
+    let body = lenient.validate("CREATE", &binding).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], true, "{r}");
+    assert!(
+        r["warnings"].to_string().contains("(silenced by kubeward.io/ignore)"),
+        "{r}"
+    );
+    assert_eq!(r["auditAnnotations"]["suppressed"], "KW401", "{r}");
 }
