@@ -220,7 +220,10 @@ mod tests {
         let annotated = paths(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: localhost/profiles/app.json\nspec:\n  containers:\n  - name: c\n    image: x:1\n",
         );
-        assert!(annotated.iter().all(|p| !p.contains("seccomp")), "{annotated:?}");
+        assert!(
+            annotated.iter().all(|p| !p.contains("seccomp")),
+            "{annotated:?}"
+        );
         // On a template the annotation is the template's.
         let template = paths(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: runtime/default\n    spec:\n      containers:\n      - name: c\n        image: x:1\n",
@@ -232,7 +235,10 @@ mod tests {
         let plain = paths(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x:1\n",
         );
-        assert!(plain.contains(&"/spec/securityContext".to_owned()), "{plain:?}");
+        assert!(
+            plain.contains(&"/spec/securityContext".to_owned()),
+            "{plain:?}"
+        );
     }
 
     #[test]
@@ -240,10 +246,7 @@ mod tests {
         let ops = paths(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    fsGroup: 2000\n  containers:\n  - name: a\n    image: x:1\n  - name: c\n    image: x:1\n    securityContext:\n      runAsUser: 0\n",
         );
-        assert!(
-            ops.iter().all(|p| !p.contains("runAsNonRoot")),
-            "{ops:?}"
-        );
+        assert!(ops.iter().all(|p| !p.contains("runAsNonRoot")), "{ops:?}");
         assert!(ops.contains(&"/spec/securityContext/seccompProfile".to_owned()));
     }
 

@@ -36,7 +36,10 @@ const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 /// A label's value: `None` when absent, `Some(Err)` when it is not text.
 fn label_value<'a>(labels: Option<&'a Node>, key: &str) -> Option<Result<&'a str, String>> {
     let node = labels?.field(key)?;
-    Some(node.as_str().ok_or_else(|| "the value must be a string".to_owned()))
+    Some(
+        node.as_str()
+            .ok_or_else(|| "the value must be a string".to_owned()),
+    )
 }
 
 /// One mode's labels over its default; `invalid_level` is what an invalid
@@ -94,9 +97,27 @@ impl NamespacePolicy {
     pub fn from_labels(labels: Option<&Node>, defaults: &NamespacePolicy) -> (Self, Vec<String>) {
         let mut errors = Vec::new();
         let policy = Self {
-            enforce: parse_mode(labels, "enforce", defaults.enforce, Level::Restricted, &mut errors),
-            audit: parse_mode(labels, "audit", defaults.audit, Level::Privileged, &mut errors),
-            warn: parse_mode(labels, "warn", defaults.warn, Level::Privileged, &mut errors),
+            enforce: parse_mode(
+                labels,
+                "enforce",
+                defaults.enforce,
+                Level::Restricted,
+                &mut errors,
+            ),
+            audit: parse_mode(
+                labels,
+                "audit",
+                defaults.audit,
+                Level::Privileged,
+                &mut errors,
+            ),
+            warn: parse_mode(
+                labels,
+                "warn",
+                defaults.warn,
+                Level::Privileged,
+                &mut errors,
+            ),
         };
         (policy, errors)
     }
@@ -289,7 +310,9 @@ mod tests {
         assert_eq!(p.audit.version, Version::Latest);
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(
-            errors[0].starts_with("label pod-security.kubernetes.io/enforce: unknown Pod Security level `bogus`"),
+            errors[0].starts_with(
+                "label pod-security.kubernetes.io/enforce: unknown Pod Security level `bogus`"
+            ),
             "{errors:?}"
         );
     }
@@ -309,7 +332,10 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         let line = errors[0].to_string();
         assert!(line.contains("ns.yaml:6"), "{line}");
-        assert!(line.contains("Namespace typo: label pod-security.kubernetes.io/enforce"), "{line}");
+        assert!(
+            line.contains("Namespace typo: label pod-security.kubernetes.io/enforce"),
+            "{line}"
+        );
     }
 
     #[test]

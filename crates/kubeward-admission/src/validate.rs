@@ -168,9 +168,9 @@ impl Validator {
         // Namespace may not be created with invalid Pod Security labels, nor
         // updated to carry them.
         if is_namespace {
-            let labels_changed = old
-                .as_ref()
-                .is_none_or(|o| namespaces::pss_labels(&o.root) != namespaces::pss_labels(&object.root));
+            let labels_changed = old.as_ref().is_none_or(|o| {
+                namespaces::pss_labels(&o.root) != namespaces::pss_labels(&object.root)
+            });
             let (_, invalid) = NamespacePolicy::from_labels(
                 object.root.lookup(&["metadata", "labels"]),
                 &self.namespaces.defaults(),
@@ -233,9 +233,11 @@ impl Validator {
                 }
             }
             let warned = violations(pod, policy.warn);
-            warnings.extend(grouped(pod, &warned).into_iter().map(|check| {
-                format!("would violate PodSecurity {}: {check}", label(policy.warn))
-            }));
+            warnings.extend(
+                grouped(pod, &warned).into_iter().map(|check| {
+                    format!("would violate PodSecurity {}: {check}", label(policy.warn))
+                }),
+            );
             let audited = violations(pod, policy.audit);
             if !audited.is_empty() {
                 audit.insert(
@@ -422,7 +424,9 @@ fn grouped(pod: &Pod<'_>, violations: &[Violation]) -> Vec<String> {
         };
         let entry = &mut checks[index];
         let by_container = labels.iter().find_map(|(label, name)| {
-            v.message.strip_prefix(label.as_str()).map(|rest| (rest, *name))
+            v.message
+                .strip_prefix(label.as_str())
+                .map(|rest| (rest, *name))
         });
         match by_container {
             Some((rest, name)) => match entry.2.iter_mut().find(|(r, _)| *r == rest) {
@@ -446,7 +450,11 @@ fn grouped(pod: &Pod<'_>, violations: &[Violation]) -> Vec<String> {
             let mut parts: Vec<String> = others.into_iter().map(str::to_owned).collect();
             for (rest, names) in containers {
                 let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-                let noun = if names.len() == 1 { "container" } else { "containers" };
+                let noun = if names.len() == 1 {
+                    "container"
+                } else {
+                    "containers"
+                };
                 parts.push(format!("{noun} {}{rest}", quoted.join(", ")));
             }
             format!("{reason} ({})", parts.join("; "))
@@ -550,7 +558,12 @@ mod tests {
 
     #[test]
     fn audit_keys_are_bare_name_parts() {
-        for key in [AUDIT_VIOLATIONS_KEY, FINDINGS_KEY, EXEMPT_KEY, SUPPRESSED_KEY] {
+        for key in [
+            AUDIT_VIOLATIONS_KEY,
+            FINDINGS_KEY,
+            EXEMPT_KEY,
+            SUPPRESSED_KEY,
+        ] {
             assert!(valid_key(key), "{key}");
         }
         assert!(!valid_key("kubeward.io/findings"));
@@ -568,7 +581,10 @@ mod tests {
         assert!(!verdict.response.allowed);
         let message = &verdict.response.status.unwrap().message;
         assert!(message.contains("KW401 cluster-admin-binding"), "{message}");
-        assert!(message.contains("kubeward.io/ignore is not honoured"), "{message}");
+        assert!(
+            message.contains("kubeward.io/ignore is not honoured"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -579,8 +595,12 @@ mod tests {
         assert!(verdict.response.allowed);
         assert_eq!(verdict.outcome, Outcome::AllowedWithWarnings);
         assert!(
-            verdict.response.warnings.iter().any(|w| w.starts_with("KW401")
-                && w.ends_with("(silenced by kubeward.io/ignore: trust me)")),
+            verdict
+                .response
+                .warnings
+                .iter()
+                .any(|w| w.starts_with("KW401")
+                    && w.ends_with("(silenced by kubeward.io/ignore: trust me)")),
             "{:?}",
             verdict.response.warnings
         );
@@ -591,7 +611,11 @@ mod tests {
         );
         // A namespace list does not reach cluster-scoped objects.
         v.honour_ignore = vec!["apps".into()];
-        assert!(!v.validate(review(ADMIN_BINDING, None, "alice")).response.allowed);
+        assert!(
+            !v.validate(review(ADMIN_BINDING, None, "alice"))
+                .response
+                .allowed
+        );
     }
 
     #[test]
@@ -625,7 +649,10 @@ mod tests {
                 "spec": {{"template": {{"spec": {{"containers": [{}]}}}}}}}}"#,
             containers.join(",")
         );
-        let warnings = v.validate(review(&deployment, None, "alice")).response.warnings;
+        let warnings = v
+            .validate(review(&deployment, None, "alice"))
+            .response
+            .warnings;
         let escalation: Vec<&String> = warnings
             .iter()
             .filter(|w| w.contains("allowPrivilegeEscalation != false"))
@@ -657,7 +684,10 @@ mod tests {
         assert!(long[0].ends_with('…'));
         let many = cap_warnings(vec!["y".repeat(200); 30]);
         assert_eq!(many.len(), 20 + 1);
-        assert_eq!(many[20], "… and 10 more warnings (kubeward scan lists them all)");
+        assert_eq!(
+            many[20],
+            "… and 10 more warnings (kubeward scan lists them all)"
+        );
     }
 
     const NAMESPACE: &str = r#"{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a",
@@ -675,7 +705,10 @@ mod tests {
         v.learn_namespaces = true;
         let verdict = v.validate(review(NAMESPACE, None, "gitops"));
         assert_eq!(verdict.outcome, Outcome::Exempt);
-        assert_eq!(v.namespaces.policy("team-a").enforce.level, Level::Restricted);
+        assert_eq!(
+            v.namespaces.policy("team-a").enforce.level,
+            Level::Restricted
+        );
     }
 
     #[test]
@@ -696,8 +729,15 @@ mod tests {
             status.message
         );
         // An update that leaves invalid labels as they were is not refused.
-        let relabelled = bogus.replace("\"name\": \"team-a\",", "\"name\": \"team-a\", \"annotations\": {\"a\": \"b\"},");
-        assert!(v.validate(review(&relabelled, Some(&bogus), "alice")).response.allowed);
+        let relabelled = bogus.replace(
+            "\"name\": \"team-a\",",
+            "\"name\": \"team-a\", \"annotations\": {\"a\": \"b\"},",
+        );
+        assert!(
+            v.validate(review(&relabelled, Some(&bogus), "alice"))
+                .response
+                .allowed
+        );
     }
 
     #[test]
@@ -714,13 +754,22 @@ mod tests {
         };
         let before = deployment("");
         let restarted = deployment(r#""kubectl.kubernetes.io/restartedAt": "now""#);
-        assert!(v.validate(review(&restarted, Some(&before), "alice")).response.allowed);
+        assert!(
+            v.validate(review(&restarted, Some(&before), "alice"))
+                .response
+                .allowed
+        );
         let unconfined =
             deployment(r#""container.apparmor.security.beta.kubernetes.io/c": "unconfined""#);
         let verdict = v.validate(review(&unconfined, Some(&before), "alice"));
         assert!(!verdict.response.allowed);
         assert!(
-            verdict.response.status.unwrap().message.contains("violates PodSecurity \"baseline:latest\""),
+            verdict
+                .response
+                .status
+                .unwrap()
+                .message
+                .contains("violates PodSecurity \"baseline:latest\""),
         );
     }
 

@@ -46,7 +46,11 @@ fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
 
 /// A client certificate (as the API server's) signed by `ca`, as PEM files
 /// `<tag>.crt` and `<tag>.key`.
-fn write_client_cert(dir: &Path, ca: &CertifiedIssuer<'_, KeyPair>, tag: &str) -> (PathBuf, PathBuf) {
+fn write_client_cert(
+    dir: &Path,
+    ca: &CertifiedIssuer<'_, KeyPair>,
+    tag: &str,
+) -> (PathBuf, PathBuf) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params
@@ -54,7 +58,10 @@ fn write_client_cert(dir: &Path, ca: &CertifiedIssuer<'_, KeyPair>, tag: &str) -
         .push(DnType::CommonName, "kube-apiserver-webhook-client");
     params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
     let cert = params.signed_by(&key, ca).unwrap();
-    let paths = (dir.join(format!("{tag}.crt")), dir.join(format!("{tag}.key")));
+    let paths = (
+        dir.join(format!("{tag}.crt")),
+        dir.join(format!("{tag}.key")),
+    );
     std::fs::write(&paths.0, cert.pem()).unwrap();
     std::fs::write(&paths.1, key.serialize_pem()).unwrap();
     paths
@@ -363,10 +370,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
     exempt["metadata"]["namespace"] = json!("kube-system");
     let body = server.validate("CREATE", &exempt).await;
     assert_eq!(response(&body)["allowed"], true);
-    assert_eq!(
-        response(&body)["auditAnnotations"]["exempt"],
-        "namespace"
-    );
+    assert_eq!(response(&body)["auditAnnotations"]["exempt"], "namespace");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -432,7 +436,9 @@ async fn validate_other_kinds_updates_and_dry_run() {
 
     // Without client-ca, Namespace reviews never change what the server
     // knows: a pod in that namespace is judged by the defaults (baseline).
-    let body = server.validate("CREATE", &restricted_namespace("fresh")).await;
+    let body = server
+        .validate("CREATE", &restricted_namespace("fresh"))
+        .await;
     assert_eq!(response(&body)["allowed"], true);
     let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(
@@ -565,9 +571,7 @@ async fn image_policy_reviews() {
         )
         .await;
     assert_eq!(body["status"]["allowed"], true);
-    assert!(
-        body["status"]["auditAnnotations"]["break-glass"].is_string()
-    );
+    assert!(body["status"]["auditAnnotations"]["break-glass"].is_string());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -981,17 +985,23 @@ async fn with_a_client_ca_only_verified_clients_are_served_and_may_set_namespace
     // A certificate from another CA: refused too.
     let stranger_ca = new_ca("stranger");
     let stranger = write_client_cert(server.dir.path(), &stranger_ca, "stranger");
-    let forged = Arc::new(tls_config_with_client_cert(&server.ca, &stranger.0, &stranger.1).unwrap());
+    let forged =
+        Arc::new(tls_config_with_client_cert(&server.ca, &stranger.0, &stranger.1).unwrap());
     assert!(healthz(&server, forged).await.is_err(), "served a stranger");
     // The API server's certificate: served, and its Namespace reviews count.
     assert_eq!(healthz(&server, server.tls()).await, Ok(200));
     let (_, body) = server
-        .post("/validate", &review("CREATE", &restricted_namespace("fresh"), None, true))
+        .post(
+            "/validate",
+            &review("CREATE", &restricted_namespace("fresh"), None, true),
+        )
         .await;
     assert_eq!(response(&body)["allowed"], true);
     let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(response(&body)["allowed"], true, "a dry run is not learned");
-    let body = server.validate("CREATE", &restricted_namespace("fresh")).await;
+    let body = server
+        .validate("CREATE", &restricted_namespace("fresh"))
+        .await;
     assert_eq!(response(&body)["allowed"], true);
     let body = server.validate("CREATE", &baseline_pod("fresh")).await;
     assert_eq!(response(&body)["allowed"], false, "now restricted: {body}");
@@ -1015,7 +1025,10 @@ fn serve_refuses(dir: &Path, toml: &str) -> (Option<i32>, String) {
         .arg(&config)
         .output()
         .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -1023,9 +1036,15 @@ fn learning_namespaces_needs_a_client_ca_and_a_bad_ca_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     write_pki(dir.path(), "one");
     let base = Server::config_text(dir.path(), "", "");
-    let (code, stderr) = serve_refuses(dir.path(), &base.replace("[serve]\n", "[serve]\nlearn-namespaces = true\n"));
+    let (code, stderr) = serve_refuses(
+        dir.path(),
+        &base.replace("[serve]\n", "[serve]\nlearn-namespaces = true\n"),
+    );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("learn-namespaces needs client-ca"), "{stderr}");
+    assert!(
+        stderr.contains("learn-namespaces needs client-ca"),
+        "{stderr}"
+    );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     let junk = dir.path().join("junk.crt");
     std::fs::write(&junk, "not a certificate").unwrap();
@@ -1072,13 +1091,18 @@ async fn audit_annotation_keys_are_bare_and_ignore_annotations_are_not_honoured(
     // An exempt request, to /validate and /mutate.
     let exempt = pod("kube-system", "sys", json!({}), json!({}));
     keys.extend(audit_keys(&server.validate("CREATE", &exempt).await));
-    let (_, body) = server.post("/mutate", &review("CREATE", &exempt, None, false)).await;
+    let (_, body) = server
+        .post("/mutate", &review("CREATE", &exempt, None, false))
+        .await;
     keys.extend(audit_keys(&body));
     // Break glass.
     let (_, body) = server
         .post(
             "/imagepolicy",
-            &image_review(&["nginx"], json!({"kubeward.image-policy.k8s.io/break-glass": "true"})),
+            &image_review(
+                &["nginx"],
+                json!({"kubeward.image-policy.k8s.io/break-glass": "true"}),
+            ),
         )
         .await;
     keys.extend(audit_keys(&body));
@@ -1106,7 +1130,9 @@ async fn audit_annotation_keys_are_bare_and_ignore_annotations_are_not_honoured(
                 && key.len() <= 63
                 && key.starts_with(|c: char| c.is_ascii_alphanumeric())
                 && key.ends_with(|c: char| c.is_ascii_alphanumeric())
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
             "{key} is not a valid name part"
         );
     }
@@ -1117,8 +1143,204 @@ async fn audit_annotation_keys_are_bare_and_ignore_annotations_are_not_honoured(
     let r = response(&body);
     assert_eq!(r["allowed"], true, "{r}");
     assert!(
-        r["warnings"].to_string().contains("(silenced by kubeward.io/ignore)"),
+        r["warnings"]
+            .to_string()
+            .contains("(silenced by kubeward.io/ignore)"),
         "{r}"
     );
     assert_eq!(r["auditAnnotations"]["suppressed"], "KW401", "{r}");
+}
+
+/// Applies the patch of a `/mutate` answer to `object`.
+fn patched(body: &Value, object: &Value) -> Value {
+    use base64::Engine as _;
+    let mut out = object.clone();
+    if let Some(patch) = response(body)["patch"].as_str() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(patch)
+            .unwrap();
+        let patch: json_patch::Patch = serde_json::from_slice(&bytes).unwrap();
+        json_patch::patch(&mut out, &patch).unwrap();
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutate_respects_exemptions_uid_zero_containers_and_seccomp_annotations() {
+    let server = Server::start();
+    let mutate = |object: Value, user: &'static str| {
+        let server = &server;
+        async move {
+            let mut body = review("CREATE", &object, None, false);
+            body["request"]["userInfo"]["username"] = json!(user);
+            let (status, answer) = server.post("/mutate", &body).await;
+            assert_eq!(status, 200);
+            (answer.clone(), patched(&answer, &object))
+        }
+    };
+    // Exempt by namespace, user or runtime class: left as it is.
+    let bare = |namespace: &str, runtime_class: &str| {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": namespace},
+               "spec": {"runtimeClassName": runtime_class, "containers": [{"name": "c", "image": "x:1"}]}})
+    };
+    for (object, user, why) in [
+        (bare("kube-system", "runc"), "alice", "namespace"),
+        (bare("apps", "runc"), "system:admin-exempt", "username"),
+        (bare("apps", "kata"), "alice", "runtimeClass"),
+    ] {
+        let (answer, after) = mutate(object.clone(), user).await;
+        assert_eq!(after, object, "{why}");
+        assert_eq!(response(&answer)["auditAnnotations"]["exempt"], why);
+    }
+    let (_, after) = mutate(bare("apps", "runc"), "alice").await;
+    assert_eq!(after["spec"]["automountServiceAccountToken"], false);
+
+    // A container that runs as UID 0 on purpose gets no pod runAsNonRoot.
+    let root = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "root", "namespace": "apps"},
+        "spec": {"containers": [{"name": "c", "image": "x:1", "securityContext": {"runAsUser": 0}}]}});
+    let (_, after) = mutate(root, "alice").await;
+    assert_eq!(
+        after["spec"]["securityContext"].get("runAsNonRoot"),
+        None,
+        "{after}"
+    );
+    assert_eq!(
+        after["spec"]["securityContext"]["seccompProfile"]["type"],
+        "RuntimeDefault"
+    );
+
+    // The legacy seccomp annotation: no field that could disagree with it.
+    let annotated = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "apps"},
+        "spec": {"template": {"metadata": {"annotations": {"seccomp.security.alpha.kubernetes.io/pod": "localhost/profiles/app.json"}},
+                              "spec": {"containers": [{"name": "c", "image": "x:1"}]}}}});
+    let (_, after) = mutate(annotated, "alice").await;
+    let pod_security = &after["spec"]["template"]["spec"]["securityContext"];
+    assert_eq!(pod_security["runAsNonRoot"], true, "{after}");
+    assert_eq!(pod_security.get("seccompProfile"), None, "{after}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn warnings_fit_the_api_servers_limits_and_secrets_are_not_flagged() {
+    let server = Server::start_configured("deny-on = \"low\"\n", "");
+    // Pods in `watched` are warned at restricted.
+    let containers: Vec<Value> = ["web", "sidecar", "metrics", "proxy"]
+        .iter()
+        .map(|name| json!({"name": name, "image": "ghcr.io/acme/app:1@sha256:abc", "securityContext": {"runAsNonRoot": true}}))
+        .collect();
+    let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "watched"},
+        "spec": {"template": {"spec": {"containers": containers}}}});
+    let body = server.validate("CREATE", &deployment).await;
+    let warnings: Vec<&str> = response(&body)["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let escalation: Vec<&&str> = warnings
+        .iter()
+        .filter(|w| w.contains("allowPrivilegeEscalation != false"))
+        .collect();
+    assert_eq!(escalation.len(), 1, "{warnings:?}");
+    assert!(
+        escalation[0].contains(r#"(containers "web", "sidecar", "metrics", "proxy" must set securityContext.allowPrivilegeEscalation=false)"#),
+        "{}",
+        escalation[0]
+    );
+    assert!(
+        warnings.iter().all(|w| w.chars().count() <= 256),
+        "{warnings:?}"
+    );
+    let total: usize = warnings.iter().map(|w| w.chars().count()).sum();
+    assert!(total <= 4096, "{total}");
+
+    // Every Secret at the API carries data: KW303 is for manifests in Git.
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "apps"},
+        "type": "Opaque", "data": {"password": "aHVudGVyMg=="}, "stringData": {"token": "x"}});
+    let body = server.validate("CREATE", &secret).await;
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+    assert!(!body.to_string().contains("KW303"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn namespace_labels_are_checked_and_template_annotations_count_as_changes() {
+    let server = Server::start_mtls("learn-namespaces = true\ndeny-on = \"none\"\n");
+    // Invalid Pod Security labels are refused, exempt user or not.
+    let mut bogus = restricted_namespace("typo");
+    bogus["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!("bogus");
+    let mut by_admin = review("CREATE", &bogus, None, false);
+    by_admin["request"]["userInfo"]["username"] = json!("system:admin-exempt");
+    let (_, body) = server.post("/validate", &by_admin).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    assert_eq!(r["status"]["code"], 422);
+    assert!(
+        r["status"]["message"].as_str().unwrap().contains(
+            "invalid Pod Security labels: label pod-security.kubernetes.io/enforce: unknown Pod Security level `bogus`"
+        ),
+        "{r}"
+    );
+    // A valid Namespace from an exempt identity is exempt, and still learned.
+    let mut by_admin = review("CREATE", &restricted_namespace("team-a"), None, false);
+    by_admin["request"]["userInfo"]["username"] = json!("system:admin-exempt");
+    let (_, body) = server.post("/validate", &by_admin).await;
+    assert_eq!(response(&body)["auditAnnotations"]["exempt"], "username");
+    let body = server.validate("CREATE", &baseline_pod("team-a")).await;
+    assert_eq!(response(&body)["allowed"], false, "learned: {body}");
+
+    // An UPDATE that only adds an AppArmor annotation to the template is
+    // checked against enforce (baseline in `watched`); a restart stamp is not.
+    let before = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "watched"},
+        "spec": {"template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "c", "image": "ghcr.io/acme/app:1"}]}}}});
+    let mut restarted = before.clone();
+    restarted["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] =
+        json!("2025-01-01T00:00:00Z");
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("UPDATE", &restarted, Some(&before), false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+    let mut unconfined = before.clone();
+    unconfined["spec"]["template"]["metadata"]["annotations"]["container.apparmor.security.beta.kubernetes.io/c"] =
+        json!("unconfined");
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("UPDATE", &unconfined, Some(&before), false),
+        )
+        .await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    assert!(
+        r["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("violates PodSecurity \"baseline:latest\""),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_certificate_on_disk_is_logged_once() {
+    let server = Server::start();
+    let cert = server.dir.path().join("tls.crt");
+    std::fs::write(&cert, "junk").unwrap();
+    // Reloads are checked every second: give it four checks.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let complaints = |server: &Server| {
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("keeping the old certificate"))
+            .count()
+    };
+    assert_eq!(complaints(&server), 1);
+    // Still serving the old certificate; a further bad write is reported again.
+    assert_eq!(server.raw("GET", "/healthz", b"").await.0, 200);
+    std::fs::write(&cert, "more junk").unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(complaints(&server), 2);
 }
