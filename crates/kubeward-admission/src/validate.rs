@@ -407,59 +407,69 @@ fn describe(violations: &[Violation]) -> String {
     out
 }
 
+/// The violations of one Pod Security check, for one warning.
+struct CheckGroup<'v> {
+    check: &'static str,
+    reason: &'static str,
+    /// What containers were told (the message after the container's label),
+    /// and which containers.
+    by_container: Vec<(&'v str, Vec<&'v str>)>,
+    /// Messages about the pod rather than a container.
+    others: Vec<&'v str>,
+}
+
+impl CheckGroup<'_> {
+    fn line(&self) -> String {
+        let mut parts: Vec<String> = self.others.iter().map(|m| (*m).to_owned()).collect();
+        for (rest, names) in &self.by_container {
+            let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            let noun = if names.len() == 1 {
+                "container"
+            } else {
+                "containers"
+            };
+            parts.push(format!("{noun} {}{rest}", quoted.join(", ")));
+        }
+        format!("{} ({})", self.reason, parts.join("; "))
+    }
+}
+
 /// One line per Pod Security check, its containers grouped as Pod Security
 /// Admission words it: `allowPrivilegeEscalation != false (containers "a",
 /// "b" must set securityContext.allowPrivilegeEscalation=false)`.
 fn grouped(pod: &Pod<'_>, violations: &[Violation]) -> Vec<String> {
     let labels: Vec<(String, &str)> = pod.containers.iter().map(|c| (c.label(), c.name)).collect();
-    // (check, reason, [(rest of message, container names)], other messages)
-    let mut checks: Vec<(&str, &str, Vec<(&str, Vec<&str>)>, Vec<&str>)> = Vec::new();
+    let mut groups: Vec<CheckGroup<'_>> = Vec::new();
     for v in violations {
-        let index = match checks.iter().position(|c| c.0 == v.check) {
+        let index = match groups.iter().position(|g| g.check == v.check) {
             Some(i) => i,
             None => {
-                checks.push((v.check, v.reason, Vec::new(), Vec::new()));
-                checks.len() - 1
+                groups.push(CheckGroup {
+                    check: v.check,
+                    reason: v.reason,
+                    by_container: Vec::new(),
+                    others: Vec::new(),
+                });
+                groups.len() - 1
             }
         };
-        let entry = &mut checks[index];
+        let group = &mut groups[index];
         let by_container = labels.iter().find_map(|(label, name)| {
             v.message
                 .strip_prefix(label.as_str())
                 .map(|rest| (rest, *name))
         });
         match by_container {
-            Some((rest, name)) => match entry.2.iter_mut().find(|(r, _)| *r == rest) {
-                Some((_, names)) => {
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                None => entry.2.push((rest, vec![name])),
+            Some((rest, name)) => match group.by_container.iter_mut().find(|(r, _)| *r == rest) {
+                Some((_, names)) if names.contains(&name) => {}
+                Some((_, names)) => names.push(name),
+                None => group.by_container.push((rest, vec![name])),
             },
-            None => {
-                if !entry.3.contains(&v.message.as_str()) {
-                    entry.3.push(&v.message);
-                }
-            }
+            None if group.others.contains(&v.message.as_str()) => {}
+            None => group.others.push(&v.message),
         }
     }
-    checks
-        .into_iter()
-        .map(|(_, reason, containers, others)| {
-            let mut parts: Vec<String> = others.into_iter().map(str::to_owned).collect();
-            for (rest, names) in containers {
-                let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-                let noun = if names.len() == 1 {
-                    "container"
-                } else {
-                    "containers"
-                };
-                parts.push(format!("{noun} {}{rest}", quoted.join(", ")));
-            }
-            format!("{reason} ({})", parts.join("; "))
-        })
-        .collect()
+    groups.iter().map(CheckGroup::line).collect()
 }
 
 /// Warnings within the API server's limits: each cut to [`MAX_WARNING`]
