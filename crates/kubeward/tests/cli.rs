@@ -408,6 +408,47 @@ fn hostile_inputs_are_bounded() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// The reviewer's bomb: 20 ConfigMaps of 7.3 KB in all, each expanding to
+/// about 1.2 million values. A budget per document let it take 1.15 GB.
+fn twenty_document_bomb() -> String {
+    let document = |n: usize| {
+        let mut s = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x{n}}}\ndata:\n  k: v\nextra:\n"
+        );
+        s.push_str("  a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+        for i in 1..6 {
+            s.push_str(&format!(
+                "  a{i}: &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 10].join(",")
+            ));
+        }
+        s
+    };
+    (0..20).map(document).collect::<Vec<_>>().join("---\n")
+}
+
+#[test]
+fn alias_budget_covers_the_whole_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = twenty_document_bomb();
+    let file = write(dir.path(), "bomb20.yaml", &bomb);
+    for (args, name) in [
+        (vec!["scan", s(&file)], s(&file)),
+        (vec!["scan", "-"], "<stdin>"),
+        (vec!["pss", s(&file)], s(&file)),
+    ] {
+        let o = kubeward(&args, Some(&bomb));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("error: {name}:")), "{err}");
+        assert!(
+            err.contains("anchors and aliases in this input expand to more than 2000000 values"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn endless_input_files_are_refused_not_read_whole() {
     // Each command that reads a named file, given one that never ends. Under

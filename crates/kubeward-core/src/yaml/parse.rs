@@ -1,8 +1,9 @@
 //! Builds position-carrying trees from the event stream of `saphyr-parser`.
 //!
 //! The builder is iterative (no recursion on input depth) and bounded: nesting
-//! depth and the number of nodes a document may expand to (aliases included,
-//! against "billion laughs") are capped.
+//! depth and the number of nodes a document may hold are capped, and so is the
+//! number of values copied for anchors and aliases across the whole input
+//! (against "billion laughs", including one spread over many documents).
 
 use std::collections::HashMap;
 
@@ -18,6 +19,11 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes one document may hold once aliases are expanded.
     pub max_nodes: usize,
+    /// Most values one input (the whole stream) may copy for anchors and
+    /// aliases. Per input, not per document: every document of a stream is
+    /// kept until the stream ends, so a per-document budget would let memory
+    /// grow with the number of documents.
+    pub max_alias_values: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +31,7 @@ impl Default for Limits {
         Self {
             max_depth: 200,
             max_nodes: 2_000_000,
+            max_alias_values: 2_000_000,
         }
     }
 }
@@ -104,7 +111,10 @@ struct Builder {
     anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     start_line: u32,
+    /// Nodes of the current document, aliases expanded.
     nodes: usize,
+    /// Values copied for anchors and aliases since the stream started.
+    alias_values: usize,
 }
 
 impl Builder {
@@ -117,6 +127,7 @@ impl Builder {
             root: None,
             start_line: 1,
             nodes: 0,
+            alias_values: 0,
         }
     }
 
@@ -143,12 +154,15 @@ impl Builder {
                 Ok(())
             }
             Event::Alias(id) => {
-                let (node, size) = self
+                let size = self
                     .anchors
                     .get(&id)
-                    .ok_or_else(|| SyntaxError::at(pos, "alias to an unknown anchor"))?;
-                let (node, size) = (node.clone(), *size);
+                    .ok_or_else(|| SyntaxError::at(pos, "alias to an unknown anchor"))?
+                    .1;
+                // Checked before the copy is made, so a bomb allocates nothing.
+                self.count_copy(size, pos)?;
                 self.count(size, pos)?;
+                let node = self.anchors[&id].0.clone();
                 self.complete(node, 0, None)
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -223,6 +237,21 @@ impl Builder {
         Ok(())
     }
 
+    /// Charges `n` copied values to the input's alias budget.
+    fn count_copy(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
+        self.alias_values = self.alias_values.saturating_add(n);
+        if self.alias_values > self.limits.max_alias_values {
+            return Err(SyntaxError::at(
+                pos,
+                format!(
+                    "anchors and aliases in this input expand to more than {} values (alias bomb?)",
+                    self.limits.max_alias_values
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Places a finished node into its parent (or as the document root).
     /// `plain` is the source text when the node is a plain scalar (for `<<`).
     fn complete(
@@ -232,7 +261,10 @@ impl Builder {
         plain: Option<&str>,
     ) -> Result<(), SyntaxError> {
         if anchor != 0 {
+            // The anchor keeps a copy of its node: nested anchors would
+            // otherwise copy the same text once per level, outside any budget.
             let size = node.size();
+            self.count_copy(size, node.pos)?;
             self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
@@ -450,6 +482,48 @@ mod tests {
         }
         let e = error(&text);
         assert!(e.message.contains("alias bomb"), "{e}");
+    }
+
+    /// `documents` documents, each a five-level anchor-and-alias tree of about
+    /// 250,000 values (anchor copies included): far under the per-document cap.
+    fn many_document_bomb(documents: usize) -> String {
+        let one = |n: usize| {
+            let mut s = format!("kind: ConfigMap\nmetadata: {{name: x{n}}}\nextra:\n");
+            s.push_str("  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+            for i in 1..5 {
+                let prev = format!("*a{}", i - 1);
+                s.push_str(&format!("  a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
+            }
+            s
+        };
+        (0..documents).map(one).collect::<Vec<_>>().join("---\n")
+    }
+
+    #[test]
+    fn alias_budget_is_per_input_not_per_document() {
+        let (docs, err) = parse_documents(&many_document_bomb(8), Limits::default());
+        assert_eq!((docs.len(), err), (8, None), "8 x 246,895 values fit 2 million");
+        let (docs, err) = parse_documents(&many_document_bomb(20), Limits::default());
+        let err = err.expect("the stream exceeds the input's alias budget");
+        assert!(err.message.contains("alias bomb"), "{err}");
+        assert!(err.message.contains("in this input"), "{err}");
+        assert_eq!(docs.len(), 8, "stops in the ninth document");
+        assert!(err.pos.line > 8 * 9, "{err:?}");
+    }
+
+    #[test]
+    fn anchor_copies_count_against_the_budget() {
+        // Nested anchors copy their subtree once per level, without any alias.
+        let limits = Limits {
+            max_alias_values: 50,
+            ..Limits::default()
+        };
+        let nested = "a: &a [&b [&c [&d [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]]]\n";
+        let (_, err) = parse_documents(nested, limits);
+        assert_eq!(err, None, "11 + 12 + 13 + 14 copied values fit 50");
+        let deeper = "a: &a [&b [&c [&d [&e [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]]]]\n";
+        let (_, err) = parse_documents(deeper, limits);
+        assert!(err.expect("over 50").message.contains("alias bomb"));
     }
 
     #[test]
