@@ -408,6 +408,18 @@ fn hostile_inputs_are_bounded() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+#[test]
+fn parse_errors_never_echo_a_value() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: !!int hunter2SECRETVALUE\n";
+    let o = kubeward(&["scan", "-"], Some(secret));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: <stdin>:5: the 18-character value at column 13 is not a valid !!int"
+    );
+    assert!(!stdout(&o).contains("hunter2"));
+}
+
 /// The reviewer's bomb: 20 ConfigMaps of 7.3 KB in all, each expanding to
 /// about 1.2 million values. A budget per document let it take 1.15 GB.
 fn twenty_document_bomb() -> String {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
 use super::scalar::{key_text, resolve_plain};
-use super::{CompactString, Entry, Map, Node, Pos, Value};
+use super::{CompactString, Entry, Map, Node, Pos, Value, shown_key};
 
 /// Bounds that keep hostile input from exhausting memory or stack.
 #[derive(Clone, Copy, Debug)]
@@ -302,7 +302,11 @@ impl Builder {
                     if let Some(first) = map.entry(&k) {
                         return Err(SyntaxError::at(
                             key_pos,
-                            format!("duplicate key `{k}` (first at line {})", first.key_pos.line),
+                            format!(
+                                "duplicate key `{}` (first at line {})",
+                                shown_key(&k),
+                                first.key_pos.line
+                            ),
                         ));
                     }
                     map.push(Entry {
@@ -371,9 +375,15 @@ fn scalar_value(
                     | ("bool", Value::Bool(_))
             );
             if !ok {
+                // The text may be a secret (a Secret's value under a wrong
+                // tag): say where and how long it is, never what it is.
                 return Err(SyntaxError::at(
                     pos,
-                    format!("`{text}` is not a valid !!{kind}"),
+                    format!(
+                        "the {}-character value at column {} is not a valid !!{kind}",
+                        text.chars().count(),
+                        pos.column
+                    ),
                 ));
             }
             match (kind, v) {
@@ -465,6 +475,32 @@ mod tests {
     }
 
     #[test]
+    fn bad_tagged_scalars_are_not_echoed() {
+        for (text, kind) in [
+            ("password: !!int hunter2SECRETVALUE\n", "int"),
+            ("password: !!float \"hunter2SECRETVALUE\"\n", "float"),
+            ("password: !!bool hunter2SECRETVALUE\n", "bool"),
+        ] {
+            let e = error(text);
+            assert!(!e.message.contains("hunter2"), "{e}");
+            assert_eq!(e.pos.line, 1);
+            let want = format!("value at column {} is not a valid !!{kind}", e.pos.column);
+            assert!(e.message.contains(&want), "{e}");
+            assert!(e.message.starts_with("the 18-character value"), "{e}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_shown_bounded_and_on_one_line() {
+        let long = "k".repeat(10_000);
+        let e = error(&format!("{long}: 1\n{long}: 2\n"));
+        assert!(e.message.len() < 200, "{} bytes", e.message.len());
+        let e = error("\"a\\nb\": 1\n\"a\\nb\": 2\n");
+        assert!(!e.message.contains('\n'), "{e}");
+        assert!(e.message.contains(r"duplicate key `a\nb`"), "{e}");
+    }
+
+    #[test]
     fn syntax_error_has_a_line() {
         let (docs, err) = parse_documents("a: 1\n---\nb: [1, 2\nc: d\n", Limits::default());
         assert_eq!(docs.len(), 1);
@@ -492,7 +528,10 @@ mod tests {
             s.push_str("  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
             for i in 1..5 {
                 let prev = format!("*a{}", i - 1);
-                s.push_str(&format!("  a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
+                s.push_str(&format!(
+                    "  a{i}: &a{i} [{}]\n",
+                    [prev.as_str(); 10].join(", ")
+                ));
             }
             s
         };
@@ -502,7 +541,11 @@ mod tests {
     #[test]
     fn alias_budget_is_per_input_not_per_document() {
         let (docs, err) = parse_documents(&many_document_bomb(8), Limits::default());
-        assert_eq!((docs.len(), err), (8, None), "8 x 246,895 values fit 2 million");
+        assert_eq!(
+            (docs.len(), err),
+            (8, None),
+            "8 x 246,895 values fit 2 million"
+        );
         let (docs, err) = parse_documents(&many_document_bomb(20), Limits::default());
         let err = err.expect("the stream exceeds the input's alias budget");
         assert!(err.message.contains("alias bomb"), "{err}");
