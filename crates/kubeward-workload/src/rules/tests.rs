@@ -280,3 +280,38 @@ fn load_balancers_internal_or_restricted_are_fine() {
     let ranged = format!("{}  loadBalancerSourceRanges: [10.0.0.0/8]\n", svc(""));
     assert!(!ids(&scan(&ranged)).contains("KW502"));
 }
+
+#[test]
+fn host_paths_that_hold_a_sensitive_tree_are_sensitive() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: n}
+spec:
+  containers: [{name: c, image: 'x:1'}]
+  volumes:
+  - {name: v0, hostPath: {path: /var}}
+  - {name: v1, hostPath: {path: /var/lib}}
+  - {name: v2, hostPath: {path: /var/lib/kubelet/../../}}
+  - {name: v3, hostPath: {path: /var/lib/app}}
+";
+    let findings = scan(text);
+    let sensitive: Vec<_> = findings.iter().filter(|f| f.rule.id == "KW114").collect();
+    let paths: Vec<_> = sensitive.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "spec.volumes[0].hostPath.path",
+            "spec.volumes[1].hostPath.path",
+            "spec.volumes[2].hostPath.path"
+        ]
+    );
+    assert!(
+        sensitive[2]
+            .message
+            .starts_with(
+                "volume \"v2\" mounts \"/var/lib/kubelet/../../\", a directory that holds /var/run, /var/lib/kubelet,"
+            ),
+        "{}",
+        sensitive[2].message
+    );
+}
