@@ -237,6 +237,58 @@ fn sarif_validates_against_the_official_schema() {
 }
 
 #[test]
+fn sarif_rule_descriptors_carry_overridden_severities() {
+    let dir = tempfile::tempdir().unwrap();
+    // Runs as root (KW101, high) and has a writable root filesystem (KW108, medium).
+    write(
+        dir.path(),
+        "pod.yaml",
+        &PRIVILEGED_POD.replace("privileged: true", "allowPrivilegeEscalation: false"),
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nseverity = { KW108 = \"critical\", run-as-root = \"info\" }\n",
+    );
+    let sarif = json(&kubeward(
+        &["scan", s(dir.path()), "--format", "sarif"],
+        None,
+    ));
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let seen = |id: &str| {
+        let result = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .unwrap_or_else(|| panic!("no {id} result"));
+        let rule = &rules[usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap()];
+        (
+            result["level"].as_str().unwrap().to_owned(),
+            rule["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            rule["properties"]["problem.severity"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            rule["defaultConfiguration"]["level"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    };
+    let strings = |a: [&str; 4]| a.map(str::to_owned).into();
+    assert_eq!(seen("KW101"), strings(["note", "0.1", "note", "note"]));
+    assert_eq!(seen("KW108"), strings(["error", "9.5", "error", "error"]));
+    // A rule that is not overridden keeps its built-in severity (KW114: critical).
+    let kw114 = rules.iter().find(|r| r["id"] == "KW114").unwrap();
+    assert_eq!(kw114["properties"]["security-severity"], "9.5");
+}
+
+#[test]
 fn junit_lists_rules_as_suites() {
     let o = kubeward(&["scan", "examples/", "--format", "junit"], None);
     let report = quick_junit::Report::deserialize_from_str(&stdout(&o)).unwrap();
