@@ -315,3 +315,38 @@ spec:
         sensitive[2].message
     );
 }
+
+#[test]
+fn rbac_resource_slash_star_grants_nothing_but_is_reported() {
+    let role = "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: logs-reader, namespace: n}
+rules:
+- apiGroups: [\"\"]
+  resources: [\"pods/*\"]
+  verbs: [\"get\", \"create\"]
+";
+    let findings = scan(role);
+    assert_eq!(
+        fired(&findings),
+        [("KW402", "rules[0]".to_owned())],
+        "no exec, attach or other grant: RBAC has no `resource/*` form"
+    );
+    assert_eq!(
+        findings[0].message,
+        "Role rules[0] names \"pods/*\" in resources, which RBAC does not expand (it grants no subresource)"
+    );
+    assert_eq!(findings[0].location.pos().line, 6);
+    let both = role.replace("verbs: [\"get\", \"create\"]", "verbs: [\"*\"]");
+    let findings = scan(&both);
+    assert_eq!(
+        findings[0].message,
+        "Role rules[0] grants * in verbs; names \"pods/*\" in resources, which RBAC does not expand (it grants no subresource)"
+    );
+    let exact = role.replace("pods/*", "pods/exec");
+    let kinds = ids(&scan(&exact));
+    assert!(
+        kinds.contains("KW404") && !kinds.contains("KW402"),
+        "{kinds:?}"
+    );
+}
