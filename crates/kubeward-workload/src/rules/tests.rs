@@ -350,3 +350,28 @@ rules:
         "{kinds:?}"
     );
 }
+
+#[test]
+fn ingress_tls_without_hosts_covers_every_host() {
+    let ingress = |tls: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: i, namespace: n}}\nspec:\n{tls}  rules:\n  - host: shop.example.com\n  - host: api.example.com\n"
+        )
+    };
+    for tls in [
+        "  tls: [{}]\n",
+        "  tls: [{secretName: wildcard-cert}]\n",
+        "  tls: [{hosts: [], secretName: wildcard-cert}]\n",
+        "  tls: [{hosts: null}]\n",
+        "  tls: [{hosts: [shop.example.com]}, {secretName: default}]\n",
+    ] {
+        assert!(!ids(&scan(&ingress(tls))).contains("KW504"), "{tls}");
+    }
+    let partial = scan(&ingress("  tls: [{hosts: [shop.example.com]}]\n"));
+    assert_eq!(
+        fired(&partial),
+        [("KW504", "spec.rules[1].host".to_owned())]
+    );
+    let none = scan(&ingress(""));
+    assert_eq!(fired(&none), [("KW504", "spec.tls".to_owned())]);
+}
