@@ -375,3 +375,56 @@ fn ingress_tls_without_hosts_covers_every_host() {
     let none = scan(&ingress(""));
     assert_eq!(fired(&none), [("KW504", "spec.tls".to_owned())]);
 }
+
+/// The review's configuration variables, with their values: settings
+/// about a credential (a provider, a header, an algorithm, a duration, a
+/// key name), none of them a credential.
+const NOT_CREDENTIALS: [(&str, &str); 11] = [
+    ("TOKEN_AUDIENCE", "sts.amazonaws.com"),
+    ("SECRETS_PROVIDER", "vault"),
+    ("AUTH_TOKEN_HEADER", "X-Auth-Token"),
+    ("PASSWORD_HASH_ALGORITHM", "bcrypt"),
+    ("TOKEN_EXPIRY", "1h"),
+    ("VAULT_SECRET_MOUNT", "kv"),
+    ("SECRET_STORE", "aws-secrets-manager"),
+    ("KEYCLOAK_CLIENT_SECRET_KEY", "client-secret"),
+    ("PASSWORD_POLICY", "strong"),
+    ("CSRF_TOKEN_COOKIE", "csrftoken"),
+    ("SECRET_MANAGER_REGION", "us-east-1"),
+];
+
+#[test]
+fn settings_about_credentials_are_not_credentials() {
+    let mut env: String = NOT_CREDENTIALS
+        .iter()
+        .map(|(name, value)| format!("    - {{name: {name}, value: {value:?}}}\n"))
+        .collect();
+    env.push_str("    - {name: DB_PASSWORD, value: hunter2}\n");
+    let text = HARDENED_POD.replace("    resources:", &format!("    env:\n{env}    resources:"));
+    let findings = scan(&text);
+    let credentials: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule.id == "KW301")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        credentials,
+        ["container \"app\" env DB_PASSWORD holds a literal value that is named like a credential"]
+    );
+    for (name, value) in NOT_CREDENTIALS {
+        assert_eq!(literal_credential(name, value), None, "{name}");
+    }
+    let configmap: String = NOT_CREDENTIALS
+        .iter()
+        .map(|(name, value)| format!("  {name}: {value:?}\n"))
+        .collect();
+    let configmap = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: shop}}\ndata:\n{configmap}  app.properties: |\n    token.audience=sts\n    db.password=hunter2\n"
+    );
+    let findings = scan(&configmap);
+    let kw306: Vec<_> = fired(&findings)
+        .into_iter()
+        .filter(|(id, _)| *id == "KW306")
+        .collect();
+    assert_eq!(kw306, [("KW306", "data[\"app.properties\"]".to_owned())]);
+}
