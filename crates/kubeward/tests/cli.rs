@@ -322,6 +322,7 @@ fn output_file_has_no_colour_and_thresholds_apply() {
     assert!(stdout(&o).is_empty());
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("KW104"));
+    assert!(!text.contains('\u{1b}'), "--output files never get colour");
     let coloured = kubeward(&["scan", "examples/insecure", "--color", "always"], None);
     assert!(stdout(&coloured).contains('\u{1b}'));
     let plain = kubeward(&["scan", "examples/insecure", "--color", "never"], None);
