@@ -196,6 +196,36 @@ fn default_deny_is_per_namespace() {
 }
 
 #[test]
+fn default_deny_for_workloads_without_a_namespace() {
+    let pod = HARDENED_POD.replace(
+        "metadata: {name: p, namespace: shop}",
+        "metadata: {name: p}",
+    );
+    let messages = |text: &str| -> Vec<String> {
+        scan(text)
+            .into_iter()
+            .filter(|f| f.rule.id == "KW505")
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        messages(&pod),
+        [
+            "workloads without a namespace have no default-deny ingress NetworkPolicy \
+             (also without a namespace) in the scanned set"
+        ]
+    );
+    let policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d}\nspec: {podSelector: {}}\n";
+    assert_eq!(messages(&format!("{pod}{policy}")), Vec::<String>::new());
+    assert_eq!(
+        messages(&format!("{HARDENED_POD}{policy}")),
+        [
+            "namespace \"shop\" has workloads but no default-deny ingress NetworkPolicy in the scanned set"
+        ]
+    );
+}
+
+#[test]
 fn ignore_annotation_suppresses_but_counts() {
     let text = HARDENED_POD.replace(
         "metadata: {name: p, namespace: shop}",
