@@ -23,12 +23,29 @@ struct Policy {
     parameter_cases: &'static [(&'static str, &'static str)],
 }
 
-const POLICIES: &[Policy] = &[Policy {
-    folder: "general/httpsonly",
-    test: "tls-required",
-    rule: "KW504",
-    parameter_cases: &[],
-}];
+const POLICIES: &[Policy] = &[
+    Policy {
+        folder: "general/httpsonly",
+        test: "tls-required",
+        rule: "KW504",
+        parameter_cases: &[],
+    },
+    Policy {
+        folder: "pod-security-policy/seccomp",
+        test: "default-seccomp-required",
+        rule: "KW116",
+        parameter_cases: &[
+            (
+                "example-allowed-container-exempt-image",
+                "exemptImages: the Unconfined profile is allowed for one image",
+            ),
+            (
+                "example-disallowed-container-localhost-profile",
+                "allowedProfiles: a Localhost profile outside the list",
+            ),
+        ],
+    },
+];
 
 /// Whether a case's assertions expect at least one violation.
 fn expects_violation(case: &Node) -> bool {
@@ -96,6 +113,6 @@ fn samples_get_the_suite_verdicts() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 2, "cases read");
+    assert_eq!(checked, 10, "cases read");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

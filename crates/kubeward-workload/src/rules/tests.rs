@@ -458,3 +458,44 @@ fn settings_about_credentials_are_not_credentials() {
         .collect();
     assert_eq!(kw306, [("KW306", "data[\"app.properties\"]".to_owned())]);
 }
+
+#[test]
+fn legacy_seccomp_annotations_set_to_unconfined() {
+    let pod = |annotations: &str, security: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: n\n  annotations:\n{annotations}spec:\n  containers:\n  - name: nginx\n    image: nginx:1\n{security}"
+        )
+    };
+    let unconfined = |text: &str| -> Vec<(String, String)> {
+        scan(text)
+            .into_iter()
+            .filter(|f| f.rule.id == "KW116")
+            .map(|f| (f.path, f.message))
+            .collect()
+    };
+    let container = "    container.seccomp.security.alpha.kubernetes.io/nginx: unconfined\n";
+    assert_eq!(
+        unconfined(&pod(container, "")),
+        [(
+            "metadata.annotations[container.seccomp.security.alpha.kubernetes.io/nginx]"
+                .to_owned(),
+            "legacy annotation container.seccomp.security.alpha.kubernetes.io/nginx turns seccomp off for container \"nginx\"".to_owned()
+        )]
+    );
+    let whole_pod = "    seccomp.security.alpha.kubernetes.io/pod: unconfined\n";
+    let found = unconfined(&pod(whole_pod, ""));
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].1,
+        "legacy annotation seccomp.security.alpha.kubernetes.io/pod turns seccomp off for the pod"
+    );
+    // The field, where set, is what counts.
+    let field = "    securityContext: {seccompProfile: {type: RuntimeDefault}}\n";
+    assert_eq!(unconfined(&pod(container, field)), []);
+    for allowed in ["runtime/default", "docker/default", "localhost/x.json"] {
+        let text = pod(&container.replace("unconfined", allowed), "");
+        assert_eq!(unconfined(&text), [], "{allowed}");
+    }
+    let windows = pod(container, "").replace("spec:\n", "spec:\n  os: {name: windows}\n");
+    assert_eq!(unconfined(&windows), []);
+}
