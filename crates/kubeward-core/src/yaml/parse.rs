@@ -223,33 +223,26 @@ impl Builder {
         self.count(1, pos)
     }
 
+    /// Charges `n` values to the current document.
     fn count(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > self.limits.max_nodes {
-            return Err(SyntaxError::at(
-                pos,
-                format!(
-                    "document expands to more than {} values (alias bomb?)",
-                    self.limits.max_nodes
-                ),
-            ));
-        }
-        Ok(())
+        charge(
+            &mut self.nodes,
+            n,
+            self.limits.max_nodes,
+            pos,
+            "document expands",
+        )
     }
 
     /// Charges `n` copied values to the input's alias budget.
     fn count_copy(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
-        self.alias_values = self.alias_values.saturating_add(n);
-        if self.alias_values > self.limits.max_alias_values {
-            return Err(SyntaxError::at(
-                pos,
-                format!(
-                    "anchors and aliases in this input expand to more than {} values (alias bomb?)",
-                    self.limits.max_alias_values
-                ),
-            ));
-        }
-        Ok(())
+        charge(
+            &mut self.alias_values,
+            n,
+            self.limits.max_alias_values,
+            pos,
+            "anchors and aliases in this input expand",
+        )
     }
 
     /// Places a finished node into its parent (or as the document root).
@@ -319,6 +312,24 @@ impl Builder {
             },
         }
     }
+}
+
+/// Adds `n` to a counter, failing once it passes `limit`.
+fn charge(
+    counter: &mut usize,
+    n: usize,
+    limit: usize,
+    pos: Pos,
+    what: &str,
+) -> Result<(), SyntaxError> {
+    *counter = counter.saturating_add(n);
+    if *counter > limit {
+        return Err(SyntaxError::at(
+            pos,
+            format!("{what} to more than {limit} values (alias bomb?)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Marks a plain `<<` key; no real key can contain a NUL.
