@@ -90,6 +90,12 @@ fn compare_on(tree: &Tree, targets: &[Target]) {
         let n = native
             .get(r.id.as_str())
             .unwrap_or_else(|| panic!("no native check {}", r.id));
+        // kube-bench's 1.2.27 only asks that the flag be set; the native
+        // check also asks that the configuration encrypt Secrets, so it may
+        // be stricter, never looser.
+        if r.id == "1.2.27" && r.status == Status::Pass && *n == Status::Warn {
+            continue;
+        }
         assert_eq!(
             r.status, *n,
             "{} {}: kube-bench file says {:?} ({:?})",
