@@ -165,7 +165,7 @@ fn certificate_checks(
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let facts = inspect(x);
-    let days = facts.expires_in_seconds.div_euclid(86_400);
+    let days = facts.expires_in_days();
     let now = ASN1Time::now();
     let (status, note) = if x.validity().not_before > now {
         (

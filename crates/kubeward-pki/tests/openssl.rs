@@ -415,3 +415,120 @@ fn bad_files_are_reported_not_fatal() {
     assert_eq!(report.exit_code(), 2);
     assert!(with_certificate(b"\x30\x03\x02\x01", inspect).is_err());
 }
+
+/// A self-signed P-256 CA `NAME.crt`/`NAME.key` made by openssl.
+fn openssl_ca(name: &str, dir: &Path) {
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "300",
+            "-subj",
+            "/CN=kubernetes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.crt"),
+        ],
+        dir,
+    );
+}
+
+/// A leaf `NAME.crt`/`NAME.key` signed by `CA.crt` with openssl, with the
+/// extensions of `ext` (none when empty: a v1-style certificate).
+fn openssl_leaf(name: &str, subject: &str, ca: &str, ext: &str, dir: &Path) {
+    let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            subject,
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+        ],
+        dir,
+    );
+    let (ca_crt, ca_key, out) = (
+        format!("{ca}.crt"),
+        format!("{ca}.key"),
+        format!("{name}.crt"),
+    );
+    let mut args = vec![
+        "x509", "-req", "-in", &csr, "-CA", &ca_crt, "-CAkey", &ca_key, "-days", "200", "-out",
+        &out,
+    ];
+    if !ext.is_empty() {
+        std::fs::write(dir.join("ext.cnf"), ext).unwrap();
+        args.extend(["-extfile", "ext.cnf"]);
+    }
+    openssl(&args, dir);
+    std::fs::remove_file(dir.join(csr)).unwrap();
+}
+
+#[test]
+fn a_client_certificate_without_extended_key_usage_is_still_a_client() {
+    // The plain openssl recipe: no extensions, so Go's x509.Verify (the API
+    // server's client authentication) accepts it for any usage.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("ca", d);
+    openssl_leaf("admin", "/O=system:masters/CN=admin", "ca", "", d);
+    let facts = with_certificate(&std::fs::read(d.join("admin.crt")).unwrap(), inspect).unwrap();
+    assert!(!facts.has_extended_key_usage);
+    assert!(facts.is_client() && facts.is_server());
+    let meaning = facts.meaning().join(" ");
+    assert!(meaning.contains("good for any use"), "{meaning}");
+    assert!(meaning.contains("bypasses RBAC"), "{meaning}");
+    // A CA without one is not taken for a client.
+    let ca = with_certificate(&std::fs::read(d.join("ca.crt")).unwrap(), inspect).unwrap();
+    assert!(ca.is_ca && !ca.is_client());
+    // anyExtendedKeyUsage allows client use too; serverAuth alone does not.
+    openssl_leaf(
+        "any",
+        "/O=system:masters/CN=any",
+        "ca",
+        "extendedKeyUsage=anyExtendedKeyUsage\n",
+        d,
+    );
+    openssl_leaf(
+        "srv",
+        "/O=system:masters/CN=srv",
+        "ca",
+        "extendedKeyUsage=serverAuth\n",
+        d,
+    );
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    let kp106: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.id == "KP106")
+        .map(|r| r.title.as_str())
+        .collect();
+    assert_eq!(
+        kp106,
+        [
+            "admin.crt: client certificate is not in system:masters",
+            "any.crt: client certificate is not in system:masters"
+        ]
+    );
+    assert_eq!(report.exit_code(), 1);
+}
