@@ -75,9 +75,33 @@ fn result(id: &str, title: String, status: Status, evidence: Evidence, fix: &str
     }
 }
 
+/// One certificate of a file (a CA bundle holds several).
 struct Cert {
     path: PathBuf,
+    /// How the file is named in titles: its path inside the folder, and for
+    /// all but a bundle's first certificate, its place (`ca.crt#2`).
+    name: String,
     der: Vec<u8>,
+}
+
+/// The authority key identifier of a certificate, when it has one.
+fn authority_key_id<'a>(x: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    x.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(a) => a.key_identifier.as_ref().map(|k| k.0),
+            _ => None,
+        })
+}
+
+/// The subject key identifier of a certificate, when it has one.
+fn subject_key_id<'a>(x: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    x.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
+            _ => None,
+        })
 }
 
 /// Checks a PKI folder.
@@ -113,10 +137,34 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
             }
         };
         let text = String::from_utf8_lossy(&bytes);
+        let relative = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let in_file: Vec<Vec<u8>> = Pem::iter_from_buffer(&bytes)
+            .map_while(Result::ok)
+            .filter(|p| p.label == "CERTIFICATE")
+            .map(|p| p.contents)
+            .collect();
+        if !in_file.is_empty() {
+            for (n, der) in in_file.into_iter().enumerate() {
+                let name = if n == 0 {
+                    relative.clone()
+                } else {
+                    format!("{relative}#{}", n + 1)
+                };
+                certs.push(Cert {
+                    path: path.clone(),
+                    name,
+                    der,
+                });
+            }
+            continue;
+        }
         match pem_block(&text) {
-            Some((label, der)) if label == "CERTIFICATE" => certs.push(Cert { path, der }),
             Some((label, _)) if label.ends_with("PRIVATE KEY") => {
-                keys.push((path, text.into_owned()))
+                keys.push((path, relative, text.into_owned()))
             }
             Some(_) => {}
             None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
@@ -146,8 +194,8 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     for (cert, x) in &parsed {
         certificate_checks(cert, x, &parsed, options, &mut report.results);
     }
-    for (path, text) in &keys {
-        key_checks(path, text, &parsed, worker, &mut report.results);
+    for (path, name, text) in &keys {
+        key_checks(path, name, text, &parsed, worker, &mut report.results);
     }
     report
 }
@@ -160,10 +208,7 @@ fn certificate_checks(
     out: &mut Vec<CheckResult>,
 ) {
     let file = cert.path.display().to_string();
-    let name = cert
-        .path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = &cert.name;
     let facts = inspect(x);
     let days = facts.expires_in_days();
     let now = ASN1Time::now();
@@ -199,27 +244,34 @@ fn certificate_checks(
         "Renew it: `kubeadm certs renew all` on kubeadm clusters (then restart the control-plane pods), or reissue with `kubeward pki issue --force`.",
     ));
 
-    // The chain: the issuer is in the folder and its key signed this.
-    let issuer = all
+    // The chain: the issuer is in the folder and its key signed this. Every
+    // certificate named like the issuer is a candidate (CA rotation puts two
+    // in one bundle), those whose key id matches the authority key id first,
+    // as OpenSSL and Go choose.
+    let mut candidates: Vec<&(&Cert, X509Certificate<'_>)> = all
         .iter()
-        .find(|(_, i)| i.subject().as_raw() == x.issuer().as_raw());
-    let (status, note) = match issuer {
-        Some((ic, i)) => match x.verify_signature(Some(i.public_key())) {
-            Ok(()) if facts.self_signed => (
-                Status::Pass,
-                "self-signed; its signature verifies".to_owned(),
-            ),
-            Ok(()) if !i.is_ca() => (
-                Status::Fail,
-                format!("signed by {}, which is not a CA", ic.path.display()),
-            ),
-            Ok(()) => (Status::Pass, format!("signed by {}", ic.path.display())),
-            Err(_) => (
-                Status::Fail,
-                format!("the signature does not verify with {}", ic.path.display()),
-            ),
-        },
-        None => (
+        .filter(|(_, i)| i.subject().as_raw() == x.issuer().as_raw())
+        .collect();
+    let wanted = authority_key_id(x);
+    candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
+    let verified = candidates
+        .iter()
+        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok());
+    let (status, note) = match (verified, candidates.first()) {
+        (Some(_), _) if facts.self_signed => (
+            Status::Pass,
+            "self-signed; its signature verifies".to_owned(),
+        ),
+        (Some((ic, i)), _) if !i.is_ca() => (
+            Status::Fail,
+            format!("signed by {}, which is not a CA", ic.name),
+        ),
+        (Some((ic, _)), _) => (Status::Pass, format!("signed by {}", ic.name)),
+        (None, Some((ic, _))) => (
+            Status::Fail,
+            format!("the signature does not verify with {}", ic.name),
+        ),
+        (None, None) => (
             Status::Warn,
             format!("issuer {} is not in the folder", facts.issuer),
         ),
@@ -281,27 +333,28 @@ fn certificate_checks(
 
 fn key_checks(
     path: &Path,
+    name: &str,
     text: &str,
     certs: &[(&Cert, X509Certificate<'_>)],
     worker: bool,
     out: &mut Vec<CheckResult>,
 ) {
     let file = path.display().to_string();
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let stem = path.with_extension("");
-    let partner = certs
+    // The certificates of the same name (a bundle's: any may be the key's).
+    let partners: Vec<&(&Cert, X509Certificate<'_>)> = certs
         .iter()
-        .find(|(c, _)| c.path.with_extension("") == stem);
-    let is_ca_key = partner.is_some_and(|(_, x)| x.is_ca());
-    if let Some((cert, x)) = partner {
-        let (status, note) = match key_matches(text, x) {
-            Ok(true) => (Status::Pass, format!("matches {}", cert.path.display())),
-            Ok(false) => (
-                Status::Fail,
-                format!("does not match {}", cert.path.display()),
-            ),
+        .filter(|(c, _)| c.path.with_extension("") == stem)
+        .collect();
+    let is_ca_key = partners.iter().any(|(_, x)| x.is_ca());
+    if let Some((first, _)) = partners.first() {
+        let matches: Result<Option<&Cert>, String> =
+            partners.iter().try_fold(None, |found, (c, x)| {
+                Ok(found.or(key_matches(text, x)?.then_some(*c)))
+            });
+        let (status, note) = match matches {
+            Ok(Some(cert)) => (Status::Pass, format!("matches {}", cert.name)),
+            Ok(None) => (Status::Fail, format!("does not match {}", first.name)),
             Err(e) => (Status::Warn, format!("key not read: {e}")),
         };
         out.push(result(

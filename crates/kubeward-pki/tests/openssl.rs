@@ -532,3 +532,92 @@ fn a_client_certificate_without_extended_key_usage_is_still_a_client() {
     );
     assert_eq!(report.exit_code(), 1);
 }
+
+#[test]
+fn a_ca_bundle_is_read_whole_and_every_issuer_candidate_tried() {
+    // CA rotation: ca.crt holds the old and the new CA, both named
+    // CN=kubernetes; leaves are signed by the second one.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("old", d);
+    openssl_ca("new", d);
+    let bundle = [
+        std::fs::read_to_string(d.join("old.crt")).unwrap(),
+        std::fs::read_to_string(d.join("new.crt")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(d.join("ca.crt"), bundle).unwrap();
+    let server = "subjectAltName=DNS:kubernetes\nextendedKeyUsage=serverAuth\n";
+    openssl_leaf(
+        "apiserver",
+        "/CN=kube-apiserver",
+        "new",
+        &format!("authorityKeyIdentifier=keyid\n{server}"),
+        d,
+    );
+    // Without an authority key id, the candidates are tried in turn.
+    openssl_leaf("noakid", "/CN=kube-apiserver", "new", server, d);
+    std::fs::rename(d.join("new.key"), d.join("ca.key")).unwrap();
+    for f in ["old.crt", "old.key", "new.crt", "ext.cnf"] {
+        std::fs::remove_file(d.join(f)).unwrap();
+    }
+    openssl(&["verify", "-CAfile", "ca.crt", "apiserver.crt"], d);
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let find = |title: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.title == title)
+            .unwrap_or_else(|| panic!("{title}: {:?}", report.results))
+    };
+    for leaf in ["apiserver.crt", "noakid.crt"] {
+        let r = find(&format!("{leaf}: chains to a CA in the folder"));
+        assert_eq!(r.status, Status::Pass, "{leaf}: {:?}", r.evidence);
+        assert_eq!(r.evidence[0].note, "signed by ca.crt#2");
+    }
+    // The bundle's second CA is checked like the first.
+    assert_eq!(
+        find("ca.crt: certificate is valid and not about to expire").status,
+        Status::Pass
+    );
+    assert_eq!(
+        find("ca.crt#2: certificate is valid and not about to expire").status,
+        Status::Pass
+    );
+    assert_eq!(find("ca.crt#2: key is strong enough").status, Status::Pass);
+    // ca.key is the second CA's key.
+    let key = find("ca.key: private key matches its certificate");
+    assert_eq!(
+        (key.status, key.evidence[0].note.as_str()),
+        (Status::Pass, "matches ca.crt#2")
+    );
+}
+
+#[test]
+fn titles_name_the_path_inside_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    init_ca(&d.join("etcd"), "etcd-ca", 3650, false).unwrap();
+    let report = check(d, Options::default());
+    let titles: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.id == "KP101")
+        .map(|r| r.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "ca.crt: certificate is valid and not about to expire",
+            "etcd/ca.crt: certificate is valid and not about to expire"
+        ]
+    );
+}
