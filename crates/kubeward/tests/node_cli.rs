@@ -470,3 +470,58 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
         ]
     );
 }
+
+#[test]
+fn an_unknown_check_id_is_an_error_not_an_empty_report() {
+    let dir = tree();
+    let root = dir.path().to_str().unwrap();
+    for (args, message) in [
+        (
+            vec![
+                "node",
+                "--root",
+                root,
+                "--targets",
+                "node",
+                "--check",
+                "9.9.9",
+            ],
+            "error: unknown check `9.9.9`",
+        ),
+        (
+            vec![
+                "node",
+                "--root",
+                root,
+                "--targets",
+                "node",
+                "--check",
+                "4.2.1,1.2.99",
+            ],
+            "error: unknown check `1.2.99`",
+        ),
+        (
+            vec!["host", "--root", root, "--check", "KH999"],
+            "error: unknown check `KH999`",
+        ),
+        (
+            vec![
+                "node",
+                "--root",
+                root,
+                "--targets",
+                "node",
+                "--check",
+                "1.2.1",
+            ],
+            "error: check `1.2.1` is not run here: its target is not among --targets (or not detected on this node)",
+        ),
+    ] {
+        let out = kubeward(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap().trim_end(), message);
+    }
+    let out = kubeward(&["host", "--root", root, "--check", "KH101"]);
+    assert_ne!(out.status.code(), Some(2));
+}
