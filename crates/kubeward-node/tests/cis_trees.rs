@@ -451,7 +451,7 @@ fn encryption_is_judged_by_the_entry_that_covers_secrets() {
     );
     encryption(
         &tree,
-        &format!("  - resources: [configmaps, secrets]\n    providers: [{{kms: {{name: k}}}}]\n"),
+        "  - resources: [configmaps, secrets]\n    providers: [{kms: {name: k}}]\n",
     );
     let report = run(&tree, &[Target::Master]);
     assert_eq!(status(&report, "1.2.27"), Status::Pass);
