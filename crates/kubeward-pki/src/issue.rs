@@ -51,6 +51,8 @@ pub struct Request {
 pub struct Written {
     pub certificate: PathBuf,
     pub key: PathBuf,
+    /// What was changed from the request (a validity cut to the CA's).
+    pub notice: Option<String>,
 }
 
 impl Written {
@@ -70,13 +72,14 @@ impl Written {
 }
 
 /// Sets the validity window: from a little before now (for clocks that run
-/// behind) to `days` from now, which must be at least one day, fit in an
-/// X.509 date (year 9999 at most) and, for a leaf, end no later than its CA.
+/// behind) to `days` from now, which must be at least one day and fit in an
+/// X.509 date (year 9999 at most). A leaf ends no later than its CA, as
+/// kubeadm and cfssl cut it: the notice says so.
 fn validity(
     params: &mut CertificateParams,
     days: u32,
     ca_not_after: Option<OffsetDateTime>,
-) -> Result<(), PkiError> {
+) -> Result<Option<String>, PkiError> {
     if days == 0 {
         return Err(PkiError::Usage("--days must be at least 1".into()));
     }
@@ -89,18 +92,18 @@ fn validity(
                 "--days {days} ends after the year 9999, the last an X.509 date can hold"
             ))
         })?;
-    if let Some(ca_end) = ca_not_after
-        && not_after > ca_end
-    {
-        let most = (ca_end - now).whole_days();
-        return Err(PkiError::Usage(format!(
-            "--days {days} would outlive the CA, which expires on {}: use --days {most} or fewer",
-            ca_end.date()
-        )));
-    }
     params.not_before = now - Duration::minutes(5);
     params.not_after = not_after;
-    Ok(())
+    match ca_not_after {
+        Some(ca_end) if not_after > ca_end => {
+            params.not_after = ca_end;
+            Ok(Some(format!(
+                "--days {days} would outlive the CA: the certificate expires with it, on {}",
+                ca_end.date()
+            )))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn name(common_name: &str, organizations: &[String]) -> Result<DistinguishedName, PkiError> {
@@ -135,12 +138,13 @@ pub fn init_ca(dir: &Path, common_name: &str, days: u32, force: bool) -> Result<
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    validity(&mut params, days, None)?;
+    let notice = validity(&mut params, days, None)?;
     let key = KeyPair::generate()?;
     let cert = params.self_signed(&key)?;
     let written = Written {
         certificate: dir.join("ca.crt"),
         key: dir.join("ca.key"),
+        notice,
     };
     written.write(&key, &cert, force)?;
     Ok(written)
@@ -271,12 +275,13 @@ pub fn issue(dir: &Path, request: &Request, force: bool) -> Result<Written, PkiE
     };
     params.subject_alt_names = sans;
     params.use_authority_key_identifier_extension = true;
-    validity(&mut params, request.days, Some(ca_not_after))?;
+    let notice = validity(&mut params, request.days, Some(ca_not_after))?;
     let key = KeyPair::generate()?;
     let cert = params.signed_by(&key, &issuer)?;
     let written = Written {
         certificate: dir.join(format!("{}.crt", request.name)),
         key: dir.join(format!("{}.key", request.name)),
+        notice,
     };
     written.write(&key, &cert, force)?;
     Ok(written)

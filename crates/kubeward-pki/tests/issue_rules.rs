@@ -8,7 +8,9 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 
 use kubeward_pki::PkiError;
+use kubeward_pki::inspect::with_certificate;
 use kubeward_pki::issue::{Request, Usage, init_ca, issue};
+use kubeward_pki::kubeconfig::kubeconfig;
 
 fn request(name: &str, cn: &str, usage: Usage, sans: &[&str], days: u32) -> Request {
     Request {
@@ -105,17 +107,25 @@ fn days_out_of_range_are_usage_errors() {
         usage(init_ca(&d.join("zero"), "k", 0, false)),
         "--days must be at least 1"
     );
-    // A leaf may not outlive its CA.
-    let m = usage(issue(
-        d,
-        &request("long", "x", Usage::Client, &[], 100_000),
-        false,
-    ));
+    // A leaf never outlives its CA: it is cut to the CA's end, with a notice.
+    let not_after = |p: &Path| {
+        let pem = fs::read(p).unwrap();
+        with_certificate(&pem, |c| c.validity().not_after.timestamp()).unwrap()
+    };
+    let long = issue(d, &request("long", "x", Usage::Client, &[], 100_000), false).unwrap();
+    let notice = long.notice.unwrap();
     assert!(
-        m.contains("would outlive the CA") && m.contains("--days 3649 or fewer"),
-        "{m}"
+        notice.starts_with("--days 100000 would outlive the CA"),
+        "{notice}"
     );
-    issue(d, &request("fits", "x", Usage::Client, &[], 3649), false).unwrap();
+    assert_eq!(not_after(&long.certificate), not_after(&d.join("ca.crt")));
+    // The same days as the CA, issued a moment later: cut by that moment.
+    let same = issue(d, &request("same", "x", Usage::Client, &[], 3650), false).unwrap();
+    assert!(same.notice.is_some());
+    assert_eq!(not_after(&same.certificate), not_after(&d.join("ca.crt")));
+    let fits = issue(d, &request("fits", "x", Usage::Client, &[], 3649), false).unwrap();
+    assert_eq!(fits.notice, None);
+    assert!(not_after(&fits.certificate) < not_after(&d.join("ca.crt")));
 }
 
 #[test]
@@ -198,4 +208,30 @@ fn the_ca_must_match_its_key_be_a_ca_and_be_valid() {
     fs::copy(a.join("leaf.key"), mixed.join("ca.key")).unwrap();
     assert!(invalid(&mixed).starts_with("not a CA certificate"));
     assert!(!mixed.join("new.key").exists());
+}
+
+#[test]
+fn a_kubeconfig_needs_a_client_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    issue(
+        d,
+        &request(
+            "apiserver",
+            "kube-apiserver",
+            Usage::Server,
+            &["kubernetes"],
+            30,
+        ),
+        false,
+    )
+    .unwrap();
+    issue(d, &request("admin", "admin", Usage::Client, &[], 30), false).unwrap();
+    assert_eq!(
+        usage(kubeconfig(d, "apiserver", "https://127.0.0.1:6443", "k")),
+        "apiserver.crt is not a client certificate (its extended key usage lacks clientAuth)"
+    );
+    let text = kubeconfig(d, "admin", "https://127.0.0.1:6443", "k").unwrap();
+    assert!(text.contains("user: \"admin\""));
 }

@@ -16,7 +16,12 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             days,
             force,
         } => match issue::init_ca(&dir, &cn, days, force) {
-            Ok(w) => written(&[&w.key, &w.certificate]),
+            Ok(w) => {
+                if let Some(n) = &w.notice {
+                    output::notice(n);
+                }
+                written(&[&w.key, &w.certificate])
+            }
             Err(e) => fail(&e.to_string()),
         },
         PkiCommand::Issue {
@@ -50,7 +55,12 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
                 days,
             };
             match issue::issue(&dir, &request, force) {
-                Ok(w) => written(&[&w.key, &w.certificate]),
+                Ok(w) => {
+                    if let Some(n) = &w.notice {
+                        output::notice(n);
+                    }
+                    written(&[&w.key, &w.certificate])
+                }
                 Err(e) => fail(&e.to_string()),
             }
         }
