@@ -11,7 +11,7 @@ use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
 use crate::inspect::{inspect, key_facts, oid_name};
-use crate::keys::{key_matches, pem_block};
+use crate::keys::{self, key_matches, pem_block};
 
 /// Which node the folder belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +125,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     };
     let mut certs = Vec::new();
     let mut keys = Vec::new();
+    let mut publics = Vec::new();
     for path in files(dir) {
         let shown = path.display().to_string();
         let bytes = match crate::read_small(&path) {
@@ -166,6 +167,11 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
             Some((label, _)) if label.ends_with("PRIVATE KEY") => {
                 keys.push((path, relative, text.into_owned()))
             }
+            Some((label, der)) if label == "PUBLIC KEY" => publics.push(PublicKeyFile {
+                path,
+                name: relative,
+                der,
+            }),
             Some(_) => {}
             None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
                 report.errors.push(Diagnostic::new(
@@ -195,7 +201,8 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
         certificate_checks(cert, x, &parsed, options, &mut report.results);
     }
     for (path, name, text) in &keys {
-        key_checks(path, name, text, &parsed, worker, &mut report.results);
+        let key = KeyFile { path, name, text };
+        key_checks(&key, &parsed, &publics, worker, &mut report.results);
     }
     report
 }
@@ -266,6 +273,14 @@ fn certificate_checks(
             Status::Fail,
             format!("signed by {}, which is not a CA", ic.name),
         ),
+        (Some((ic, i)), _) if x.validity().not_after > i.validity().not_after => (
+            Status::Warn,
+            format!(
+                "signed by {}, but outlives it: the chain stops verifying on {}",
+                ic.name,
+                i.validity().not_after
+            ),
+        ),
         (Some((ic, _)), _) => (Status::Pass, format!("signed by {}", ic.name)),
         (None, Some((ic, _))) => (
             Status::Fail,
@@ -331,14 +346,31 @@ fn certificate_checks(
     }
 }
 
+/// A private key file.
+struct KeyFile<'a> {
+    path: &'a Path,
+    name: &'a str,
+    text: &'a str,
+}
+
+/// A public key file (`sa.pub`): its SubjectPublicKeyInfo.
+struct PublicKeyFile {
+    path: PathBuf,
+    name: String,
+    der: Vec<u8>,
+}
+
+/// The ServiceAccount signing key's stem, as kubeadm names it.
+const SERVICE_ACCOUNT_KEY: &str = "sa";
+
 fn key_checks(
-    path: &Path,
-    name: &str,
-    text: &str,
+    key: &KeyFile<'_>,
     certs: &[(&Cert, X509Certificate<'_>)],
+    publics: &[PublicKeyFile],
     worker: bool,
     out: &mut Vec<CheckResult>,
 ) {
+    let KeyFile { path, name, text } = *key;
     let file = path.display().to_string();
     let stem = path.with_extension("");
     // The certificates of the same name (a bundle's: any may be the key's).
@@ -347,6 +379,10 @@ fn key_checks(
         .filter(|(c, _)| c.path.with_extension("") == stem)
         .collect();
     let is_ca_key = partners.iter().any(|(_, x)| x.is_ca());
+    let is_sa_key = path.file_stem().is_some_and(|s| s == SERVICE_ACCOUNT_KEY);
+    if partners.is_empty() {
+        standalone_key_checks(key, publics, out);
+    }
     if let Some((first, _)) = partners.first() {
         let matches: Result<Option<&Cert>, String> =
             partners.iter().try_fold(None, |found, (c, x)| {
@@ -365,13 +401,62 @@ fn key_checks(
             "Reissue the certificate and key together; a mismatched pair fails every TLS handshake.",
         ));
     }
-    if worker && is_ca_key {
+    if worker && (is_ca_key || is_sa_key) {
+        let why = if is_ca_key {
+            "a CA private key on a worker node lets anyone with root there mint any identity"
+        } else {
+            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster"
+        };
         out.push(result(
             "KP107",
             format!("{name}: no CA private key on a worker"),
             Status::Fail,
-            Evidence::note("a CA private key on a worker node lets anyone with root there mint any identity").in_file(file),
-            "Remove CA private keys from worker nodes; keep them on control-plane nodes (or offline).",
+            Evidence::note(why).in_file(file),
+            "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
         ));
     }
+}
+
+/// A key without a certificate (kubeadm's `sa.key`): its size (KP104), and
+/// whether it is the key of the public key file of the same name (KP103).
+fn standalone_key_checks(key: &KeyFile<'_>, publics: &[PublicKeyFile], out: &mut Vec<CheckResult>) {
+    let file = key.path.display().to_string();
+    if let Ok((kind, bits)) = keys::key_strength(key.text) {
+        let weak = match kind {
+            "RSA" => bits < 2048,
+            "ECDSA" => bits < 256,
+            _ => false,
+        };
+        out.push(result(
+            "KP104",
+            format!("{}: key is strong enough", key.name),
+            if weak { Status::Fail } else { Status::Pass },
+            Evidence::note(format!("{kind} {bits} bit"))
+                .in_file(file.clone())
+                .setting("key", Some(format!("{kind} {bits}"))),
+            "Replace it with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.",
+        ));
+    }
+    let stem = key.path.with_extension("");
+    let Some(public) = publics.iter().find(|p| p.path.with_extension("") == stem) else {
+        return;
+    };
+    let expected = SubjectPublicKeyInfo::from_der(&public.der)
+        .map(|(_, spki)| spki.subject_public_key.data.to_vec())
+        .map_err(|e| e.to_string());
+    let (status, note) = match (expected, keys::public_key_of(key.text)) {
+        (Ok(expected), Ok(actual)) if expected == actual => {
+            (Status::Pass, format!("matches {}", public.name))
+        }
+        (Ok(_), Ok(_)) => (Status::Fail, format!("does not match {}", public.name)),
+        (Err(e), _) => (Status::Warn, format!("{} not read: {e}", public.name)),
+        (_, Err(e)) => (Status::Warn, format!("key not read: {e}")),
+    };
+    out.push(result(
+        "KP103",
+        format!("{}: private key matches {}", key.name, public.name),
+        status,
+        Evidence::note(note).in_file(file),
+        "Write the public key from the private key again (`openssl pkey -in sa.key -pubout -out sa.pub`); a mismatch makes the API server reject every token the controller manager signs.",
+    ));
 }

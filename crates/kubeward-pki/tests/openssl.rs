@@ -621,3 +621,86 @@ fn titles_name_the_path_inside_the_folder() {
         ]
     );
 }
+
+#[test]
+fn the_service_account_key_pair_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // kubeadm's pair: an RSA key and its public half.
+    openssl(&["genrsa", "-traditional", "-out", "sa.key", "2048"], d);
+    openssl(&["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], d);
+    let titles = |role| {
+        let report = check(
+            d,
+            Options {
+                warn_days: 30,
+                role,
+            },
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .results
+            .iter()
+            .map(|r| format!("{} {:?} {}", r.id, r.status, r.evidence[0].note))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        titles(Role::ControlPlane),
+        ["KP104 Pass RSA 2048 bit", "KP103 Pass matches sa.pub"]
+    );
+    // A weak key whose sa.pub is another key's; on a worker it should not
+    // be there at all.
+    openssl(&["genrsa", "-traditional", "-out", "sa.key", "1024"], d);
+    assert_eq!(
+        titles(Role::Worker),
+        [
+            "KP104 Fail RSA 1024 bit",
+            "KP103 Fail does not match sa.pub",
+            "KP107 Fail the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster",
+        ]
+    );
+    // An EC key without a public key file: its size only.
+    std::fs::remove_file(d.join("sa.pub")).unwrap();
+    openssl(
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            "sa.key",
+        ],
+        d,
+    );
+    assert_eq!(titles(Role::ControlPlane), ["KP104 Pass ECDSA 256 bit"]);
+}
+
+#[test]
+fn a_leaf_that_outlives_its_ca_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 10, false).unwrap();
+    // openssl does not cut a leaf to its CA: 200 days under a 10-day CA.
+    openssl_leaf("long", "/CN=long", "ca", "extendedKeyUsage=clientAuth\n", d);
+    let report = check(
+        d,
+        Options {
+            warn_days: 5,
+            role: Role::ControlPlane,
+        },
+    );
+    let chain = report
+        .results
+        .iter()
+        .find(|r| r.title == "long.crt: chains to a CA in the folder")
+        .unwrap();
+    assert_eq!(chain.status, Status::Warn);
+    assert!(
+        chain.evidence[0]
+            .note
+            .starts_with("signed by ca.crt, but outlives it"),
+        "{}",
+        chain.evidence[0].note
+    );
+}
