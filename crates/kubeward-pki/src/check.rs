@@ -2,7 +2,8 @@
 //! `/etc/kubernetes/pki` — expiry with a warning window (as `kubeadm certs
 //! check-expiration`), the chain to a CA in the folder, keys matching their
 //! certificates, weak keys and signature algorithms, client certificates in
-//! `system:masters`, and CA private keys left on a worker.
+//! `system:masters`, CA and ServiceAccount private keys left on a worker,
+//! and key usages that do not fit a CA or a kubeadm certificate's role.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use kubeward_core::Diagnostic;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
-use crate::inspect::{inspect, key_facts, oid_name};
+use crate::inspect::{Inspection, inspect, key_facts, oid_name};
 use crate::keys::{self, key_matches, pem_block};
 
 /// Which node the folder belongs to.
@@ -339,11 +340,78 @@ fn certificate_checks(
                 "user {} in group system:masters: full cluster access that RBAC cannot limit or revoke",
                 facts.user
             ))
-            .in_file(file)
+            .in_file(file.clone())
             .setting("O", Some("system:masters".into())),
             "Issue client certificates with ordinary groups bound through RBAC (kubeadm 1.29+ uses kubeadm:cluster-admins); keep a system:masters credential only as a guarded break-glass file.",
         ));
     }
+    if let Some((status, note)) = usage_fits(cert, x, &facts) {
+        out.push(result(
+            "KP108",
+            format!("{name}: key usage fits its role"),
+            status,
+            Evidence::note(note).in_file(file),
+            "Reissue it with the usages of its role: kubeadm's *-client files need clientAuth, apiserver and etcd/server serverAuth, etcd/peer both, every leaf digitalSignature, and a CA keyCertSign.",
+        ));
+    }
+}
+
+/// What kubeadm's certificates are for, by their path in the folder:
+/// (client, server).
+const KUBEADM_ROLES: [(&str, bool, bool); 7] = [
+    ("apiserver.crt", false, true),
+    ("apiserver-kubelet-client.crt", true, false),
+    ("apiserver-etcd-client.crt", true, false),
+    ("front-proxy-client.crt", true, false),
+    ("etcd/server.crt", false, true),
+    ("etcd/peer.crt", true, true),
+    ("etcd/healthcheck-client.crt", true, false),
+];
+
+/// Whether a CA may sign and a kubeadm leaf may do its job (`None` for a
+/// leaf kubeadm does not name: its role is unknown). The TLS stacks
+/// refuse a leaf whose key usage lacks digitalSignature and an issuer
+/// without keyCertSign, whatever the extended usage says.
+fn usage_fits(
+    cert: &Cert,
+    x: &X509Certificate<'_>,
+    facts: &Inspection,
+) -> Option<(Status, String)> {
+    let key_usage = x.key_usage().ok().flatten().map(|k| k.value);
+    if facts.is_ca {
+        return Some(match key_usage {
+            Some(ku) if !ku.key_cert_sign() => (
+                Status::Fail,
+                "a CA whose key usage does not allow signing certificates (keyCertSign)".into(),
+            ),
+            _ => (Status::Pass, "a CA allowed to sign certificates".into()),
+        });
+    }
+    let path = cert.name.split('#').next().unwrap_or_default();
+    let &(_, client, server) = KUBEADM_ROLES.iter().find(|(p, _, _)| *p == path)?;
+    let mut missing = Vec::new();
+    if client && !facts.is_client() {
+        missing.push("clientAuth");
+    }
+    if server && !facts.is_server() {
+        missing.push("serverAuth");
+    }
+    if key_usage.is_some_and(|ku| !ku.digital_signature()) {
+        missing.push("digitalSignature");
+    }
+    let role = match (client, server) {
+        (true, true) => "client and server",
+        (true, false) => "client",
+        _ => "server",
+    };
+    Some(if missing.is_empty() {
+        (Status::Pass, format!("usable as a {role} certificate"))
+    } else {
+        (
+            Status::Fail,
+            format!("a {role} certificate without {}", missing.join(", ")),
+        )
+    })
 }
 
 /// A private key file.

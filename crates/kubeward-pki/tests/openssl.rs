@@ -704,3 +704,83 @@ fn a_leaf_that_outlives_its_ca_is_flagged() {
         chain.evidence[0].note
     );
 }
+
+#[test]
+fn kubeadm_certificates_need_the_usages_of_their_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("ca", d);
+    std::fs::create_dir(d.join("etcd")).unwrap();
+    let ext = |eku: &str| format!("keyUsage=critical,digitalSignature\nextendedKeyUsage={eku}\n");
+    // The API server's kubelet client made as a server certificate: the API
+    // server cannot use it ("incompatible key usage").
+    openssl_leaf(
+        "apiserver-kubelet-client",
+        "/CN=kube-apiserver-kubelet-client",
+        "ca",
+        &ext("serverAuth"),
+        d,
+    );
+    openssl_leaf(
+        "apiserver",
+        "/CN=kube-apiserver",
+        "ca",
+        &ext("serverAuth"),
+        d,
+    );
+    openssl_leaf("etcd/peer", "/CN=peer", "ca", &ext("serverAuth"), d);
+    openssl_leaf(
+        "front-proxy-client",
+        "/CN=front-proxy-client",
+        "ca",
+        "keyUsage=keyEncipherment\nextendedKeyUsage=clientAuth\n",
+        d,
+    );
+    // Not a kubeadm name: its role is unknown, so no KP108.
+    openssl_leaf("custom", "/CN=custom", "ca", &ext("serverAuth"), d);
+    // A CA that may not sign.
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            "/CN=front-proxy-ca",
+            "-addext",
+            "keyUsage=critical,digitalSignature",
+            "-keyout",
+            "front-proxy-ca.key",
+            "-out",
+            "front-proxy-ca.crt",
+        ],
+        d,
+    );
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    let kp108: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.id == "KP108")
+        .map(|r| format!("{} {:?}: {}", r.title, r.status, r.evidence[0].note))
+        .collect();
+    assert_eq!(
+        kp108,
+        [
+            "apiserver-kubelet-client.crt: key usage fits its role Fail: a client certificate without clientAuth",
+            "apiserver.crt: key usage fits its role Pass: usable as a server certificate",
+            "ca.crt: key usage fits its role Pass: a CA allowed to sign certificates",
+            "etcd/peer.crt: key usage fits its role Fail: a client and server certificate without clientAuth",
+            "front-proxy-ca.crt: key usage fits its role Fail: a CA whose key usage does not allow signing certificates (keyCertSign)",
+            "front-proxy-client.crt: key usage fits its role Fail: a client certificate without digitalSignature",
+        ]
+    );
+}
