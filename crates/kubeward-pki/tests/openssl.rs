@@ -248,18 +248,7 @@ fn kubeward_reads_what_openssl_issues() {
         &pki,
     );
     std::fs::write(&ext, "extendedKeyUsage=clientAuth\n").unwrap();
-    openssl(
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "admin.key",
-        ],
-        &pki,
-    );
+    openssl_ec_key("admin.key", &pki);
     openssl(
         &[
             "req",
@@ -416,28 +405,59 @@ fn bad_files_are_reported_not_fatal() {
     assert!(with_certificate(b"\x30\x03\x02\x01", inspect).is_err());
 }
 
-/// A self-signed P-256 CA `NAME.crt`/`NAME.key` made by openssl.
-fn openssl_ca(name: &str, dir: &Path) {
+/// The titles of a report's results with this id.
+fn titles_of<'a>(report: &'a kubeward_core::benchmark::BenchmarkReport, id: &str) -> Vec<&'a str> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.id == id)
+        .map(|r| r.title.as_str())
+        .collect()
+}
+
+/// A SEC1 P-256 key made by openssl.
+fn openssl_ec_key(file: &str, dir: &Path) {
     openssl(
         &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "300",
-            "-subj",
-            "/CN=kubernetes",
-            "-keyout",
-            &format!("{name}.key"),
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
             "-out",
-            &format!("{name}.crt"),
+            file,
         ],
         dir,
     );
+}
+
+/// A self-signed P-256 CA `NAME.crt`/`NAME.key` made by openssl.
+fn openssl_ca(name: &str, dir: &Path) {
+    openssl_ca_with(name, &[], dir);
+}
+
+/// [`openssl_ca`] with more `openssl req` arguments (`-addext …`).
+fn openssl_ca_with(name: &str, extra: &[&str], dir: &Path) {
+    let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
+    let mut args = vec![
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "300",
+        "-subj",
+        "/CN=kubernetes",
+        "-keyout",
+        &key,
+        "-out",
+        &crt,
+    ];
+    args.extend(extra);
+    openssl(&args, dir);
 }
 
 /// A leaf `NAME.crt`/`NAME.key` signed by `CA.crt` with openssl, with the
@@ -517,14 +537,8 @@ fn a_client_certificate_without_extended_key_usage_is_still_a_client() {
             role: Role::ControlPlane,
         },
     );
-    let kp106: Vec<&str> = report
-        .results
-        .iter()
-        .filter(|r| r.id == "KP106")
-        .map(|r| r.title.as_str())
-        .collect();
     assert_eq!(
-        kp106,
+        titles_of(&report, "KP106"),
         [
             "admin.crt: client certificate is not in system:masters",
             "any.crt: client certificate is not in system:masters"
@@ -607,14 +621,8 @@ fn titles_name_the_path_inside_the_folder() {
     init_ca(d, "kubernetes", 3650, false).unwrap();
     init_ca(&d.join("etcd"), "etcd-ca", 3650, false).unwrap();
     let report = check(d, Options::default());
-    let titles: Vec<&str> = report
-        .results
-        .iter()
-        .filter(|r| r.id == "KP101")
-        .map(|r| r.title.as_str())
-        .collect();
     assert_eq!(
-        titles,
+        titles_of(&report, "KP101"),
         [
             "ca.crt: certificate is valid and not about to expire",
             "etcd/ca.crt: certificate is valid and not about to expire"
@@ -661,18 +669,7 @@ fn the_service_account_key_pair_is_checked() {
     );
     // An EC key without a public key file: its size only.
     std::fs::remove_file(d.join("sa.pub")).unwrap();
-    openssl(
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "sa.key",
-        ],
-        d,
-    );
+    openssl_ec_key("sa.key", d);
     assert_eq!(titles(Role::ControlPlane), ["KP104 Pass ECDSA 256 bit"]);
 }
 
@@ -739,24 +736,9 @@ fn kubeadm_certificates_need_the_usages_of_their_role() {
     // Not a kubeadm name: its role is unknown, so no KP108.
     openssl_leaf("custom", "/CN=custom", "ca", &ext("serverAuth"), d);
     // A CA that may not sign.
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-subj",
-            "/CN=front-proxy-ca",
-            "-addext",
-            "keyUsage=critical,digitalSignature",
-            "-keyout",
-            "front-proxy-ca.key",
-            "-out",
-            "front-proxy-ca.crt",
-        ],
+    openssl_ca_with(
+        "front-proxy-ca",
+        &["-addext", "keyUsage=critical,digitalSignature"],
         d,
     );
     let report = check(

@@ -377,15 +377,21 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
         0o600,
         "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: kube-apiserver\n    command: [kube-apiserver, --anonymous-auth=false, --profiling=false]\n",
     );
-    for d in [
-        "etc",
-        "etc/ssh",
-        "etc/kubernetes",
-        "etc/kubernetes/manifests",
-    ] {
-        fs::set_permissions(r.join(d), fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    fs::set_permissions(r.join("etc/sudoers.d"), fs::Permissions::from_mode(0o750)).unwrap();
+    let chmod = |mode: u32, paths: &[&str]| {
+        for p in paths {
+            fs::set_permissions(r.join(p), fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    chmod(
+        0o755,
+        &[
+            "etc",
+            "etc/ssh",
+            "etc/kubernetes",
+            "etc/kubernetes/manifests",
+        ],
+    );
+    chmod(0o750, &["etc/sudoers.d"]);
     let as_root = fs::metadata(r.join("etc/passwd")).unwrap().uid() == 0;
     // A copy of the binary that `nobody` may run, wherever the build is.
     let kw = dir.path().join("kubeward");
@@ -423,14 +429,15 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
         );
     } else {
         eprintln!("not root: the root-only files get mode 000 instead of running as nobody");
-        for f in [
-            "etc/shadow",
-            "etc/sudoers",
-            "etc/ssh/sshd_config",
-            "etc/kubernetes/manifests/kube-apiserver.yaml",
-        ] {
-            fs::set_permissions(r.join(f), fs::Permissions::from_mode(0o000)).unwrap();
-        }
+        chmod(
+            0o000,
+            &[
+                "etc/shadow",
+                "etc/sudoers",
+                "etc/ssh/sshd_config",
+                "etc/kubernetes/manifests/kube-apiserver.yaml",
+            ],
+        );
     }
     let unprivileged = |args: &[&str]| {
         let mut command = if as_root {
@@ -475,45 +482,17 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
 fn an_unknown_check_id_is_an_error_not_an_empty_report() {
     let dir = tree();
     let root = dir.path().to_str().unwrap();
+    let node =
+        |ids: &'static str| vec!["node", "--root", root, "--targets", "node", "--check", ids];
     for (args, message) in [
-        (
-            vec![
-                "node",
-                "--root",
-                root,
-                "--targets",
-                "node",
-                "--check",
-                "9.9.9",
-            ],
-            "error: unknown check `9.9.9`",
-        ),
-        (
-            vec![
-                "node",
-                "--root",
-                root,
-                "--targets",
-                "node",
-                "--check",
-                "4.2.1,1.2.99",
-            ],
-            "error: unknown check `1.2.99`",
-        ),
+        (node("9.9.9"), "error: unknown check `9.9.9`"),
+        (node("4.2.1,1.2.99"), "error: unknown check `1.2.99`"),
         (
             vec!["host", "--root", root, "--check", "KH999"],
             "error: unknown check `KH999`",
         ),
         (
-            vec![
-                "node",
-                "--root",
-                root,
-                "--targets",
-                "node",
-                "--check",
-                "1.2.1",
-            ],
+            node("1.2.1"),
             "error: check `1.2.1` is not run here: its target is not among --targets (or not detected on this node)",
         ),
     ] {
