@@ -7,5 +7,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_layer_bytes: 64 << 20, ratio_floor: 1 << 20, max_capture: 1 << 20, max_inspect: 1 << 20, ..Limits::default() };
-    let _ = read_layer(data, &limits, true);
+    let _ = read_layer(data, &limits, true, None);
 });

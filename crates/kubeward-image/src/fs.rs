@@ -79,21 +79,34 @@ impl FileTree {
         }
     }
 
-    /// The first proper ancestor of `path` that is a symlink, if any.
-    fn symlink_ancestor<'p>(&self, path: &'p str) -> Option<&'p str> {
-        let mut end = 0;
-        while let Some(i) = path[end..].find('/') {
-            let prefix = &path[..end + i];
-            if self
-                .nodes
-                .get(prefix)
-                .is_some_and(|n| n.kind == EntryKind::Symlink)
-            {
-                return Some(prefix);
-            }
-            end += i + 1;
+    /// Where an entry at `path` lands: its directory resolved through the
+    /// symlinks lower entries made (as containerd applies a layer: a later
+    /// layer writing `lib/x` beside `lib -> usr/lib` writes `usr/lib/x`).
+    /// A link that climbs out of the image root or loops is refused.
+    fn landing(&self, path: &str) -> Result<String, &'static str> {
+        let Some((dir, name)) = path.rsplit_once('/') else {
+            return Ok(path.to_owned());
+        };
+        let through_link = dir
+            .match_indices('/')
+            .map(|(i, _)| &dir[..i])
+            .chain([dir])
+            .any(|prefix| {
+                self.nodes
+                    .get(prefix)
+                    .is_some_and(|n| n.kind == EntryKind::Symlink)
+            });
+        if !through_link {
+            return Ok(path.to_owned());
         }
-        None
+        match self.walk(dir, true) {
+            Ok(dir) if dir.is_empty() => Ok(name.to_owned()),
+            Ok(dir) => Ok(format!("{dir}/{name}")),
+            Err(Walk::Loop) => Err("is written through a symlink that loops"),
+            Err(Walk::Climbs) => {
+                Err("is written through a symlink that leads out of the image root")
+            }
+        }
     }
 
     /// Applies one layer's changes.
@@ -102,13 +115,11 @@ impl FileTree {
             match change {
                 Change::Whiteout(path) => self.remove_lower(&path, layer, true),
                 Change::Opaque(dir) => self.remove_lower(&dir, layer, false),
-                Change::Entry(e) => {
-                    if self.symlink_ancestor(&e.path).is_some() {
-                        return Err(LayerError::Escape {
-                            path: e.path,
-                            why: "is written through a symlink (its directory is a link)",
-                        });
-                    }
+                Change::Entry(mut e) => {
+                    e.path = self.landing(&e.path).map_err(|why| LayerError::Escape {
+                        path: e.path.clone(),
+                        why,
+                    })?;
                     // A non-directory replaces a whole subtree.
                     if e.kind != EntryKind::Directory {
                         let below: Vec<String> = self
@@ -131,10 +142,20 @@ impl FileTree {
                         md5: e.md5,
                         elf: e.elf,
                     };
-                    // A hard link shares its target's content.
-                    if e.kind == EntryKind::HardLink
-                        && let Some(target) = node.link.as_deref().and_then(|t| self.nodes.get(t))
-                    {
+                    // A hard link shares its target's content; one to
+                    // nothing cannot be extracted (Docker fails the layer).
+                    if e.kind == EntryKind::HardLink {
+                        let link = node.link.as_deref().unwrap_or("");
+                        let Some(target) = self
+                            .nodes
+                            .get(link)
+                            .or_else(|| self.resolve(link).map(|(_, n)| n))
+                        else {
+                            return Err(LayerError::MissingLinkTarget {
+                                path: e.path,
+                                target: link.to_owned(),
+                            });
+                        };
                         node.size = target.size;
                         node.md5 = target.md5;
                         node.elf = target.elf;
@@ -158,6 +179,15 @@ impl FileTree {
     /// image root: `..` never climbs above it and absolute targets start at
     /// it. Returns the resolved path and its node.
     pub fn resolve(&self, path: &str) -> Option<(String, &Node)> {
+        let resolved = self.walk(path, false).ok()?;
+        let node = self.nodes.get(&resolved)?;
+        Some((resolved, node))
+    }
+
+    /// The path `path` leads to through symlinks (in every component, at
+    /// most 40 hops); absolute targets start at the image root. A `..` at
+    /// the root stays there, unless `strict`, when it is [`Walk::Climbs`].
+    fn walk(&self, path: &str, strict: bool) -> Result<String, Walk> {
         let mut pending: Vec<String> = path
             .split('/')
             .filter(|p| !p.is_empty())
@@ -170,7 +200,9 @@ impl FileTree {
             match part.as_str() {
                 "." => continue,
                 ".." => {
-                    done.pop();
+                    if done.pop().is_none() && strict {
+                        return Err(Walk::Climbs);
+                    }
                     continue;
                 }
                 _ => {}
@@ -184,7 +216,7 @@ impl FileTree {
             if node.kind == EntryKind::Symlink {
                 hops += 1;
                 if hops > 40 {
-                    return None;
+                    return Err(Walk::Loop);
                 }
                 let target = node.link.as_deref().unwrap_or("");
                 done.pop();
@@ -200,10 +232,17 @@ impl FileTree {
                 );
             }
         }
-        let resolved = done.join("/");
-        let node = self.nodes.get(&resolved)?;
-        Some((resolved, node))
+        Ok(done.join("/"))
     }
+}
+
+/// Why a path could not be followed.
+#[derive(Debug, PartialEq, Eq)]
+enum Walk {
+    /// More than 40 symlinks.
+    Loop,
+    /// A `..` above the image root.
+    Climbs,
 }
 
 #[cfg(test)]
@@ -254,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn symlinks_resolve_inside_the_root_and_cannot_be_written_through() {
+    fn symlinks_resolve_inside_the_root() {
         let mut t = FileTree::new();
         t.apply(
             0,
@@ -267,15 +306,40 @@ mod tests {
                     Some("../../../../usr/bin/env"),
                 ),
                 entry("loop", EntryKind::Symlink, Some("loop")),
+                entry("run", EntryKind::Directory, None),
+                entry("var/run", EntryKind::Symlink, Some("/run")),
+                entry("out", EntryKind::Symlink, Some("../..")),
             ],
         )
         .unwrap();
         assert_eq!(t.resolve("bin/env").unwrap().0, "usr/bin/env");
         assert_eq!(t.resolve("escape").unwrap().0, "usr/bin/env");
         assert!(t.resolve("loop").is_none());
+        // Entries written through in-root links land where the links lead,
+        // as containerd applies them.
+        t.apply(
+            1,
+            vec![
+                entry("bin/tool", EntryKind::File, None),
+                entry("var/run/sshd/pid", EntryKind::File, None),
+                entry("bin/hard", EntryKind::HardLink, Some("usr/bin/env")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(t.get("usr/bin/tool").unwrap().layer, 1);
+        assert!(t.get("bin/tool").is_none());
+        assert_eq!(t.get("run/sshd/pid").unwrap().layer, 1);
+        assert_eq!(t.get("usr/bin/hard").unwrap().kind, EntryKind::HardLink);
+        // A link that climbs out of the root, or loops, is refused.
+        for path in ["out/evil", "loop/evil"] {
+            let err = t
+                .apply(2, vec![entry(path, EntryKind::File, None)])
+                .unwrap_err();
+            assert!(matches!(err, LayerError::Escape { .. }), "{path}: {err}");
+        }
         let err = t
-            .apply(1, vec![entry("bin/evil", EntryKind::File, None)])
+            .apply(2, vec![entry("h", EntryKind::HardLink, Some("nothing"))])
             .unwrap_err();
-        assert!(matches!(err, LayerError::Escape { .. }), "{err}");
+        assert!(matches!(err, LayerError::MissingLinkTarget { .. }), "{err}");
     }
 }

@@ -12,6 +12,7 @@ use md5::{Digest, Md5};
 
 use crate::hashing::{self, BATCH_BYTES, Batcher};
 use crate::inventory::{self, Interest, Package};
+use crate::source::digest::{DigestCheck, mismatch_in};
 use crate::tar::{self, TarReader};
 
 /// Limits that keep a hostile layer from exhausting time or memory.
@@ -56,8 +57,14 @@ pub enum LayerError {
     Bomb(String),
     #[error("entry `{path}` {why}")]
     Escape { path: String, why: &'static str },
+    #[error("hard link `{path}` points at `{target}`, which the image does not hold")]
+    MissingLinkTarget { path: String, target: String },
     #[error("more than {0} entries")]
     TooManyEntries(u64),
+    /// The content is not what its digest names (the blob, or a docker
+    /// archive layer's uncompressed tar).
+    #[error("{0}")]
+    Digest(String),
     #[error("{0}")]
     Io(String),
 }
@@ -129,23 +136,34 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// Enforces the bomb limits on the decompressed stream.
+/// Enforces the bomb limits on the decompressed stream, and checks its
+/// digest at the end where one is expected.
 struct Guarded<R> {
     inner: R,
     compressed: std::rc::Rc<std::cell::Cell<u64>>,
     out: u64,
     limits: Limits,
     format: &'static str,
+    diff_id: Option<DigestCheck>,
 }
 
 impl<R: Read> Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf).map_err(|e| {
+            if mismatch_in(&e).is_some() {
+                return e;
+            }
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("corrupt {} data: {e}", self.format),
             )
         })?;
+        if let Some(check) = &mut self.diff_id {
+            if n == 0 && !buf.is_empty() {
+                check.verify()?;
+            }
+            check.update(&buf[..n]);
+        }
         self.out += n as u64;
         if self.out > self.limits.max_layer_bytes {
             return Err(io::Error::other(format!(
@@ -198,6 +216,9 @@ const WHITEOUT: &str = ".wh.";
 const OPAQUE: &str = ".wh..wh..opq";
 
 fn io_error(e: io::Error) -> LayerError {
+    if let Some(mismatch) = mismatch_in(&e) {
+        return LayerError::Digest(mismatch.to_string());
+    }
     let text = e.to_string();
     if text.starts_with("decompression bomb: ") {
         LayerError::Bomb(text.trim_start_matches("decompression bomb: ").to_owned())
@@ -222,7 +243,11 @@ fn io_error(e: io::Error) -> LayerError {
 /// by the magic bytes) under the bomb limits.
 type LayerTar<'a> = TarReader<BufReader<Guarded<Box<dyn Read + 'a>>>>;
 
-fn open_tar<'a>(blob: impl Read + 'a, limits: &Limits) -> Result<LayerTar<'a>, LayerError> {
+fn open_tar<'a>(
+    blob: impl Read + 'a,
+    limits: &Limits,
+    diff_id: Option<DigestCheck>,
+) -> Result<LayerTar<'a>, LayerError> {
     let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
     let counted = Counted {
         inner: blob,
@@ -252,6 +277,7 @@ fn open_tar<'a>(blob: impl Read + 'a, limits: &Limits) -> Result<LayerTar<'a>, L
         out: 0,
         limits: *limits,
         format,
+        diff_id,
     };
     Ok(TarReader::new(BufReader::with_capacity(256 << 10, guarded)))
 }
@@ -267,13 +293,16 @@ fn next_header<R: Read>(reader: &mut TarReader<R>) -> Result<Option<tar::Header>
 
 /// Reads one layer blob (compressed or not) into a summary. With `hash`,
 /// every regular file's MD5 is computed; without, none is (the caller asks
-/// [`hash_files`] later for the few it needs).
+/// [`hash_files`] later for the few it needs). With `diff_id`, the
+/// uncompressed tar must have that digest: a mismatch fails the layer once
+/// the stream ends, so that nothing read from it is used.
 pub fn read_layer(
     blob: impl Read,
     limits: &Limits,
     hash: bool,
+    diff_id: Option<DigestCheck>,
 ) -> Result<LayerSummary, LayerError> {
-    let mut reader = open_tar(blob, limits)?;
+    let mut reader = open_tar(blob, limits, diff_id)?;
     let mut summary = LayerSummary::default();
     let shared = hashing::Shared::default();
     let (sums, arrived) = mpsc::channel();
@@ -291,9 +320,15 @@ pub fn read_layer(
         }
     }
     summary.bytes = reader.offset();
-    // Drain what follows the end marker so that a corrupt stream tail is noticed.
-    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
+    drain(reader)?;
     Ok(summary)
+}
+
+/// Reads what follows the end marker, so that a corrupt stream tail or a
+/// blob that does not match its digest (checked at its end) is noticed.
+fn drain<R: Read>(reader: TarReader<R>) -> Result<(), LayerError> {
+    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
+    Ok(())
 }
 
 /// How one file's MD5 is being computed.
@@ -396,7 +431,7 @@ pub fn hash_files(
     limits: &Limits,
     wanted: &HashSet<String>,
 ) -> Result<HashMap<String, [u8; 16]>, LayerError> {
-    let mut reader = open_tar(blob, limits)?;
+    let mut reader = open_tar(blob, limits, None)?;
     let mut found = HashMap::with_capacity(wanted.len());
     let mut chunk = vec![0u8; 64 << 10];
     while let Some(header) = next_header(&mut reader)? {
@@ -419,6 +454,7 @@ pub fn hash_files(
         }
         found.insert(path, hasher.finalize().into());
     }
+    drain(reader)?;
     Ok(found)
 }
 

@@ -15,6 +15,7 @@ use crate::fs::FileTree;
 use crate::inventory::os::{OsRelease, parse_os_release};
 use crate::inventory::{self, Digest, OsDb, Package, PackageType};
 use crate::layer::{Change, EntryKind, LayerError, Limits, hash_files, read_layer};
+use crate::source::digest::DigestCheck;
 use crate::source::{Image, SourceError};
 
 #[derive(Debug, thiserror::Error)]
@@ -120,11 +121,17 @@ pub fn scan(
         .map(|i| {
             let blob = image.opener.open(i)?;
             let hash = likely_packages(i, history.get(i).copied().flatten());
-            let summary = read_layer(blob, limits, hash).map_err(|error| ScanError::Layer {
-                index: i,
-                digest: image.layers[i].digest.clone(),
-                error,
-            })?;
+            let diff_id = image.layers[i]
+                .diff_id
+                .as_deref()
+                .map(DigestCheck::new)
+                .transpose()?;
+            let summary =
+                read_layer(blob, limits, hash, diff_id).map_err(|error| ScanError::Layer {
+                    index: i,
+                    digest: image.layers[i].digest.clone(),
+                    error,
+                })?;
             progress(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                 total,
@@ -224,7 +231,8 @@ pub fn scan(
     let (os_database, mut packages, owned_db) = os_packages(&snapshots, &tree, &mut tamper);
     for (path, (layer, found)) in language {
         // A file a later layer replaced without it being read again is gone.
-        if tree.get(&path).is_none_or(|n| n.layer != layer) && !path.contains(".jar/") {
+        // (Its layer may have written it through a directory symlink.)
+        if tree.resolve(&path).is_none_or(|(_, n)| n.layer != layer) && !path.contains(".jar/") {
             continue;
         }
         for mut p in found {

@@ -244,7 +244,7 @@ fn hostile_entries_are_refused() {
         LayerError::Escape { .. }
     ));
     let mut link = LayerBuilder::new();
-    link.symlink("lib", "/");
+    link.symlink("lib", "../../../tmp");
     let mut through = LayerBuilder::new();
     through.file("lib/evil", 0o644, b"x");
     let err = layer_error(scan_layout(
@@ -252,7 +252,11 @@ fn hostile_entries_are_refused() {
         Compression::None,
         None,
     ));
-    assert!(err.to_string().contains("through a symlink"), "{err}");
+    assert!(err.to_string().contains("out of the image root"), "{err}");
+    let mut missing = LayerBuilder::new();
+    missing.entry("h", b'1', 0o644, b"", "nonexistent");
+    let err = layer_error(scan_layout(&[missing.finish()], Compression::None, None));
+    assert!(matches!(err, LayerError::MissingLinkTarget { .. }), "{err}");
     let mut hard = LayerBuilder::new();
     hard.entry("x", b'1', 0o644, b"", "../outside");
     assert!(matches!(
@@ -326,4 +330,127 @@ fn bombs_and_corrupt_streams_are_refused() {
         matches!(err, LayerError::Compression { .. } | LayerError::Tar(_)),
         "{err}"
     );
+}
+
+/// The layer blob of a one-layer layout (its path), found by its media type.
+fn layer_blob(dir: &std::path::Path) -> std::path::PathBuf {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let blob = |digest: &str| dir.join("blobs/sha256").join(&digest[7..]);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(blob(index["manifests"][0]["digest"].as_str().unwrap())).unwrap(),
+    )
+    .unwrap();
+    blob(manifest["layers"][0]["digest"].as_str().unwrap())
+}
+
+/// A layout whose layer blob was swapped for other content (keeping the
+/// manifest, hence the manifest digest a verdict is recorded under) fails
+/// at the end of that layer, compressed or not.
+#[test]
+fn layout_layers_must_match_their_digest() {
+    let mut decoy = LayerBuilder::new();
+    decoy.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n");
+    for compression in [Compression::None, Compression::Gzip, Compression::Zstd] {
+        let dir = tempfile::tempdir().unwrap();
+        write_oci_layout(dir.path(), &[base_layer()], compression, None, &json!({})).unwrap();
+        let swapped = kubeward_image::synth::compress(&decoy.finish(), compression).unwrap();
+        std::fs::write(layer_blob(dir.path()), swapped).unwrap();
+        let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+        let err = layer_error(scan(image, &Limits::default(), &|_, _| {}));
+        assert!(
+            matches!(&err, LayerError::Digest(m) if m.contains("does not match its digest")),
+            "{compression:?}: {err}"
+        );
+    }
+}
+
+/// A docker archive has no blob digests: its layers are checked against the
+/// configuration's `rootfs.diff_ids` instead.
+#[test]
+fn docker_archive_layers_must_match_their_diff_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.tar");
+    write_docker_archive(&path, &[base_layer()], "example/app:1").unwrap();
+    // Rewrite the layer member in place with other content of the same size.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"VERSION_ID=\"12\"";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
+    bytes[at + 12] = b'3';
+    std::fs::write(&path, bytes).unwrap();
+    let err = layer_error(scan(
+        archive::open(&path).unwrap(),
+        &Limits::default(),
+        &|_, _| {},
+    ));
+    assert!(
+        matches!(&err, LayerError::Digest(m) if m.contains("does not match")),
+        "{err}"
+    );
+}
+
+/// Two tagged images and no platform to tell them apart (what skopeo writes
+/// for `oci:DIR:a` and `oci:DIR:b`): the error names them.
+#[test]
+fn a_layout_of_several_tagged_images_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write_oci_layout(
+        dir.path(),
+        &[base_layer()],
+        Compression::None,
+        None,
+        &json!({}),
+    )
+    .unwrap();
+    let path = dir.path().join("index.json");
+    let mut index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let one = index["manifests"][0].clone();
+    let tagged = |name: &str| {
+        let mut m = one.clone();
+        m["annotations"] = json!({"org.opencontainers.image.ref.name": name});
+        m
+    };
+    index["manifests"] = json!([tagged("v1"), tagged("v2")]);
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    let err = layout::open(dir.path(), None, &Platform::default()).unwrap_err();
+    assert!(err.to_string().contains("several images (v1, v2)"), "{err}");
+    let image = layout::open(dir.path(), Some("v2"), &Platform::default()).unwrap();
+    assert!(image.reference.ends_with(":v2"), "{}", image.reference);
+}
+
+/// merged-/usr: a later layer writes `lib/x86_64-linux-gnu/libfoo.so` beside
+/// the base's `lib -> usr/lib`; the file lands under `usr/lib`, and a Python
+/// package written the same way is still reported.
+#[test]
+fn entries_written_through_in_root_links_land_where_they_lead() {
+    let mut base = LayerBuilder::new();
+    base.file("usr/lib/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n")
+        .dir("usr/lib", 0o755)
+        .symlink("lib", "usr/lib")
+        .symlink("var/run", "/run");
+    let mut top = LayerBuilder::new();
+    top.file("lib/x86_64-linux-gnu/libfoo.so", 0o644, b"x")
+        .file("var/run/app.pid", 0o644, b"1")
+        .file(
+            "lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            0o644,
+            b"Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
+        );
+    let image = scan_layout(&[base.finish(), top.finish()], Compression::Gzip, None).unwrap();
+    assert_eq!(
+        image
+            .tree
+            .get("usr/lib/x86_64-linux-gnu/libfoo.so")
+            .unwrap()
+            .layer,
+        1
+    );
+    assert!(image.tree.get("run/app.pid").is_some());
+    assert_eq!(image.os.as_ref().unwrap().id, "debian");
+    let six: Vec<_> = image.packages.iter().filter(|p| p.name == "six").collect();
+    assert_eq!(six.len(), 1, "{:?}", image.packages);
 }

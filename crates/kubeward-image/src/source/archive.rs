@@ -134,6 +134,7 @@ pub fn open(path: &Path) -> Result<Image, SourceError> {
             digest: diff_id.clone(),
             size: index.members.get(&normalize(name)).map(|&(_, s)| s),
             media_type: "application/vnd.docker.image.rootfs.diff.tar".into(),
+            diff_id: Some(diff_id.clone()),
         })
         .collect();
     Ok(Image {

@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::digest::{Verified, content_matches};
 use super::platform::{Platform, is_index, pick};
 use super::{
     Image, ImageConfig, LayerOpener, SourceError, blob_path, layers_and_annotations,
-    read_json_bounded, sha256_digest,
+    read_json_bounded,
 };
 
 fn read_blob(dir: &Path, digest: &str, what: &str) -> Result<Vec<u8>, SourceError> {
@@ -20,7 +21,7 @@ fn read_blob(dir: &Path, digest: &str, what: &str) -> Result<Vec<u8>, SourceErro
     let mut file =
         File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
     let bytes = read_json_bounded(&mut file, what)?;
-    if sha256_digest(&bytes) != digest && digest.starts_with("sha256:") {
+    if !content_matches(digest, &bytes)? {
         return Err(SourceError::Invalid(format!(
             "{}: content does not match its digest",
             path.display()
@@ -47,7 +48,9 @@ impl LayerOpener for LayoutLayers {
         let path = self.dir.join(blob_path(digest)?);
         let file =
             File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
-        Ok(Box::new(file))
+        // Whoever can write the directory could swap a blob's content; the
+        // digest the manifest names is what the verdict is recorded under.
+        Ok(Box::new(Verified::new(file, digest)?))
     }
 }
 
@@ -75,7 +78,20 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
             .ok_or_else(|| SourceError::Invalid(format!("{what}: no image named `{n}`")))?,
         None if manifests.len() == 1 => manifests[0].clone(),
         None => pick(&index, platform)
-            .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?
+            .map_err(|e| {
+                // Several tagged images (skopeo's `oci:DIR:TAG` twice): say
+                // which names there are rather than an empty platform list.
+                let names: Vec<String> = manifests.iter().filter_map(ref_name).collect();
+                if names.is_empty() {
+                    SourceError::Invalid(format!("{what}: {e}"))
+                } else {
+                    SourceError::Invalid(format!(
+                        "{what}: the layout holds several images ({}); name one as {}:NAME",
+                        names.join(", "),
+                        dir.display()
+                    ))
+                }
+            })?
             .clone(),
     };
     // Follow nested indexes down to an image manifest.

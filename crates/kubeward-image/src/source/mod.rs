@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod config;
+pub mod digest;
 pub mod layout;
 pub mod platform;
 pub mod registry;
@@ -36,6 +37,10 @@ pub struct LayerRef {
     pub digest: String,
     pub size: Option<u64>,
     pub media_type: String,
+    /// The digest the uncompressed tar must have, checked as it is read,
+    /// where the source has no digest of the blob itself to check (docker
+    /// archives: the configuration's `rootfs.diff_ids`).
+    pub diff_id: Option<String>,
 }
 
 /// An image ready to be read.
@@ -127,6 +132,7 @@ fn layers_and_annotations(
                     digest: text(d, "digest"),
                     size: d.get("size").and_then(Value::as_u64),
                     media_type: text(d, "mediaType"),
+                    diff_id: None,
                 })
                 .collect()
         })

@@ -5,7 +5,7 @@
 //! `--username`/`--password-stdin` or `~/.docker/config.json`; bearer tokens
 //! (`WWW-Authenticate: Bearer realm=…`) and basic authentication.
 
-use std::io::{self, Read};
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -13,8 +13,8 @@ use base64::Engine;
 use kubeward_vulndb::http::{HttpOptions, agent, percent_encode};
 use kubeward_workload::image::ImageRef;
 use serde_json::Value;
-use sha2::Digest;
 
+use super::digest::Verified;
 use super::platform::{Platform, is_index, pick};
 use super::{Image, ImageConfig, LayerOpener, SourceError, layers_and_annotations, sha256_digest};
 
@@ -251,39 +251,10 @@ impl Client {
     fn blob(&self, digest: &str) -> Result<Box<dyn Read + Send>, SourceError> {
         let url = format!("{}/v2/{}/blobs/{digest}", self.base, self.repository);
         let response = self.get(&url, None)?;
-        Ok(Box::new(Verified {
-            inner: response.into_body().into_reader(),
-            hasher: sha2::Sha256::new(),
-            expected: digest.to_owned(),
-        }))
-    }
-}
-
-/// Checks a blob's SHA-256 as it is read; a mismatch is an error at the end.
-struct Verified<R> {
-    inner: R,
-    hasher: sha2::Sha256,
-    expected: String,
-}
-
-impl<R: Read> Read for Verified<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 {
-            if self.expected.starts_with("sha256:") {
-                let got = self.hasher.clone().finalize();
-                let hex: String = got.iter().map(|b| format!("{b:02x}")).collect();
-                if self.expected[7..] != hex {
-                    return Err(io::Error::other(format!(
-                        "blob {} does not match its digest",
-                        self.expected
-                    )));
-                }
-            }
-            return Ok(0);
-        }
-        self.hasher.update(&buf[..n]);
-        Ok(n)
+        Ok(Box::new(Verified::new(
+            response.into_body().into_reader(),
+            digest,
+        )?))
     }
 }
 
