@@ -325,14 +325,27 @@ pub fn check(profile: &Profile) -> CheckReport {
     report
 }
 
-/// Compiles a profile for this machine into BPF programs (one per action
-/// other than the default; the kernel applies the strictest result).
+/// Compiles the profile to BPF filters, to be installed in the order given.
+///
+/// A seccompiler filter has one action on match and one on mismatch, and
+/// the kernel runs every installed filter and keeps the most restrictive
+/// answer. So the profile becomes one filter per non-allow action (its
+/// syscalls → that action, anything else → allow) and, installed last, one
+/// filter that allows every syscall any rule names and gives the default
+/// action to the rest. A syscall named with action A then gets A (every
+/// other filter allows it), and an unnamed one the default: the profile's
+/// meaning, whatever mix of actions it has. The default filter goes last
+/// because installing a filter is itself a syscall the earlier ones must
+/// allow.
 pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
     let default = action(&profile.default_action, profile.default_errno_ret)?;
     let arch = TargetArch::x86_64;
-    let mut by_action: BTreeMap<String, BTreeMap<i64, Vec<SeccompRule>>> = BTreeMap::new();
+    // Per syscall, its rules' argument conditions; `None` is a rule without
+    // any, which matches whatever the arguments.
+    let mut named: BTreeMap<i64, Vec<Option<SeccompRule>>> = BTreeMap::new();
+    let mut by_action: BTreeMap<String, BTreeMap<i64, Vec<Option<SeccompRule>>>> = BTreeMap::new();
     for rule in profile.syscalls.iter().filter(|r| applies_here(r)) {
-        let key = format!("{}:{}", rule.action, rule.errno_ret.unwrap_or(1));
+        let matched = action(&rule.action, rule.errno_ret)?;
         let conditions = rule
             .args
             .iter()
@@ -342,13 +355,19 @@ pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
             let Ok(sysno) = name.parse::<Sysno>() else {
                 continue;
             };
-            let entry = by_action
-                .entry(key.clone())
-                .or_default()
-                .entry(i64::from(sysno.id()))
-                .or_default();
-            if !conditions.is_empty() {
-                entry.push(SeccompRule::new(conditions.clone()).map_err(|e| e.to_string())?);
+            let id = i64::from(sysno.id());
+            let mut entries = vec![named.entry(id).or_default()];
+            if !matches!(matched, SeccompAction::Allow) {
+                let key = format!("{}:{}", rule.action, rule.errno_ret.unwrap_or(1));
+                entries.push(by_action.entry(key).or_default().entry(id).or_default());
+            }
+            let with_args = if conditions.is_empty() {
+                None
+            } else {
+                Some(SeccompRule::new(conditions.clone()).map_err(|e| e.to_string())?)
+            };
+            for entry in entries {
+                entry.push(with_args.clone());
             }
         }
     }
@@ -356,31 +375,85 @@ pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
     for (key, rules) in by_action {
         let (name, errno) = key.split_once(':').unwrap_or((key.as_str(), "1"));
         let matched = action(name, errno.parse().ok())?;
-        // The default action's own filter holds the allowed names; other
-        // actions get a filter that allows everything else.
-        let (mismatch, on_match) = if matches!(matched, SeccompAction::Allow) {
-            (default.clone(), matched)
-        } else {
-            (SeccompAction::Allow, matched)
-        };
-        let filter =
-            SeccompFilter::new(rules, mismatch, on_match, arch).map_err(|e| e.to_string())?;
+        let filter = SeccompFilter::new(filter_rules(rules), SeccompAction::Allow, matched, arch)
+            .map_err(|e| e.to_string())?;
         programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
     }
-    if programs.is_empty() {
-        // Nothing allowed: one filter that applies the default to everything.
-        let filter = SeccompFilter::new(BTreeMap::new(), default, SeccompAction::Allow, arch)
+    // With an allowing default the last filter would allow everything both
+    // ways, which seccompiler refuses; the action filters say it all.
+    if !matches!(default, SeccompAction::Allow) {
+        let filter = SeccompFilter::new(filter_rules(named), default, SeccompAction::Allow, arch)
             .map_err(|e| e.to_string())?;
         programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
     }
     Ok(programs)
 }
 
+/// seccompiler's rule map: an empty list matches a syscall whatever its
+/// arguments, so one rule without conditions makes the others moot.
+fn filter_rules(rules: BTreeMap<i64, Vec<Option<SeccompRule>>>) -> BTreeMap<i64, Vec<SeccompRule>> {
+    rules
+        .into_iter()
+        .map(|(id, rules)| {
+            let conditional = rules
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default();
+            (id, conditional)
+        })
+        .collect()
+}
+
 /// Runs `command` under the profile, enforced by the kernel (with
 /// `no_new_privs`), and waits for it.
 pub fn run(profile: &Profile, command: &mut Command) -> io::Result<ExitStatus> {
     let programs = compile(profile).map_err(io::Error::other)?;
+    // Both are checked before the fork: once the filter is in, the child
+    // could not even report why it failed to start.
+    if !allows_unconditionally(profile, "execve") {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the profile does not allow execve, so the command could not start under it",
+        ));
+    }
+    let program = command.get_program();
+    if !program_exists(program) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("command not found: {}", program.to_string_lossy()),
+        ));
+    }
     crate::spawn::spawn_confined(command, programs)?.wait()
+}
+
+/// Whether the profile lets `name` through whatever its arguments (allowed
+/// or only logged).
+fn allows_unconditionally(profile: &Profile, name: &str) -> bool {
+    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
+    let rule = profile
+        .syscalls
+        .iter()
+        .filter(|r| applies_here(r) && r.names.iter().any(|n| n == name))
+        .find(|r| r.args.is_empty());
+    match rule {
+        Some(rule) => lets_through(&rule.action),
+        None => lets_through(&profile.default_action),
+    }
+}
+
+/// Whether `program` names an executable file, directly or through `PATH`.
+fn program_exists(program: &std::ffi::OsStr) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |path: &std::path::Path| {
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    let path = std::path::Path::new(program);
+    if path.components().count() > 1 || program.to_string_lossy().contains('/') {
+        return executable(path);
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|dirs| std::env::split_paths(&dirs).any(|dir| executable(&dir.join(path))))
 }
 
 #[cfg(test)]
