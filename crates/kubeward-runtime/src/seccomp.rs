@@ -39,7 +39,12 @@ pub struct SyscallRule {
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errno_ret: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// containers-common's profile writes `"args": null` for none.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub args: Vec<ArgCondition>,
     /// Docker's conditions on capabilities / architectures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +256,10 @@ fn applies_here(rule: &SyscallRule) -> bool {
     includes_ok && excludes_ok
 }
 
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ArgCondition>, D::Error> {
+    Ok(Option::<Vec<ArgCondition>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// What `check` finds in a profile.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct CheckReport {
@@ -269,11 +278,13 @@ pub fn check(profile: &Profile) -> CheckReport {
     if let Err(e) = action(&profile.default_action, profile.default_errno_ret) {
         report.errors.push(format!("defaultAction: {e}"));
     }
-    if profile.default_action == "SCMP_ACT_ALLOW" {
-        report.warnings.push(
-            "defaultAction SCMP_ACT_ALLOW allows every syscall the profile does not name"
-                .to_owned(),
-        );
+    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
+    let default_allows = lets_through(&profile.default_action);
+    if default_allows {
+        report.warnings.push(format!(
+            "defaultAction {} allows every syscall the profile does not name",
+            profile.default_action
+        ));
     }
     if !profile.architectures.is_empty()
         && !profile
@@ -285,7 +296,11 @@ pub fn check(profile: &Profile) -> CheckReport {
             .warnings
             .push("architectures does not include SCMP_ARCH_X86_64".to_owned());
     }
-    let mut allowed = BTreeSet::new();
+    // Per syscall name: whether some rule that applies on this machine (no
+    // capability condition, an x86_64 architecture if any) lets it through,
+    // and whether any such rule names it at all. Unnamed ones get the default.
+    let mut named: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut unknown = BTreeSet::new();
     for (i, rule) in profile.syscalls.iter().enumerate() {
         if let Err(e) = action(&rule.action, rule.errno_ret) {
             report.errors.push(format!("syscalls[{i}]: {e}"));
@@ -295,26 +310,43 @@ pub fn check(profile: &Profile) -> CheckReport {
                 report.errors.push(format!("syscalls[{i}]: {e}"));
             }
         }
+        if !applies_here(rule) {
+            continue;
+        }
         for name in &rule.names {
+            // Runtime profiles name the 32-bit ABI's syscalls beside
+            // x86_64's, and other architectures' in the same list.
             if name.parse::<Sysno>().is_err()
+                && name.parse::<syscalls::x86::Sysno>().is_err()
                 && !BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str())
             {
-                report.warnings.push(format!(
-                    "syscalls[{i}]: `{name}` is not a syscall of x86_64"
-                ));
+                unknown.insert(name.as_str());
             }
-            if rule.action == "SCMP_ACT_ALLOW" || rule.action == "SCMP_ACT_LOG" {
-                allowed.insert(name.clone());
-            }
+            *named.entry(name.as_str()).or_default() |= lets_through(&rule.action);
         }
     }
+    if !unknown.is_empty() {
+        report.warnings.push(format!(
+            "not syscalls of x86_64 or x86, ignored on this machine: {}",
+            unknown.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let mut candidates: BTreeSet<&str> = named.keys().copied().collect();
+    if default_allows {
+        candidates.extend(BLOCKED_BY_RUNTIME_DEFAULT);
+        candidates.extend(DANGEROUS.iter().map(|(name, _)| *name));
+    }
+    let allowed: Vec<&str> = candidates
+        .into_iter()
+        .filter(|name| named.get(name).copied().unwrap_or(default_allows))
+        .collect();
     report.allowed = allowed.len();
-    for name in &allowed {
-        if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str()) {
-            report.beyond_runtime_default.push(name.clone());
+    for name in allowed {
+        if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name) {
+            report.beyond_runtime_default.push(name.to_owned());
         }
-        if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| n == name) {
-            report.dangerous.insert(name.clone(), (*why).to_owned());
+        if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
+            report.dangerous.insert(name.to_owned(), (*why).to_owned());
         }
     }
     if report.errors.is_empty()
@@ -480,5 +512,37 @@ mod tests {
         };
         assert!(!check(&bad).errors.is_empty());
         assert!(parse_profile("{").is_err());
+    }
+
+    /// The default action counts: a profile that allows (or only logs) what
+    /// it does not name allows the dangerous syscalls it does not deny; rules
+    /// conditional on a capability, as the runtimes' defaults write them, are
+    /// not counted as allowing; `"args": null` is none.
+    #[test]
+    fn check_judges_the_default_and_conditional_rules() {
+        let report = |text: &str| check(&parse_profile(text).unwrap());
+        let open = report(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}"#,
+        );
+        assert!(open.errors.is_empty(), "{open:?}");
+        assert!(open.dangerous.contains_key("mount") && open.dangerous.contains_key("bpf"));
+        assert!(!open.dangerous.contains_key("ptrace"));
+        let logged = report(r#"{"defaultAction":"SCMP_ACT_LOG"}"#);
+        assert!(logged.dangerous.contains_key("kexec_load"), "{logged:?}");
+        let unconfined = report(r#"{"defaultAction":"SCMP_ACT_ALLOW"}"#);
+        assert!(unconfined.errors.is_empty(), "{unconfined:?}");
+        assert!(unconfined.dangerous.contains_key("mount"));
+        let runtime_like = report(
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+                {"names":["read","write"],"action":"SCMP_ACT_ALLOW","args":null},
+                {"names":["mount","bpf"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+                {"names":["_llseek","mmap2","notacall"],"action":"SCMP_ACT_ALLOW"}]}"#,
+        );
+        assert!(runtime_like.errors.is_empty(), "{runtime_like:?}");
+        assert!(runtime_like.dangerous.is_empty(), "{runtime_like:?}");
+        assert_eq!(
+            runtime_like.warnings,
+            ["not syscalls of x86_64 or x86, ignored on this machine: notacall"]
+        );
     }
 }
