@@ -79,6 +79,21 @@ fn rules_check_counts_and_reports_errors() {
         "{}",
         text(&out.stderr)
     );
+    // Warnings are told in text mode too: a misspelt key loads, but not
+    // unseen.
+    let typo = dir.path().join("typo.yaml");
+    std::fs::write(
+        &typo,
+        "- rule: R\n  desc: d\n  condition: ka.verb=create\n  output: o\n  priority: INFO\n  source: k8s_audit\n  exeptions: []\n",
+    )
+    .unwrap();
+    let out = kubeward(&["rules", "check", s(&typo)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("{}:7: unknown key `exeptions`", typo.display())),
+        "{}",
+        text(&out.stderr)
+    );
     // The manifest rule catalogue is still `kubeward rules`.
     let out = kubeward(&["rules", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
