@@ -181,6 +181,9 @@ const JSON_FORMS: [&str; 8] = [
 ];
 
 pub fn parse(text: &str) -> Dockerfile {
+    // Editors on Windows save a byte-order mark; BuildKit skips it, and left
+    // in place it would hide the first instruction (usually FROM).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text
         .lines()
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -461,6 +464,15 @@ mod tests {
             Form::Json(vec!["sh".into(), "-c".into(), "echo hi".into()])
         );
         assert_eq!(df.stages[0].name.as_deref(), Some("build"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let df = parse("\u{feff}# escape=`\nFROM ubuntu:latest\nUSER 1000\n");
+        assert_eq!(df.escape, '`');
+        assert_eq!(df.instructions[0].keyword, "FROM");
+        assert_eq!(df.instructions[0].line, 2);
+        assert_eq!(df.stages.len(), 1);
     }
 
     #[test]
