@@ -228,7 +228,13 @@ impl Builder {
             for entry in entries {
                 let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
                 if entry.is_dir() || ext == "zip" || ext == "json" {
-                    count += self.add_path(&entry, only)?;
+                    // One unreadable file is skipped and told, as a bad
+                    // record inside an archive is; the others still count.
+                    match self.add_path(&entry, only) {
+                        Ok(added) => count += added,
+                        Err(e @ ImportError::Input { .. }) => self.skipped.push(e.to_string()),
+                        Err(e) => return Err(e),
+                    }
                 }
             }
             return Ok(count);
