@@ -169,6 +169,29 @@ fn split_flags(args: &str) -> (Vec<(String, Option<String>)>, &str) {
 }
 
 const FLAGGED: [&str; 5] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
+/// Every instruction BuildKit knows; any other word starting a line (a
+/// typo, or a line whose continuation was lost) is an error there, and so it
+/// is here rather than a silently ignored line.
+const INSTRUCTIONS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
 const JSON_FORMS: [&str; 8] = [
     "RUN",
     "CMD",
@@ -261,6 +284,21 @@ pub fn parse(text: &str) -> Dockerfile {
             .split_once(char::is_whitespace)
             .unwrap_or((logical, ""));
         let keyword = keyword.to_ascii_uppercase();
+        let line = u32::try_from(start + 1).unwrap_or(u32::MAX);
+        if !INSTRUCTIONS.contains(&keyword.as_str()) {
+            df.problems.push((
+                line,
+                format!("unknown instruction `{}`", printable(&keyword)),
+            ));
+            comments.clear();
+            continue;
+        }
+        if stage.is_none() && keyword != "ARG" && keyword != "FROM" {
+            df.problems.push((
+                line,
+                format!("{keyword} before the first FROM (only ARG may come before it)"),
+            ));
+        }
         let (flags, args) = if FLAGGED.contains(&keyword.as_str()) {
             split_flags(args)
         } else {
@@ -337,8 +375,18 @@ pub fn parse(text: &str) -> Dockerfile {
             comments: std::mem::take(&mut comments),
         });
     }
+    if df.instructions.is_empty() && df.problems.is_empty() {
+        df.problems
+            .push((1, "the Dockerfile has no instructions".to_owned()));
+    }
     expand_bases(&mut df);
     df
+}
+
+/// A word from the input as shown in an error: at most 40 characters, control
+/// characters escaped.
+fn printable(word: &str) -> String {
+    word.chars().take(40).flat_map(char::escape_debug).collect()
 }
 
 /// Substitutes build arguments (`$NAME`, `${NAME}`, `${NAME:-default}`,
@@ -476,6 +524,35 @@ mod tests {
     }
 
     #[test]
+    fn unknown_or_misplaced_instructions_and_empty_files_are_problems() {
+        let df = parse("FROM alpine:3.19\nUSR root\nUSER 1000\n");
+        assert_eq!(df.problems, [(2, "unknown instruction `USR`".to_owned())]);
+        assert_eq!(
+            df.instructions.len(),
+            2,
+            "the unknown line is not an instruction"
+        );
+        let df = parse("ARG V=1\nRUN echo hi\nFROM alpine:$V\n");
+        assert_eq!(
+            df.problems,
+            [(
+                2,
+                "RUN before the first FROM (only ARG may come before it)".to_owned()
+            )]
+        );
+        // With ` as the escape, a backslash does not continue the line, so
+        // the next one starts with `&&`: an error, not a silently lost chmod.
+        let df = parse("# escape=`\nFROM alpine:3.19\nRUN apk add curl \\\n  && chmod 777 /x\n");
+        assert_eq!(df.problems, [(4, "unknown instruction `&&`".to_owned())]);
+        for empty in ["", "\n\n", "# just a comment\n"] {
+            assert_eq!(
+                parse(empty).problems,
+                [(1, "the Dockerfile has no instructions".to_owned())]
+            );
+        }
+    }
+
+    #[test]
     fn heredocs() {
         let df = parse(
             "FROM debian\nRUN <<EOF bash\nset -e\napt-get update\nEOF\nCOPY <<-\"A\" /a <<B /b\n\tone\n\tA\ntwo\nB\nRUN echo $((1<<2)) <<< word\n",
@@ -488,7 +565,7 @@ mod tests {
         assert_eq!(copy.heredocs[1].body, "two\n");
         assert_eq!(df.instructions[3].heredocs.len(), 0);
         assert!(df.problems.is_empty());
-        let open = parse("RUN <<EOF\nnever closed\n");
+        let open = parse("FROM debian\nRUN <<EOF\nnever closed\n");
         assert_eq!(open.problems.len(), 1);
     }
 
