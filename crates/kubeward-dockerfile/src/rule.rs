@@ -55,6 +55,21 @@ impl Lint<'_> {
         self.df.stages.len().checked_sub(1)
     }
 
+    /// The stage a stage is built `FROM`, when that names an earlier stage
+    /// (it inherits that stage's files and settings).
+    pub fn parent_stage(&self, stage: usize) -> Option<usize> {
+        let base = self.df.stages[stage].base_expanded.to_ascii_lowercase();
+        self.df.stages[..stage]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(base.as_str()))
+    }
+
+    /// A stage and the stages it is built on, nearest first. Parents are
+    /// always earlier stages, so the chain ends.
+    pub fn lineage(&self, stage: usize) -> Vec<usize> {
+        std::iter::successors(Some(stage), |&s| self.parent_stage(s)).collect()
+    }
+
     /// A hit on instruction `i`.
     pub fn hit(&self, i: usize, message: String) -> Hit {
         let ins = &self.df.instructions[i];

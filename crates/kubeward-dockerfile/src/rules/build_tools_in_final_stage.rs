@@ -7,7 +7,7 @@ rule! {
     /// Flags compilers and build tools (`gcc`, `build-essential`, `make`,
     /// `golang`, `cargo`, `maven`, JDKs …) installed in the final stage of a
     /// build: in a single-stage Dockerfile, or in the last stage of a
-    /// multi-stage one.
+    /// multi-stage one, or in a stage the last one is built `FROM`.
     ///
     /// ## Why is this bad?
     /// Build tools ship to production: hundreds of megabytes of packages to
@@ -58,8 +58,10 @@ fn is_tool(package: &str) -> bool {
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
+    // A final stage built FROM an earlier stage ships what that one installed.
+    let shipped = l.lineage(last);
     for (i, ins) in l.each("RUN") {
-        if ins.stage != Some(last) {
+        if !ins.stage.is_some_and(|s| shipped.contains(&s)) {
             continue;
         }
         let mut found: Vec<String> = Vec::new();
@@ -76,18 +78,20 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             }
         }
         if !found.is_empty() {
-            let single = l.df.stages.len() == 1;
+            let place = if l.df.stages.len() == 1 {
+                "only stage (use a multi-stage build)".to_owned()
+            } else if ins.stage == Some(last) {
+                "final stage".to_owned()
+            } else {
+                let stage = ins.stage.map(|s| &l.df.stages[s]);
+                format!(
+                    "stage `{}`, which the final stage is built FROM",
+                    stage.and_then(|s| s.name.as_deref()).unwrap_or("?")
+                )
+            };
             out.push(l.hit(
                 i,
-                format!(
-                    "build tools installed in the {}: {}",
-                    if single {
-                        "only stage (use a multi-stage build)"
-                    } else {
-                        "final stage"
-                    },
-                    found.join(", ")
-                ),
+                format!("build tools installed in the {place}: {}", found.join(", ")),
             ));
         }
     }

@@ -25,11 +25,21 @@ rule! {
     };
 }
 
+/// Whether `mode` lets anyone write, not counting sticky directories
+/// (`1777`, `+t`): like `/tmp`, anyone may add files there but only remove
+/// their own, which the image check KW807 accepts too.
 fn world_writable(mode: &str) -> bool {
     let octal = mode.trim_start_matches('0');
     if !octal.is_empty() && octal.len() <= 4 && octal.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-        let last = octal.as_bytes()[octal.len() - 1] - b'0';
-        return last & 2 != 0;
+        let digits = octal.as_bytes();
+        let sticky = digits.len() == 4 && (digits[0] - b'0') & 1 != 0;
+        return (digits[digits.len() - 1] - b'0') & 2 != 0 && !sticky;
+    }
+    if mode
+        .split(',')
+        .any(|clause| clause.contains('t') && !clause.contains('-'))
+    {
+        return false;
     }
     mode.split(',').any(|clause| {
         let (who, rest) = clause.split_at(clause.find(['+', '=']).unwrap_or(clause.len()));

@@ -78,3 +78,25 @@ fn user_inherited_from_an_earlier_stage() {
     let text = "FROM debian:12 AS base\nUSER 1000\nFROM base\nHEALTHCHECK NONE\n";
     assert!(!ids(text, true).contains(&"KW701"));
 }
+
+#[test]
+fn build_tools_in_a_stage_the_final_one_is_built_from() {
+    let text = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3 && rm -rf /var/lib/apt/lists/*\nFROM build\nUSER 1000\nHEALTHCHECK NONE\n";
+    assert_eq!(ids(text, true), ["KW708"]);
+    let copied_only = text.replace("FROM build", "FROM debian:12");
+    assert_eq!(ids(&copied_only, true), Vec::<&str>::new());
+}
+
+#[test]
+fn sticky_shared_directories_are_not_world_writable_files() {
+    for mode in ["1777", "01777", "a+rwxt", "o+wt"] {
+        let text =
+            format!("FROM debian:12\nRUN chmod {mode} /shared\nUSER 1000\nHEALTHCHECK NONE\n");
+        assert_eq!(ids(&text, true), Vec::<&str>::new(), "{mode}");
+    }
+    for mode in ["777", "0777", "0o+w", "a+w", "2777"] {
+        let text =
+            format!("FROM debian:12\nRUN chmod {mode} /shared\nUSER 1000\nHEALTHCHECK NONE\n");
+        assert_eq!(ids(&text, true), ["KW710"], "{mode}");
+    }
+}

@@ -51,11 +51,7 @@ fn last_user(l: &Lint<'_>, stage: usize, depth: usize) -> Option<(usize, String)
         return own;
     }
     // A stage built FROM another stage inherits its user.
-    let base = l.df.stages[stage].base_expanded.to_ascii_lowercase();
-    let parent = l.df.stages[..stage]
-        .iter()
-        .rposition(|s| s.name.as_deref() == Some(base.as_str()))?;
-    last_user(l, parent, depth + 1)
+    last_user(l, l.parent_stage(stage)?, depth + 1)
 }
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
