@@ -23,18 +23,31 @@ fn spdx_id(prefix: &str, text: &str) -> String {
     format!("SPDXRef-{prefix}-{clean}")
 }
 
-/// A licence string if it is a plain SPDX identifier, else NOASSERTION.
+/// The declared licence as an SPDX expression when it is one (identifiers
+/// of the SPDX licence list, deprecated ones such as `GPL-2.0+` included, joined with AND for
+/// several), else NOASSERTION: a name such as `BSD` or `UNLICENSED` is not an
+/// SPDX expression, and a document carrying it is invalid.
 fn license(licenses: &[String]) -> String {
-    match licenses {
-        [one]
-            if !one.is_empty()
-                && one
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')) =>
-        {
-            one.clone()
-        }
-        _ => "NOASSERTION".to_owned(),
+    if licenses.is_empty() {
+        return "NOASSERTION".to_owned();
+    }
+    let joined = if licenses.len() == 1 {
+        licenses[0].clone()
+    } else {
+        licenses
+            .iter()
+            .map(|l| format!("({l})"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let mode = spdx::ParseMode {
+        allow_deprecated: true,
+        allow_postfix_plus_on_gpl: true,
+        ..spdx::ParseMode::STRICT
+    };
+    match spdx::Expression::parse_mode(&joined, mode) {
+        Ok(_) => joined,
+        Err(_) => "NOASSERTION".to_owned(),
     }
 }
 
@@ -111,4 +124,29 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::license;
+
+    #[test]
+    fn only_spdx_expressions_are_declared() {
+        let one = |l: &str| license(&[l.to_owned()]);
+        assert_eq!(one("MIT"), "MIT");
+        assert_eq!(one("Apache-2.0 OR MIT"), "Apache-2.0 OR MIT");
+        assert_eq!(one("GPL-2.0+"), "GPL-2.0+");
+        for not_spdx in ["BSD", "GPL", "UNLICENSED", "Proprietary", "", "MIT OR"] {
+            assert_eq!(one(not_spdx), "NOASSERTION", "{not_spdx}");
+        }
+        assert_eq!(
+            license(&["MIT".to_owned(), "Apache-2.0 OR MIT".to_owned()]),
+            "(MIT) AND (Apache-2.0 OR MIT)"
+        );
+        assert_eq!(
+            license(&["MIT".to_owned(), "BSD".to_owned()]),
+            "NOASSERTION"
+        );
+        assert_eq!(license(&[]), "NOASSERTION");
+    }
 }
