@@ -25,6 +25,8 @@ fn bench(c: &mut Criterion) {
         namespaces: Namespaces::new(
             NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap(),
         ),
+        learn_namespaces: false,
+        honour_ignore: Vec::new(),
     };
     let mut group = c.benchmark_group("admission-review-deployment");
     group.throughput(Throughput::Bytes(body.len() as u64));

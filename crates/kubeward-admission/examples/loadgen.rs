@@ -165,7 +165,7 @@ async fn serve_trivial(raw: &[String], at: usize) {
     let limits = Limits::default();
     kubeward_httpd::serve(
         listener,
-        Some(Arc::new(cert).acceptor()),
+        Some(Arc::new(cert).acceptor(None)),
         limits.connections,
         move |request| ceilings(limits, request),
         || {},

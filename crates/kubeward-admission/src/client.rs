@@ -1,6 +1,7 @@
 //! A minimal keep-alive HTTPS client on the same stack as the server (rustls,
 //! hyper), for the integration tests and the load generator: it trusts one
-//! given CA certificate and speaks HTTP/1.1 over one connection.
+//! given CA certificate, may present a client certificate, and speaks
+//! HTTP/1.1 over one connection.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -12,8 +13,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
-use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
@@ -33,6 +34,32 @@ pub fn tls_config(
     ca_pem: &Path,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Result<rustls::ClientConfig, ClientError> {
+    Ok(builder(ca_pem, versions)?.with_no_client_auth())
+}
+
+/// TLS settings that trust the CA certificate in `ca_pem` only and present
+/// the client certificate chain in `cert_pem` with its key (mutual TLS).
+pub fn tls_config_with_client_cert(
+    ca_pem: &Path,
+    cert_pem: &Path,
+    key_pem: &Path,
+) -> Result<rustls::ClientConfig, ClientError> {
+    let tls = |e: &dyn std::fmt::Display| ClientError::Tls(e.to_string());
+    let chain = CertificateDer::pem_file_iter(cert_pem)
+        .map_err(|e| tls(&e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| tls(&e))?;
+    let key = PrivateKeyDer::from_pem_file(key_pem).map_err(|e| tls(&e))?;
+    builder(ca_pem, rustls::ALL_VERSIONS)?
+        .with_client_auth_cert(chain, key)
+        .map_err(|e| tls(&e))
+}
+
+fn builder(
+    ca_pem: &Path,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, ClientError>
+{
     let mut roots = rustls::RootCertStore::empty();
     for cert in
         CertificateDer::pem_file_iter(ca_pem).map_err(|e| ClientError::Tls(e.to_string()))?
@@ -45,8 +72,7 @@ pub fn tls_config(
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
         .map_err(|e| ClientError::Tls(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+        .with_root_certificates(roots))
 }
 
 /// One keep-alive HTTP/1.1 connection over TLS.

@@ -7,8 +7,10 @@
 //! (`refuse-latest`, on by default); an image without a digest is refused when
 //! `require-digest` is set. A pod annotated
 //! `kubeward.image-policy.k8s.io/break-glass: "true"` is allowed whatever its
-//! images, and the review says so in an audit annotation (the API server
-//! forwards only annotations of the form `*.image-policy.k8s.io/*`).
+//! images (the API server forwards only pod annotations of the form
+//! `*.image-policy.k8s.io/*`), and the review says so in the `break-glass`
+//! audit annotation, which the API server records as
+//! `imagepolicywebhook.image-policy.k8s.io/break-glass`.
 //!
 //! With a verdict store (`[serve.image-policy] verdicts`), an image pinned by
 //! a digest whose recorded scan failed is refused with the scan's reasons;
@@ -25,7 +27,12 @@ use serde::{Deserialize, Serialize};
 
 pub const API_VERSION: &str = "imagepolicy.k8s.io/v1alpha1";
 pub const KIND: &str = "ImageReview";
+/// The pod annotation that lets a pod past the image policy.
 pub const BREAK_GLASS: &str = "kubeward.image-policy.k8s.io/break-glass";
+/// The audit annotation key recording a break-glass admission: bare, since
+/// the API server prefixes it with `imagepolicywebhook.image-policy.k8s.io/`
+/// and drops keys with a second `/`.
+pub const BREAK_GLASS_KEY: &str = "break-glass";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -119,7 +126,7 @@ impl ImagePolicy {
             .is_some_and(|v| v == "true")
         {
             if !problems.is_empty() {
-                audit_annotations.insert(BREAK_GLASS.to_owned(), problems.join("; "));
+                audit_annotations.insert(BREAK_GLASS_KEY.to_owned(), problems.join("; "));
             }
             return ImageReviewStatus {
                 allowed: true,

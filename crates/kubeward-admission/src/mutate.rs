@@ -6,15 +6,24 @@
 //! `allowPrivilegeEscalation: false` and `capabilities.drop: [ALL]`, and pod
 //! `automountServiceAccountToken: false`. Linux-only settings are not added to
 //! Windows pods (the API server rejects them there); `allowPrivilegeEscalation`
-//! is not added where it would contradict `privileged: true` or an added
-//! `SYS_ADMIN` (also rejected); `runAsNonRoot` is not added to a pod that runs
-//! as UID 0 on purpose (it would stop it from starting rather than fix it).
+//! is not added beside `privileged: true` or an added `CAP_SYS_ADMIN` (the API
+//! server rejects those pairs), nor beside `SYS_ADMIN` in any other spelling
+//! (accepted, but a container given it is meant to escalate, and the setting
+//! would promise what it cannot keep); the pod `seccompProfile` is not added
+//! beside the legacy pod seccomp annotation (the API server refuses a field
+//! that disagrees with it); `runAsNonRoot` is not added where the pod or any
+//! container runs as UID 0 on purpose (it would stop it from starting rather
+//! than fix it).
 
 use kubeward_core::Node;
 use kubeward_core::config::MutateConfig;
 use kubeward_workload::pod::{Container, ContainerKind, Pod};
 use serde::Serialize;
 use serde_json::{Value, json};
+
+/// The legacy pod seccomp annotation. (Container annotations need no care:
+/// no container seccomp field is ever added.)
+const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 
 /// One JSON Patch operation (only `add` is ever needed).
 #[derive(Debug, PartialEq, Serialize)]
@@ -90,7 +99,13 @@ pub fn patch(pod: &Pod<'_>, config: &MutateConfig) -> Vec<PatchOp> {
     let windows = pod.is_windows();
     let pod_security = pod.field("securityContext");
     let pod_security_path = pod.path("securityContext");
-    let runs_as_root = pod.security("runAsUser").and_then(Node::as_i64) == Some(0);
+    // UID 0 on purpose, for the pod or any container: `runAsNonRoot` would
+    // stop it from starting rather than fix it.
+    let runs_as_root = pod.security("runAsUser").and_then(Node::as_i64) == Some(0)
+        || pod
+            .containers
+            .iter()
+            .any(|c| c.security("runAsUser").and_then(Node::as_i64) == Some(0));
     if config.run_as_non_root && !runs_as_root {
         add_field(
             &mut ops,
@@ -100,7 +115,11 @@ pub fn patch(pod: &Pod<'_>, config: &MutateConfig) -> Vec<PatchOp> {
             json!(true),
         );
     }
-    if config.seccomp_runtime_default && !windows {
+    // The API server refuses a pod seccomp field that disagrees with the
+    // (still validated) legacy pod annotation, and copies the annotation
+    // into the field itself.
+    let seccomp_annotated = pod.annotation(SECCOMP_POD_ANNOTATION).is_some();
+    if config.seccomp_runtime_default && !windows && !seccomp_annotated {
         add_field(
             &mut ops,
             pod_security,
@@ -159,8 +178,9 @@ fn container_patch(c: &Container<'_>, config: &MutateConfig, ops: &mut Vec<Patch
     }
 }
 
-/// `allowPrivilegeEscalation: false` is invalid beside `privileged: true` or
-/// an added `SYS_ADMIN`.
+/// Whether `allowPrivilegeEscalation: false` stays off: beside `privileged:
+/// true` or `CAP_SYS_ADMIN` the API server rejects it; beside `SYS_ADMIN` in
+/// another spelling it is accepted but contradicts what the container asks for.
 fn needs_escalation(c: &Container<'_>) -> bool {
     let privileged = c.security("privileged").is_some_and(Node::is_true);
     let sys_admin = c
@@ -181,7 +201,54 @@ fn needs_escalation(c: &Container<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::pointer;
+    use super::*;
+    use kubeward_core::load::{LoadOptions, load_text};
+
+    fn paths(yaml: &str) -> Vec<String> {
+        let object = load_text("p.yaml".into(), yaml, &LoadOptions::default())
+            .objects
+            .remove(0);
+        let pod = Pod::of(&object).unwrap();
+        patch(&pod, &MutateConfig::default())
+            .into_iter()
+            .map(|op| op.path)
+            .collect()
+    }
+
+    #[test]
+    fn no_seccomp_field_beside_the_legacy_pod_annotation() {
+        let annotated = paths(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: localhost/profiles/app.json\nspec:\n  containers:\n  - name: c\n    image: x:1\n",
+        );
+        assert!(
+            annotated.iter().all(|p| !p.contains("seccomp")),
+            "{annotated:?}"
+        );
+        // On a template the annotation is the template's.
+        let template = paths(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: runtime/default\n    spec:\n      containers:\n      - name: c\n        image: x:1\n",
+        );
+        assert!(
+            template.iter().all(|p| !p.contains("seccomp")),
+            "{template:?}"
+        );
+        let plain = paths(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x:1\n",
+        );
+        assert!(
+            plain.contains(&"/spec/securityContext".to_owned()),
+            "{plain:?}"
+        );
+    }
+
+    #[test]
+    fn no_run_as_non_root_beside_a_container_running_as_uid_zero() {
+        let ops = paths(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    fsGroup: 2000\n  containers:\n  - name: a\n    image: x:1\n  - name: c\n    image: x:1\n    securityContext:\n      runAsUser: 0\n",
+        );
+        assert!(ops.iter().all(|p| !p.contains("runAsNonRoot")), "{ops:?}");
+        assert!(ops.contains(&"/spec/securityContext/seccompProfile".to_owned()));
+    }
 
     #[test]
     fn pointers_from_paths() {

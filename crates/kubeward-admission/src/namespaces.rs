@@ -1,8 +1,11 @@
 //! The Pod Security modes of each namespace, from the standard labels
-//! (`pod-security.kubernetes.io/<mode>` and `<mode>-version`), with the
-//! server's defaults where a namespace has none, as Pod Security Admission
-//! reads them: an invalid level counts as `restricted`, an invalid version as
-//! `latest`.
+//! (`pod-security.kubernetes.io/<mode>` and `<mode>-version`) over the
+//! server's defaults, as Pod Security Admission's `PolicyToEvaluate` reads
+//! them: each label present overrides only its own part of the default (a
+//! level label alone keeps the default version); an invalid `enforce` level
+//! counts as `restricted`, an invalid `audit` or `warn` level as `privileged`
+//! (they fail open), an invalid version as `latest`. The invalid values are
+//! returned too, so that a Namespace carrying them can be refused.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,17 +33,46 @@ pub struct NamespacePolicy {
 
 const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
 
-fn parse_mode(level: Option<&str>, version: Option<&str>, default: Mode) -> Mode {
-    match level {
-        None => Mode {
-            level: default.level,
-            version: version.map_or(default.version, |v| v.parse().unwrap_or_default()),
-        },
-        Some(level) => Mode {
-            level: level.parse().unwrap_or(Level::Restricted),
-            version: version.map_or(Version::Latest, |v| v.parse().unwrap_or_default()),
-        },
+/// A label's value: `None` when absent, `Some(Err)` when it is not text.
+fn label_value<'a>(labels: Option<&'a Node>, key: &str) -> Option<Result<&'a str, String>> {
+    let node = labels?.field(key)?;
+    Some(
+        node.as_str()
+            .ok_or_else(|| "the value must be a string".to_owned()),
+    )
+}
+
+/// One mode's labels over its default; `invalid_level` is what an invalid
+/// level label counts as. What is wrong is added to `errors`.
+fn parse_mode(
+    labels: Option<&Node>,
+    mode: &str,
+    default: Mode,
+    invalid_level: Level,
+    errors: &mut Vec<String>,
+) -> Mode {
+    let mut out = default;
+    let level_key = format!("{LABEL_PREFIX}{mode}");
+    if let Some(value) = label_value(labels, &level_key) {
+        match value.and_then(|v| v.parse::<Level>()) {
+            Ok(level) => out.level = level,
+            Err(e) => {
+                errors.push(format!("label {level_key}: {e}"));
+                out.level = invalid_level;
+            }
+        }
     }
+    let version_key = format!("{level_key}-version");
+    if let Some(value) = label_value(labels, &version_key) {
+        match value.and_then(|v| v.parse::<Version>()) {
+            Ok(version) => out.version = version,
+            Err(e) => {
+                errors.push(format!("label {version_key}: {e}"));
+                out.version = Version::Latest;
+            }
+        }
+    }
+    out
 }
 
 impl NamespacePolicy {
@@ -60,28 +92,53 @@ impl NamespacePolicy {
         })
     }
 
-    /// The policy a Namespace object's labels set, over `defaults`.
-    pub fn from_labels(labels: Option<&Node>, defaults: &NamespacePolicy) -> Self {
-        let label = |key: &str| {
-            labels
-                .and_then(|l| l.field(&format!("{LABEL_PREFIX}{key}")))
-                .and_then(Node::as_str)
+    /// The policy a Namespace object's labels set over `defaults`, and what
+    /// is wrong with the labels (empty when they are valid).
+    pub fn from_labels(labels: Option<&Node>, defaults: &NamespacePolicy) -> (Self, Vec<String>) {
+        let mut errors = Vec::new();
+        let policy = Self {
+            enforce: parse_mode(
+                labels,
+                "enforce",
+                defaults.enforce,
+                Level::Restricted,
+                &mut errors,
+            ),
+            audit: parse_mode(
+                labels,
+                "audit",
+                defaults.audit,
+                Level::Privileged,
+                &mut errors,
+            ),
+            warn: parse_mode(
+                labels,
+                "warn",
+                defaults.warn,
+                Level::Privileged,
+                &mut errors,
+            ),
         };
-        let mode = |name: &str, default: Mode| {
-            parse_mode(label(name), label(&format!("{name}-version")), default)
-        };
-        Self {
-            enforce: mode("enforce", defaults.enforce),
-            audit: mode("audit", defaults.audit),
-            warn: mode("warn", defaults.warn),
-        }
+        (policy, errors)
     }
 }
 
+/// The Pod Security labels of a Namespace object, as key/value text pairs
+/// (for comparing an update's labels with the old ones).
+pub fn pss_labels(object: &Node) -> Vec<(&str, Option<&str>)> {
+    object
+        .lookup(&["metadata", "labels"])
+        .and_then(Node::as_map)
+        .into_iter()
+        .flat_map(|m| m.entries())
+        .filter(|e| e.key.starts_with(LABEL_PREFIX))
+        .map(|e| (e.key.as_str(), e.value.as_str()))
+        .collect()
+}
+
 /// Most namespaces remembered: ten times the 10,000 that Kubernetes' own
-/// scalability thresholds name for a cluster. Reviews of new Namespaces are
-/// what fills the table, and anyone who can reach the webhook can send them;
-/// past the bound, a new namespace gets the defaults, as an unknown one does.
+/// scalability thresholds name for a cluster. Past the bound, a new namespace
+/// gets the defaults, as an unknown one does.
 pub const MAX_KNOWN: usize = 100_000;
 
 /// The known namespaces' policies, and the defaults for the others.
@@ -102,34 +159,43 @@ impl Namespaces {
     }
 
     /// Reads the Namespace objects in a file or directory of manifests;
-    /// returns what could not be read.
+    /// returns what could not be read, and invalid Pod Security labels.
     pub fn load(&self, path: &Path) -> Vec<Diagnostic> {
         let (inputs, mut errors) = discover(&[path.to_path_buf()], &Excludes::default());
         for input in &inputs {
             let mut loaded = load(input, &LoadOptions::default());
             errors.append(&mut loaded.errors);
             for object in &loaded.objects {
-                self.learn(&object.root);
+                let meta = &object.meta;
+                errors.extend(self.learn(&object.root).into_iter().map(|problem| {
+                    Diagnostic::new(
+                        meta.origin.file.clone(),
+                        Some(meta.origin.locate(meta.pos).line),
+                        format!("Namespace {}: {problem}", meta.name),
+                    )
+                }));
             }
         }
         errors
     }
 
-    /// Records a Namespace object's labels (other objects are ignored).
-    pub fn learn(&self, object: &Node) {
+    /// Records a Namespace object's labels (other objects are ignored), as
+    /// Pod Security Admission would evaluate them; returns what is wrong with
+    /// its Pod Security labels.
+    pub fn learn(&self, object: &Node) -> Vec<String> {
         if object.field("kind").and_then(Node::as_str) != Some("Namespace") {
-            return;
+            return Vec::new();
         }
         let Some(name) = object.lookup(&["metadata", "name"]).and_then(Node::as_str) else {
-            return;
+            return Vec::new();
         };
-        let policy =
+        let (policy, errors) =
             NamespacePolicy::from_labels(object.lookup(&["metadata", "labels"]), &self.defaults);
         let Ok(mut known) = self.known.write() else {
-            return;
+            return errors;
         };
         if known.len() >= self.limit && !known.contains_key(name) {
-            return;
+            return errors;
         }
         let added = known.insert(name.to_owned(), policy).is_none();
         // Names are never forgotten, so the table fills once: say so then.
@@ -139,6 +205,7 @@ impl Namespaces {
                 self.limit
             );
         }
+        errors
     }
 
     /// The policy of a namespace.
@@ -187,9 +254,10 @@ mod tests {
         let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
         let namespaces = Namespaces::new(defaults);
         assert_eq!(namespaces.policy("ns").enforce.level, Level::Baseline);
-        namespaces.learn(&namespace(
-            "    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: v1.24\n    pod-security.kubernetes.io/warn: bogus\n",
+        let errors = namespaces.learn(&namespace(
+            "    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: v1.24\n",
         ));
+        assert!(errors.is_empty(), "{errors:?}");
         let p = namespaces.policy("ns");
         assert_eq!(
             p.enforce,
@@ -199,16 +267,75 @@ mod tests {
             }
         );
         assert_eq!(
-            p.warn.level,
-            Level::Restricted,
-            "an invalid level is read as restricted"
-        );
-        assert_eq!(
             p.audit.level,
             Level::Privileged,
             "unlabelled modes keep the default"
         );
         assert_eq!(namespaces.policy("other"), defaults);
+    }
+
+    #[test]
+    fn a_level_label_alone_keeps_the_default_version() {
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults {
+            enforce_version: "v1.25".into(),
+            ..PssDefaults::default()
+        })
+        .unwrap();
+        let (p, errors) = NamespacePolicy::from_labels(
+            namespace("    pod-security.kubernetes.io/enforce: restricted\n")
+                .lookup(&["metadata", "labels"]),
+            &defaults,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(
+            p.enforce,
+            Mode {
+                level: Level::Restricted,
+                version: Version::V1(25)
+            }
+        );
+    }
+
+    #[test]
+    fn invalid_labels_fail_closed_for_enforce_only_and_are_reported() {
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
+        let object = namespace(
+            "    pod-security.kubernetes.io/enforce: bogus\n    pod-security.kubernetes.io/warn: strict\n    pod-security.kubernetes.io/audit: nope\n    pod-security.kubernetes.io/audit-version: v2\n",
+        );
+        let (p, errors) =
+            NamespacePolicy::from_labels(object.lookup(&["metadata", "labels"]), &defaults);
+        assert_eq!(p.enforce.level, Level::Restricted, "enforce fails closed");
+        assert_eq!(p.warn.level, Level::Privileged, "warn fails open");
+        assert_eq!(p.audit.level, Level::Privileged, "audit fails open");
+        assert_eq!(p.audit.version, Version::Latest);
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(
+            errors[0].starts_with(
+                "label pod-security.kubernetes.io/enforce: unknown Pod Security level `bogus`"
+            ),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_labels_in_manifests_are_load_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ns.yaml");
+        std::fs::write(
+            &file,
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: typo\n  labels:\n    pod-security.kubernetes.io/enforce: restrictd\n",
+        )
+        .unwrap();
+        let namespaces =
+            Namespaces::new(NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap());
+        let errors = namespaces.load(&file);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let line = errors[0].to_string();
+        assert!(line.contains("ns.yaml:6"), "{line}");
+        assert!(
+            line.contains("Namespace typo: label pod-security.kubernetes.io/enforce"),
+            "{line}"
+        );
     }
 
     #[test]

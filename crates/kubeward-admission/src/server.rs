@@ -76,6 +76,9 @@ impl App {
         };
         let defaults = NamespacePolicy::from_defaults(&serve.defaults)
             .map_err(|e| format!("[serve.defaults]: {e}"))?;
+        if serve.learn_namespaces && serve.client_ca.is_none() {
+            return Err("[serve] learn-namespaces needs client-ca (or --client-ca): Namespace reviews may change policy only when every client must present a certificate".to_owned());
+        }
         if serve.max_connections == 0 || serve.max_in_flight == 0 {
             return Err("[serve] max-connections and max-in-flight must be at least 1".to_owned());
         }
@@ -88,6 +91,8 @@ impl App {
                 },
                 exemptions: serve.exemptions.clone(),
                 namespaces: Namespaces::new(defaults),
+                learn_namespaces: serve.learn_namespaces,
+                honour_ignore: serve.honour_ignore_annotations.clone(),
             },
             mutate: serve.mutate.clone(),
             images: ImagePolicy {
@@ -262,11 +267,18 @@ fn mutate_review(app: &App, mut request: review::AdmissionRequest) -> (Admission
         .take()
         .filter(|_| creating)
         .and_then(|node| validate::request_object(&request, node));
-    let ops = object
-        .as_ref()
-        .and_then(Pod::of)
-        .map(|pod| mutate::patch(&pod, &app.mutate))
-        .unwrap_or_default();
+    let Some(pod) = object.as_ref().and_then(Pod::of) else {
+        return (response, Outcome::Skipped);
+    };
+    // Exempt requests are left as they are, as `/validate` leaves them.
+    let namespace = pod.object.meta.namespace.as_deref().unwrap_or_default();
+    if let Some(why) = app.validator.exemption(&request, namespace, Some(&pod)) {
+        response
+            .audit_annotations
+            .insert(validate::EXEMPT_KEY.to_owned(), why.to_owned());
+        return (response, Outcome::Exempt);
+    }
+    let ops = mutate::patch(&pod, &app.mutate);
     if ops.is_empty() {
         return (response, Outcome::Skipped);
     }

@@ -1,13 +1,16 @@
 //! The serving certificate, re-read when its files change on disk (as
 //! cert-manager rotates them) without restarting: a certificate resolver that
-//! hands every new TLS handshake the newest certificate.
+//! hands every new TLS handshake the newest certificate. Optionally, client
+//! certificates are required and verified against a CA (mutual TLS), so that
+//! only the API server can send reviews.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use rustls::ServerConfig;
-use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::server::danger::ClientCertVerifier;
+use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -49,12 +52,39 @@ pub fn load_certified_key(cert: &Path, key: &Path) -> Result<CertifiedKey, TlsEr
     Ok(certified)
 }
 
+/// Verifies the certificates clients present.
+pub type ClientVerifier = Arc<dyn ClientCertVerifier>;
+
+/// A verifier that requires every client to present a certificate chaining
+/// to one of the CA certificates in `ca` (a PEM file).
+pub fn client_verifier(ca: &Path) -> Result<ClientVerifier, TlsError> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(ca).map_err(|e| tls_error(ca, e))? {
+        roots
+            .add(cert.map_err(|e| tls_error(ca, e))?)
+            .map_err(|e| tls_error(ca, e))?;
+    }
+    if roots.is_empty() {
+        return Err(tls_error(ca, "no CA certificate in the file"));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .build()
+        .map_err(|e| tls_error(ca, e))
+}
+
+/// The modification times of the certificate and key files.
+type Stamp = (Option<SystemTime>, Option<SystemTime>);
+
 /// The current certificate, swapped in place when the files change.
 #[derive(Debug)]
 pub struct ReloadingCert {
     cert_path: PathBuf,
     key_path: PathBuf,
-    current: RwLock<(Arc<CertifiedKey>, Option<SystemTime>, Option<SystemTime>)>,
+    current: RwLock<(Arc<CertifiedKey>, Stamp)>,
+    /// The files' times when they last failed to load, so that a bad file
+    /// is reported once, not on every check.
+    failed: RwLock<Option<Stamp>>,
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
@@ -67,37 +97,53 @@ impl ReloadingCert {
         Ok(Self {
             cert_path: cert_path.to_owned(),
             key_path: key_path.to_owned(),
-            current: RwLock::new((Arc::new(key), modified(cert_path), modified(key_path))),
+            current: RwLock::new((Arc::new(key), (modified(cert_path), modified(key_path)))),
+            failed: RwLock::new(None),
         })
     }
 
     /// Re-reads the files when their modification times changed. Returns
-    /// `Ok(true)` when a new certificate was loaded; on error the old one stays.
+    /// `Ok(true)` when a new certificate was loaded; on error the old one
+    /// stays, and the same files are not tried (nor reported) again until
+    /// they change once more.
     pub fn reload_if_changed(&self) -> Result<bool, TlsError> {
-        let (cert_time, key_time) = (modified(&self.cert_path), modified(&self.key_path));
-        let unchanged = self
-            .current
-            .read()
-            .is_ok_and(|c| c.1 == cert_time && c.2 == key_time);
-        if unchanged {
+        let stamp = (modified(&self.cert_path), modified(&self.key_path));
+        let unchanged = self.current.read().is_ok_and(|c| c.1 == stamp);
+        let known_bad = self.failed.read().is_ok_and(|f| *f == Some(stamp));
+        if unchanged || known_bad {
             return Ok(false);
         }
-        let key = load_certified_key(&self.cert_path, &self.key_path)?;
+        let key = match load_certified_key(&self.cert_path, &self.key_path) {
+            Ok(key) => key,
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.write() {
+                    *failed = Some(stamp);
+                }
+                return Err(e);
+            }
+        };
         if let Ok(mut current) = self.current.write() {
-            *current = (Arc::new(key), cert_time, key_time);
+            *current = (Arc::new(key), stamp);
         }
         Ok(true)
     }
 
     /// A TLS acceptor (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered) that
-    /// always serves the current certificate.
-    pub fn acceptor(self: &Arc<Self>) -> tokio_rustls::TlsAcceptor {
+    /// always serves the current certificate, and with `clients` refuses at
+    /// the handshake any client without a certificate it verifies.
+    pub fn acceptor(
+        self: &Arc<Self>,
+        clients: Option<ClientVerifier>,
+    ) -> tokio_rustls::TlsAcceptor {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut config = ServerConfig::builder_with_provider(provider)
+        let builder = ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-            .expect("ring supports TLS 1.2 and 1.3")
-            .with_no_client_auth()
-            .with_cert_resolver(self.clone());
+            .expect("ring supports TLS 1.2 and 1.3");
+        let builder = match clients {
+            Some(verifier) => builder.with_client_cert_verifier(verifier),
+            None => builder.with_no_client_auth(),
+        };
+        let mut config = builder.with_cert_resolver(self.clone());
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         tokio_rustls::TlsAcceptor::from(Arc::new(config))
     }
@@ -106,5 +152,57 @@ impl ReloadingCert {
 impl ResolvesServerCert for ReloadingCert {
     fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         self.current.read().ok().map(|c| c.0.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_pair(dir: &Path) -> (PathBuf, PathBuf) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let paths = (dir.join("tls.crt"), dir.join("tls.key"));
+        std::fs::write(&paths.0, cert.pem()).unwrap();
+        std::fs::write(&paths.1, key.serialize_pem()).unwrap();
+        paths
+    }
+
+    /// Sets a file's modification time `seconds` past the epoch, so that
+    /// each change is seen whatever the file system's clock granularity.
+    fn touch(path: &Path, seconds: u64) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_bad_certificate_is_reported_once_per_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = write_pair(dir.path());
+        let reloading = ReloadingCert::load(&cert, &key).unwrap();
+        assert!(!reloading.reload_if_changed().unwrap(), "unchanged");
+        let good = std::fs::read(&cert).unwrap();
+        std::fs::write(&cert, "junk").unwrap();
+        touch(&cert, 1_000);
+        assert!(reloading.reload_if_changed().is_err(), "reported");
+        assert!(!reloading.reload_if_changed().unwrap(), "not again");
+        touch(&cert, 2_000);
+        assert!(reloading.reload_if_changed().is_err(), "a new change is");
+        std::fs::write(&cert, good).unwrap();
+        touch(&cert, 3_000);
+        assert!(reloading.reload_if_changed().unwrap(), "a good file loads");
+    }
+
+    #[test]
+    fn a_client_ca_file_without_certificates_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("ca.crt");
+        std::fs::write(&empty, "").unwrap();
+        let e = client_verifier(&empty).map(|_| ()).unwrap_err();
+        assert!(e.to_string().contains("no CA certificate"), "{e}");
     }
 }

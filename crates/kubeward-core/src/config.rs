@@ -104,9 +104,24 @@ pub struct ServeConfig {
     /// How often the certificate files are checked for changes, in seconds.
     #[serde(default = "default_reload_seconds")]
     pub tls_reload_seconds: u64,
+    /// PEM CA certificate(s) that client certificates must chain to: when
+    /// set, every client must present one (mutual TLS), so only the API
+    /// server (given a client certificate in its AdmissionConfiguration
+    /// kubeconfig) can send reviews.
+    pub client_ca: Option<PathBuf>,
     /// Namespace manifests (a file or directory) whose Pod Security labels
     /// set each namespace's levels.
     pub namespaces: Option<PathBuf>,
+    /// Let admitted Namespace objects update the namespaces' levels. Off by
+    /// default, and refused without `client-ca`: unauthenticated review
+    /// bodies must never change policy.
+    #[serde(default)]
+    pub learn_namespaces: bool,
+    /// Namespaces where an object's own `kubeward.io/ignore` annotation is
+    /// honoured at admission (`"*"`: all, cluster-scoped objects included).
+    /// Empty by default: the object's author is the party being policed.
+    #[serde(default)]
+    pub honour_ignore_annotations: Vec<String>,
     /// Findings at or above this severity deny a request; lower ones come back
     /// as warnings. `"none"` denies on no finding (warn-only rollout); Pod
     /// Security `enforce` labels still deny.
@@ -185,7 +200,10 @@ impl Default for ServeConfig {
             tls_cert: None,
             tls_key: None,
             tls_reload_seconds: default_reload_seconds(),
+            client_ca: None,
             namespaces: None,
+            learn_namespaces: false,
+            honour_ignore_annotations: Vec::new(),
             deny_on: default_deny_on(),
             defaults: PssDefaults::default(),
             exemptions: Exemptions::default(),

@@ -4,10 +4,8 @@
 //! (`<<EOF`, `<<-EOF`, quoted delimiters, several per instruction), flags
 //! (`--from=`, `--mount=` …), JSON and shell forms, and build stages.
 //!
-//! Parsing never fails: problems (an unterminated heredoc, an unknown
-//! instruction, an instruction other than `ARG` before the first `FROM`, an
-//! empty file) are reported with their line beside a best-effort result, as
-//! BuildKit refuses such files. A leading byte-order mark is ignored.
+//! Parsing never fails: problems (an unterminated heredoc, a malformed JSON
+//! form) are reported with their line beside a best-effort result.
 
 use std::collections::BTreeMap;
 
@@ -170,7 +168,10 @@ fn split_flags(args: &str) -> (Vec<(String, Option<String>)>, &str) {
     (flags, rest)
 }
 
-/// The instructions BuildKit knows.
+const FLAGGED: [&str; 5] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
+/// Every instruction BuildKit knows; any other word starting a line (a
+/// typo, or a line whose continuation was lost) is an error there, and so it
+/// is here rather than a silently ignored line.
 const INSTRUCTIONS: [&str; 18] = [
     "ADD",
     "ARG",
@@ -191,8 +192,6 @@ const INSTRUCTIONS: [&str; 18] = [
     "VOLUME",
     "WORKDIR",
 ];
-
-const FLAGGED: [&str; 5] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
 const JSON_FORMS: [&str; 8] = [
     "RUN",
     "CMD",
@@ -205,7 +204,8 @@ const JSON_FORMS: [&str; 8] = [
 ];
 
 pub fn parse(text: &str) -> Dockerfile {
-    // Editors on Windows save a byte-order mark, which BuildKit skips.
+    // Editors on Windows save a byte-order mark; BuildKit skips it, and left
+    // in place it would hide the first instruction (usually FROM).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text
         .lines()
@@ -286,17 +286,9 @@ pub fn parse(text: &str) -> Dockerfile {
         let keyword = keyword.to_ascii_uppercase();
         let line = u32::try_from(start + 1).unwrap_or(u32::MAX);
         if !INSTRUCTIONS.contains(&keyword.as_str()) {
-            // Often a continuation that ended one line early.
-            let other = if escape == '\\' { '`' } else { '\\' };
-            let hint = match start.checked_sub(1).map(|p| lines[p].trim_end()) {
-                Some(previous) if previous.ends_with(other) => format!(
-                    " (the line before ends with `{other}`, but the escape character is `{escape}`)"
-                ),
-                _ => String::new(),
-            };
             df.problems.push((
                 line,
-                format!("unknown instruction `{}`{hint}", truncated(&keyword)),
+                format!("unknown instruction `{}`", printable(&keyword)),
             ));
             comments.clear();
             continue;
@@ -373,7 +365,7 @@ pub fn parse(text: &str) -> Dockerfile {
             });
         }
         df.instructions.push(Instruction {
-            line,
+            line: u32::try_from(start + 1).unwrap_or(u32::MAX),
             end_line: u32::try_from(i).unwrap_or(u32::MAX),
             keyword,
             flags,
@@ -386,22 +378,15 @@ pub fn parse(text: &str) -> Dockerfile {
     if df.instructions.is_empty() && df.problems.is_empty() {
         df.problems
             .push((1, "the Dockerfile has no instructions".to_owned()));
-    } else if df.stages.is_empty() && df.problems.is_empty() {
-        df.problems.push((
-            df.instructions.first().map_or(1, |i| i.line),
-            "no FROM instruction: the Dockerfile has no build stage".to_owned(),
-        ));
     }
     expand_bases(&mut df);
     df
 }
 
-/// At most 40 characters of `word`, for messages about garbage.
-fn truncated(word: &str) -> String {
-    match word.char_indices().nth(40) {
-        Some((at, _)) => format!("{}…", &word[..at]),
-        None => word.to_owned(),
-    }
+/// A word from the input as shown in an error: at most 40 characters, control
+/// characters escaped.
+fn printable(word: &str) -> String {
+    word.chars().take(40).flat_map(char::escape_debug).collect()
 }
 
 /// Substitutes build arguments (`$NAME`, `${NAME}`, `${NAME:-default}`,
@@ -530,6 +515,44 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let df = parse("\u{feff}# escape=`\nFROM ubuntu:latest\nUSER 1000\n");
+        assert_eq!(df.escape, '`');
+        assert_eq!(df.instructions[0].keyword, "FROM");
+        assert_eq!(df.instructions[0].line, 2);
+        assert_eq!(df.stages.len(), 1);
+    }
+
+    #[test]
+    fn unknown_or_misplaced_instructions_and_empty_files_are_problems() {
+        let df = parse("FROM alpine:3.19\nUSR root\nUSER 1000\n");
+        assert_eq!(df.problems, [(2, "unknown instruction `USR`".to_owned())]);
+        assert_eq!(
+            df.instructions.len(),
+            2,
+            "the unknown line is not an instruction"
+        );
+        let df = parse("ARG V=1\nRUN echo hi\nFROM alpine:$V\n");
+        assert_eq!(
+            df.problems,
+            [(
+                2,
+                "RUN before the first FROM (only ARG may come before it)".to_owned()
+            )]
+        );
+        // With ` as the escape, a backslash does not continue the line, so
+        // the next one starts with `&&`: an error, not a silently lost chmod.
+        let df = parse("# escape=`\nFROM alpine:3.19\nRUN apk add curl \\\n  && chmod 777 /x\n");
+        assert_eq!(df.problems, [(4, "unknown instruction `&&`".to_owned())]);
+        for empty in ["", "\n\n", "# just a comment\n"] {
+            assert_eq!(
+                parse(empty).problems,
+                [(1, "the Dockerfile has no instructions".to_owned())]
+            );
+        }
+    }
+
+    #[test]
     fn heredocs() {
         let df = parse(
             "FROM debian\nRUN <<EOF bash\nset -e\napt-get update\nEOF\nCOPY <<-\"A\" /a <<B /b\n\tone\n\tA\ntwo\nB\nRUN echo $((1<<2)) <<< word\n",
@@ -542,7 +565,7 @@ mod tests {
         assert_eq!(copy.heredocs[1].body, "two\n");
         assert_eq!(df.instructions[3].heredocs.len(), 0);
         assert!(df.problems.is_empty());
-        let open = parse("FROM alpine\nRUN <<EOF\nnever closed\n");
+        let open = parse("FROM debian\nRUN <<EOF\nnever closed\n");
         assert_eq!(open.problems.len(), 1);
     }
 

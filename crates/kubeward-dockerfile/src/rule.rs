@@ -55,25 +55,19 @@ impl Lint<'_> {
         self.df.stages.len().checked_sub(1)
     }
 
-    /// `stage` and the stages it is built `FROM`, nearest first: a stage
-    /// whose base names an earlier stage carries everything that stage did.
+    /// The stage a stage is built `FROM`, when that names an earlier stage
+    /// (it inherits that stage's files and settings).
+    pub fn parent_stage(&self, stage: usize) -> Option<usize> {
+        let base = self.df.stages[stage].base_expanded.to_ascii_lowercase();
+        self.df.stages[..stage]
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(base.as_str()))
+    }
+
+    /// A stage and the stages it is built on, nearest first. Parents are
+    /// always earlier stages, so the chain ends.
     pub fn lineage(&self, stage: usize) -> Vec<usize> {
-        let mut out = vec![stage];
-        let mut current = stage;
-        // A stage can only name earlier ones, so this ends; the cap is for
-        // pathological files.
-        while out.len() <= 16 {
-            let base = self.df.stages[current].base_expanded.to_ascii_lowercase();
-            let Some(parent) = self.df.stages[..current]
-                .iter()
-                .rposition(|s| s.name.as_deref() == Some(base.as_str()))
-            else {
-                break;
-            };
-            out.push(parent);
-            current = parent;
-        }
-        out
+        std::iter::successors(Some(stage), |&s| self.parent_stage(s)).collect()
     }
 
     /// A hit on instruction `i`.

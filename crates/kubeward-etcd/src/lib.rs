@@ -138,15 +138,21 @@ fn agent(tls: &Tls) -> Result<ureq::Agent, EtcdError> {
         .into())
 }
 
-/// An endpoint as a base URL: `https://` unless written `http://`.
-fn base_url(endpoint: &str) -> String {
+/// An endpoint as a base URL: `https://` unless written `http://`; any
+/// other scheme is refused.
+fn base_url(endpoint: &str) -> Result<String, String> {
     let e = endpoint.trim().trim_end_matches('/');
-    if e.starts_with("http://") || e.starts_with("https://") {
-        e.to_owned()
-    } else {
-        format!("https://{e}")
+    match e.split_once("://") {
+        Some(("http" | "https", _)) => Ok(e.to_owned()),
+        Some((scheme, _)) => Err(format!(
+            "unsupported scheme `{scheme}` (use https:// or http://)"
+        )),
+        None => Ok(format!("https://{e}")),
     }
 }
+
+/// The providers the API server writes after `k8s:enc:`.
+pub const KNOWN_PROVIDERS: [&str; 4] = ["aescbc", "aesgcm", "secretbox", "kms"];
 
 /// The end of the range of keys that start with `prefix`.
 fn prefix_end(prefix: &[u8]) -> Vec<u8> {
@@ -174,11 +180,11 @@ pub fn scan(endpoints: &[String], tls: &Tls) -> Result<(String, Vec<StoredSecret
 }
 
 fn scan_one(agent: &ureq::Agent, endpoint: &str) -> Result<Vec<StoredSecret>, EtcdError> {
-    let url = format!("{}/v3/kv/range", base_url(endpoint));
     let fail = |message: String| EtcdError::Endpoint {
         endpoint: endpoint.to_owned(),
         message,
     };
+    let url = format!("{}/v3/kv/range", base_url(endpoint).map_err(fail)?);
     let end = prefix_end(SECRETS_PREFIX.as_bytes());
     let mut start = SECRETS_PREFIX.as_bytes().to_vec();
     let mut out = Vec::new();
@@ -259,7 +265,17 @@ mod tests {
         assert_eq!(classify(b"{\"kind\":\"Secret\"}"), (false, None));
         assert_eq!(classify(b"k8s:enc:"), (false, None));
         assert_eq!(prefix_end(b"/registry/secrets/"), b"/registry/secrets0");
-        assert_eq!(base_url("127.0.0.1:2379/"), "https://127.0.0.1:2379");
-        assert_eq!(base_url("http://127.0.0.1:2379"), "http://127.0.0.1:2379");
+        assert_eq!(
+            base_url("127.0.0.1:2379/").unwrap(),
+            "https://127.0.0.1:2379"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:2379").unwrap(),
+            "http://127.0.0.1:2379"
+        );
+        assert_eq!(
+            base_url("ftp://127.0.0.1:1").unwrap_err(),
+            "unsupported scheme `ftp` (use https:// or http://)"
+        );
     }
 }

@@ -9,7 +9,7 @@ use kubeward_core::benchmark::Evidence;
 use kubeward_core::yaml::{Limits, Map, Node, Value, parse_documents};
 
 use crate::flags::{CommandLine, Word, split_words};
-use crate::root::{Root, join};
+use crate::root::{Root, Unreadable, join};
 
 /// A Kubernetes node component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,6 +85,8 @@ pub enum SettingSource {
     ConfigFile,
     Default,
     Unset,
+    /// A file that may set it could not be read or parsed.
+    Unknown,
 }
 
 /// A setting's effective value and the evidence for it.
@@ -100,9 +102,13 @@ pub struct Seen {
 pub struct NodeFacts {
     pub root: Root,
     processes: OnceLock<Vec<Process>>,
-    commands: OnceLock<HashMap<Component, Option<CommandLine>>>,
+    commands: OnceLock<HashMap<Component, Found<CommandLine>>>,
     kubelet_config: OnceLock<KubeletConfig>,
 }
+
+/// What a lookup found: `Ok(None)` when there is nothing, an error when the
+/// file that would tell exists but cannot be read.
+type Found<T> = Result<Option<T>, Unreadable>;
 
 /// Most processes read from `/proc`.
 const MAX_PROCESSES: usize = 65_536;
@@ -165,19 +171,33 @@ impl NodeFacts {
     /// The command line of a component: its running process, else its static
     /// pod manifest, else (kubelet) its systemd unit.
     pub fn command(&self, component: Component) -> Option<&CommandLine> {
+        self.found_command(component).ok().flatten()
+    }
+
+    /// The file that would hold a component's command line but could not be
+    /// read: the component may run, with flags nobody can see.
+    pub fn command_unreadable(&self, component: Component) -> Option<&Unreadable> {
+        self.found_command(component).err()
+    }
+
+    fn found_command(&self, component: Component) -> Result<Option<&CommandLine>, &Unreadable> {
         let commands = self.commands.get_or_init(|| {
             Component::ALL
                 .iter()
                 .map(|&c| (c, self.find_command(c)))
                 .collect()
         });
-        commands.get(&component).and_then(Option::as_ref)
+        match commands.get(&component) {
+            Some(Ok(command)) => Ok(command.as_ref()),
+            Some(Err(e)) => Err(e),
+            None => Ok(None),
+        }
     }
 
-    fn find_command(&self, component: Component) -> Option<CommandLine> {
+    fn find_command(&self, component: Component) -> Found<CommandLine> {
         if let Some(p) = self.process(component) {
             if component != Component::Etcd {
-                return Some(p.command.clone());
+                return Ok(Some(p.command.clone()));
             }
             let file = format!("/proc/{}/environ", p.pid);
             let environ = self.root.read_opt(&file).unwrap_or_default();
@@ -185,43 +205,26 @@ impl NodeFacts {
                 .split('\0')
                 .filter_map(|kv| kv.split_once('='))
                 .map(|(k, v)| (k.to_owned(), (v.to_owned(), file.clone())));
-            return Some(with_etcd_env(p.command.words.clone(), env));
+            return Ok(Some(with_etcd_env(p.command.words.clone(), env)));
         }
         if let Some(manifest) = component.manifest()
-            && let Some(command) = self.manifest_command(manifest)
+            && let Some(command) = self.manifest_command(component, manifest)?
         {
-            return Some(command);
+            return Ok(Some(command));
         }
         match component {
             Component::Kubelet => self.unit_command("kubelet"),
             Component::Etcd => self.unit_command("etcd"),
-            _ => None,
+            _ => Ok(None),
         }
     }
 
     /// `command` and `args` of a static pod's first container.
-    pub fn manifest_command(&self, file: &str) -> Option<CommandLine> {
-        let text = self.root.read_opt(file)?;
-        let (docs, _) = parse_documents(&text, Limits::default());
-        let doc = docs.into_iter().next()?.root;
-        let container = doc
-            .lookup(&["spec", "containers"])?
-            .items()
-            .first()?
-            .clone();
-        let mut words = Vec::new();
-        for key in ["command", "args"] {
-            for item in container.field(key).map(Node::items).unwrap_or_default() {
-                if let Some(text) = scalar_text(item) {
-                    words.push(Word {
-                        text,
-                        file: file.to_owned(),
-                        line: Some(item.pos.line),
-                    });
-                }
-            }
-        }
-        (!words.is_empty()).then(|| CommandLine::parse(words))
+    fn manifest_command(&self, component: Component, file: &str) -> Found<CommandLine> {
+        let Some(text) = self.root.read_existing(file)? else {
+            return Ok(None);
+        };
+        Ok(manifest_words(component, file, &text).map(CommandLine::parse))
     }
 
     /// The unit files of a systemd service, in the order systemd applies them.
@@ -259,11 +262,14 @@ impl NodeFacts {
 
     /// The command line a systemd unit starts, with `Environment=` and
     /// `EnvironmentFile=` variables expanded.
-    fn unit_command(&self, service: &str) -> Option<CommandLine> {
+    fn unit_command(&self, service: &str) -> Found<CommandLine> {
         let mut env: HashMap<String, (String, String)> = HashMap::new();
         let mut exec: Option<(String, String, u32)> = None;
         for file in self.unit_files(service) {
-            let text = self.root.read_opt(&file)?;
+            // A unit file vanishing between listing and reading is absent.
+            let Some(text) = self.root.read_existing(&file)? else {
+                continue;
+            };
             for (n, line) in join_continuations(&text) {
                 let line = line.trim();
                 if let Some(v) = line.strip_prefix("Environment=") {
@@ -274,7 +280,8 @@ impl NodeFacts {
                     }
                 } else if let Some(v) = line.strip_prefix("EnvironmentFile=") {
                     let path = v.trim().trim_start_matches('-');
-                    for (k, val) in parse_env_file(&self.root.read_opt(path).unwrap_or_default()) {
+                    let text = self.root.read_existing(path)?.unwrap_or_default();
+                    for (k, val) in parse_env_file(&text) {
                         env.insert(k, (val, path.to_owned()));
                     }
                 } else if let Some(v) = line.strip_prefix("ExecStart=") {
@@ -282,7 +289,9 @@ impl NodeFacts {
                 }
             }
         }
-        let (line, file, n) = exec?;
+        let Some((line, file, n)) = exec else {
+            return Ok(None);
+        };
         let mut words = Vec::new();
         for word in split_words(line.trim_start_matches(['-', '@', '+', '!', ':'])) {
             match word
@@ -306,9 +315,9 @@ impl NodeFacts {
             }
         }
         if service == "etcd" {
-            return Some(with_etcd_env(words, env.into_iter()));
+            return Ok(Some(with_etcd_env(words, env.into_iter())));
         }
-        Some(CommandLine::parse(words))
+        Ok(Some(CommandLine::parse(words)))
     }
 
     /// The kubelet's configuration: `--config`, merged with the `.conf` files
@@ -388,6 +397,18 @@ impl NodeFacts {
         }
         let config = self.kubelet_config();
         let dotted = path.join(".");
+        if let Some(error) = &config.error {
+            // Any file of the configuration may set it: neither the others'
+            // values nor the defaults are known to hold.
+            return Seen {
+                value: None,
+                source: SettingSource::Unknown,
+                evidence: Evidence::note(format!(
+                    "not set on the command line, and the kubelet configuration cannot be read ({error})"
+                ))
+                .setting(dotted, None),
+            };
+        }
         if let Some(root) = &config.root
             && let Some(node) = root.lookup(path)
         {
@@ -459,6 +480,38 @@ fn with_etcd_env(
     let at = words.len().min(1);
     words.splice(at..at, from_env);
     CommandLine::parse(words)
+}
+
+/// The words of a static pod's first container: `command` then `args`.
+/// Without `command` the image's entrypoint runs, which for a control plane
+/// image is the component's program: it stands first, as `ps` would show it.
+fn manifest_words(component: Component, file: &str, text: &str) -> Option<Vec<Word>> {
+    let (docs, _) = parse_documents(text, Limits::default());
+    let doc = docs.into_iter().next()?.root;
+    let container = doc
+        .lookup(&["spec", "containers"])?
+        .items()
+        .first()?
+        .clone();
+    let word = |item: &Node| {
+        scalar_text(item).map(|text| Word {
+            text,
+            file: file.to_owned(),
+            line: Some(item.pos.line),
+        })
+    };
+    let items = |key: &str| container.field(key).map(Node::items).unwrap_or_default();
+    let mut words: Vec<Word> = items("command").iter().filter_map(word).collect();
+    let args: Vec<Word> = items("args").iter().filter_map(word).collect();
+    if words.is_empty() && !args.is_empty() {
+        words.push(Word {
+            text: component.program().to_owned(),
+            file: file.to_owned(),
+            line: container.field("image").map(|i| i.pos.line),
+        });
+    }
+    words.extend(args);
+    (!words.is_empty()).then_some(words)
 }
 
 /// A scalar's text as a command line would hold it.

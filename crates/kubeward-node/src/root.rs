@@ -11,6 +11,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
+use kubeward_core::benchmark::Evidence;
+
 /// The most bytes read from any one file.
 pub const MAX_FILE_BYTES: u64 = 8 << 20;
 /// The most entries a directory walk visits.
@@ -26,6 +28,58 @@ pub struct FileStat {
     pub uid: u32,
     pub gid: u32,
     pub is_dir: bool,
+}
+
+/// A file (or directory) that exists but could not be read: a check that
+/// depends on it cannot decide, whatever the other files say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub path: String,
+    /// The error, in words (`permission denied`).
+    pub reason: String,
+    /// Whether running as root would help.
+    pub denied: bool,
+}
+
+impl Unreadable {
+    fn new(path: &str, error: &io::Error) -> Self {
+        let text = error.to_string();
+        // "Permission denied (os error 13)" -> "permission denied"
+        let text = text.split(" (os error").next().unwrap_or(&text);
+        let mut chars = text.chars();
+        let reason = chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default();
+        Self {
+            path: path.to_owned(),
+            reason,
+            denied: error.kind() == io::ErrorKind::PermissionDenied,
+        }
+    }
+
+    /// The evidence a check shows for it.
+    pub fn evidence(&self) -> Evidence {
+        Evidence::note(self.to_string()).in_file(self.path.clone())
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path, self.reason)?;
+        if self.denied {
+            f.write_str("; run as root")?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether an error means the path is not there (as opposed to unreadable).
+fn is_absent(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
 }
 
 /// The filesystem of the checked machine.
@@ -105,6 +159,12 @@ impl Root {
         self.resolve_with(path, true)
     }
 
+    /// [`Root::resolve`], with a link loop as an error.
+    fn resolve_or_loop(&self, path: &str) -> io::Result<PathBuf> {
+        self.resolve(path)
+            .ok_or_else(|| io::Error::other("too many levels of symbolic links"))
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.resolve(path).is_some_and(|p| p.exists())
     }
@@ -115,18 +175,26 @@ impl Root {
 
     /// A file's text, at most [`MAX_FILE_BYTES`] of it (invalid UTF-8 replaced).
     pub fn read(&self, path: &str) -> io::Result<String> {
-        let real = self
-            .resolve(path)
-            .ok_or_else(|| io::Error::other("too many levels of symbolic links"))?;
-        let file = fs::File::open(real)?;
+        let file = fs::File::open(self.resolve_or_loop(path)?)?;
         let mut bytes = Vec::new();
         file.take(MAX_FILE_BYTES).read_to_end(&mut bytes)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// A file's text, or `None` when it is absent or unreadable.
+    /// A file's text, or `None` when it is absent or unreadable. Only for
+    /// files whose absence and unreadability mean the same to the caller.
     pub fn read_opt(&self, path: &str) -> Option<String> {
         self.read(path).ok()
+    }
+
+    /// A file's text, `None` when it is absent, and an error when it exists
+    /// but cannot be read (permissions, a directory, a link loop).
+    pub fn read_existing(&self, path: &str) -> Result<Option<String>, Unreadable> {
+        match self.read(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if is_absent(&e) => Ok(None),
+            Err(e) => Err(Unreadable::new(path, &e)),
+        }
     }
 
     /// The target of a symbolic link (itself not followed), as written.
@@ -148,13 +216,19 @@ impl Root {
         })
     }
 
-    /// The names of a directory's entries, sorted.
+    /// The names of a directory's entries, sorted (none when it is absent
+    /// or unreadable).
     pub fn list(&self, path: &str) -> Vec<String> {
-        let Some(real) = self.resolve(path) else {
-            return Vec::new();
-        };
-        let Ok(entries) = fs::read_dir(real) else {
-            return Vec::new();
+        self.list_existing(path).unwrap_or_default()
+    }
+
+    /// The names of a directory's entries, sorted: none when it is absent,
+    /// an error when it exists but cannot be listed.
+    pub fn list_existing(&self, path: &str) -> Result<Vec<String>, Unreadable> {
+        let entries = match self.resolve_or_loop(path).and_then(fs::read_dir) {
+            Ok(entries) => entries,
+            Err(e) if is_absent(&e) => return Ok(Vec::new()),
+            Err(e) => return Err(Unreadable::new(path, &e)),
         };
         let mut names: Vec<String> = entries
             .take(MAX_WALK_ENTRIES)
@@ -162,7 +236,7 @@ impl Root {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        names
+        Ok(names)
     }
 
     /// `path` and everything below it, as `find` lists them (links not
@@ -296,7 +370,7 @@ pub fn base_name(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{PermissionsExt, symlink};
 
     #[test]
     fn links_stay_inside_the_root() {
@@ -315,6 +389,78 @@ mod tests {
         assert_eq!(root.read("/etc/escape").unwrap(), "inside");
         assert!(root.read("/etc/loop").is_err());
         assert_eq!(root.read_link("/etc/abs").as_deref(), Some("/etc/real"));
+    }
+
+    /// Whether this process can read any file (root can read mode 000).
+    fn reads_everything(dir: &Path) -> bool {
+        let probe = dir.join("probe");
+        fs::write(&probe, "").unwrap();
+        fs::set_permissions(&probe, fs::Permissions::from_mode(0o000)).unwrap();
+        fs::read(&probe).is_ok()
+    }
+
+    #[test]
+    fn absent_and_unreadable_files_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path();
+        fs::create_dir_all(base.join("etc/sudoers.d")).unwrap();
+        fs::write(base.join("etc/passwd"), "root:x:0:0::/root:/bin/bash\n").unwrap();
+        let root = Root::new(base);
+        assert_eq!(root.read_existing("/etc/nothing").unwrap(), None);
+        assert_eq!(root.read_existing("/no/such/dir/file").unwrap(), None);
+        // A path through a regular file (ENOTDIR) is absent too.
+        assert_eq!(root.read_existing("/etc/passwd/x").unwrap(), None);
+        assert_eq!(
+            root.list_existing("/etc/nothing.d").unwrap(),
+            Vec::<String>::new()
+        );
+        // Reading a directory fails for root too: a real "exists but cannot
+        // be read" whoever runs the test.
+        let err = root.read_existing("/etc/sudoers.d").unwrap_err();
+        assert_eq!(err.path, "/etc/sudoers.d");
+        assert!(!err.denied);
+        assert_eq!(
+            err.to_string(),
+            "cannot read /etc/sudoers.d: is a directory"
+        );
+        assert_eq!(err.evidence().file.as_deref(), Some("/etc/sudoers.d"));
+    }
+
+    #[test]
+    fn a_file_without_read_permission_is_unreadable_not_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path();
+        if reads_everything(base) {
+            // Root reads mode 000 files; the CLI test `host_without_root_…`
+            // covers this case as an unprivileged user instead.
+            eprintln!("skipped: running as root, which can read a mode-000 file");
+            return;
+        }
+        fs::create_dir_all(base.join("etc/sudoers.d")).unwrap();
+        fs::write(base.join("etc/shadow"), "root:!:19000::::::\n").unwrap();
+        fs::set_permissions(base.join("etc/shadow"), fs::Permissions::from_mode(0o000)).unwrap();
+        fs::set_permissions(
+            base.join("etc/sudoers.d"),
+            fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
+        let root = Root::new(base);
+        let err = root.read_existing("/etc/shadow").unwrap_err();
+        assert!(err.denied);
+        assert_eq!(
+            err.to_string(),
+            "cannot read /etc/shadow: permission denied; run as root"
+        );
+        let err = root.list_existing("/etc/sudoers.d").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read /etc/sudoers.d: permission denied; run as root"
+        );
+        fs::set_permissions(
+            base.join("etc/sudoers.d"),
+            fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -49,12 +49,13 @@ fn hardened_control_plane_passes_every_automatable_check() {
 fn insecure_control_plane_rule_by_rule() {
     let tree = Tree::control_plane(false);
     let report = run(&tree, CONTROL_PLANE);
+    // The insecure tree writes Secrets with identity first: 1.2.27 (manual) warns.
     let expected = concat!(
         "1.1.1:F 1.1.2:F 1.1.3:F 1.1.4:F 1.1.5:F 1.1.6:F 1.1.7:F 1.1.8:F 1.1.9:W 1.1.10:W ",
         "1.1.11:F 1.1.12:F 1.1.13:F 1.1.14:F 1.1.15:F 1.1.16:F 1.1.17:F 1.1.18:F 1.1.19:F ",
         "1.1.20:P 1.1.21:W 1.2.1:W 1.2.2:F 1.2.3:W 1.2.4:P 1.2.5:F 1.2.6:F 1.2.7:F 1.2.8:F ",
         "1.2.9:W 1.2.10:F 1.2.11:W 1.2.12:F 1.2.13:F 1.2.14:F 1.2.15:F 1.2.16:F 1.2.17:F 1.2.18:F ",
-        "1.2.19:F 1.2.20:W 1.2.21:F 1.2.22:P 1.2.23:P 1.2.24:P 1.2.25:P 1.2.26:P 1.2.27:P ",
+        "1.2.19:F 1.2.20:W 1.2.21:F 1.2.22:P 1.2.23:P 1.2.24:P 1.2.25:P 1.2.26:P 1.2.27:W ",
         "1.2.28:W 1.2.29:W 1.2.30:F 1.3.1:W 1.3.2:F 1.3.3:F 1.3.4:P 1.3.5:P 1.3.6:F 1.3.7:F ",
         "1.4.1:F 1.4.2:F 2.1:F 2.2:F 2.3:F 2.4:F 2.5:F 2.6:F 2.7:W 3.1.1:W 3.1.2:W 3.1.3:W ",
         "3.2.1:W 3.2.2:W 4.1.1:F 4.1.2:F 4.1.3:W 4.1.4:W 4.1.5:F 4.1.6:F 4.1.7:P 4.1.8:W 4.1.9:F ",
@@ -302,4 +303,157 @@ fn etcd_configured_by_environment_as_debian_packages_it() {
         .unwrap()
         .evidence[0];
     assert_eq!(cert.file.as_deref(), Some("/etc/default/etcd"));
+}
+
+/// The evidence notes of a result.
+fn notes(report: &BenchmarkReport, id: &str) -> Vec<String> {
+    let r = report.results.iter().find(|r| r.id == id).unwrap();
+    r.evidence.iter().map(|e| e.note.clone()).collect()
+}
+
+/// Replaces a file by a directory of the same name: a file that exists but
+/// cannot be read, whoever runs the test (root reads mode-000 files).
+fn make_unreadable(tree: &Tree, path: &str) {
+    let real = tree.path().join(path.trim_start_matches('/'));
+    std::fs::remove_file(&real).unwrap();
+    std::fs::create_dir(&real).unwrap();
+}
+
+#[test]
+fn an_unreadable_manifest_is_undecided_not_absent() {
+    let tree = Tree::control_plane(true);
+    make_unreadable(&tree, "/etc/kubernetes/manifests/kube-apiserver.yaml");
+    let report = run(&tree, &[Target::Master]);
+    for id in ["1.2.7", "1.2.15", "1.2.27"] {
+        assert_eq!(status(&report, id), Status::Warn, "{id}");
+        assert_eq!(
+            notes(&report, id),
+            ["cannot read /etc/kubernetes/manifests/kube-apiserver.yaml: is a directory"],
+            "{id}"
+        );
+    }
+    // Still a control plane: its checks are not skipped.
+    let facts = NodeFacts::new(Root::new(tree.path()));
+    assert!(cis::detect_targets(&facts).contains(&Target::Master));
+}
+
+#[test]
+fn an_unreadable_kubelet_configuration_leaves_its_settings_undecided() {
+    let tree = Tree::worker(true);
+    make_unreadable(&tree, "/var/lib/kubelet/config.yaml");
+    let report = run(&tree, &[Target::Node]);
+    // 4.2.1 (anonymous auth) is in the configuration file, not on the
+    // command line: with the file unreadable, no default may decide it.
+    assert_eq!(status(&report, "4.2.1"), Status::Warn);
+    assert!(
+        notes(&report, "4.2.1")[0].contains("the kubelet configuration cannot be read"),
+        "{:?}",
+        notes(&report, "4.2.1")
+    );
+}
+
+#[test]
+fn an_unreadable_kubelet_unit_drop_in_is_undecided() {
+    let tree = Tree::worker(true);
+    let dropin = "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf";
+    make_unreadable(&tree, dropin);
+    let report = run(&tree, &[Target::Node]);
+    assert_eq!(status(&report, "4.2.1"), Status::Warn);
+    assert_eq!(
+        notes(&report, "4.2.1"),
+        [format!("cannot read {dropin}: is a directory")]
+    );
+}
+
+#[test]
+fn a_manifest_with_args_and_no_command_runs_the_image_entrypoint() {
+    let tree = Tree::control_plane(true);
+    tree.write(
+        "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        0o600,
+        ROOT,
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.31.0\n    args:\n    - --anonymous-auth=false\n    - --profiling=false\n    - --authorization-mode=Node,RBAC\n",
+    );
+    let facts = NodeFacts::new(Root::new(tree.path()));
+    let command = facts
+        .command(kubeward_node::facts::Component::ApiServer)
+        .unwrap();
+    assert_eq!(command.program(), "kube-apiserver");
+    assert_eq!(
+        command.get("--anonymous-auth").unwrap().effective(),
+        "false"
+    );
+    let report = cis::run(&facts, &[Target::Master]);
+    assert_eq!(status(&report, "1.2.1"), Status::Pass);
+    assert_eq!(status(&report, "1.2.15"), Status::Pass);
+}
+
+/// Writes the control plane's EncryptionConfiguration `resources` list.
+fn encryption(tree: &Tree, resources: &str) {
+    tree.write(
+        "/etc/kubernetes/enc/encryption.yaml",
+        0o600,
+        ROOT,
+        &format!(
+            "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n{resources}"
+        ),
+    );
+}
+
+const KEY: &str = "{keys: [{name: k, secret: c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ/Cg==}]}";
+
+#[test]
+fn encryption_is_judged_by_the_entry_that_covers_secrets() {
+    let tree = Tree::control_plane(true);
+    // Only configmaps are encrypted: Secrets are plain text.
+    encryption(
+        &tree,
+        &format!(
+            "  - resources: [configmaps]\n    providers: [{{aescbc: {KEY}}}, {{identity: {{}}}}]\n"
+        ),
+    );
+    let report = run(&tree, &[Target::Master]);
+    for id in ["1.2.27", "1.2.28"] {
+        // Manual checks: a failure shows as WARN, with the reason.
+        assert_eq!(status(&report, id), Status::Warn, "{id}");
+        assert_eq!(
+            notes(&report, id),
+            ["Secrets are not listed in any resources entry: stored in plain text"]
+        );
+    }
+    // The first entry that names Secrets decides, even when a later one
+    // would encrypt them.
+    encryption(
+        &tree,
+        &format!(
+            "  - resources: ['*.']\n    providers: [{{identity: {{}}}}]\n  - resources: [secrets]\n    providers: [{{aescbc: {KEY}}}]\n"
+        ),
+    );
+    let report = run(&tree, &[Target::Master]);
+    assert_eq!(
+        notes(&report, "1.2.27"),
+        ["Secrets (as *.) are written with identity: plain text"]
+    );
+    assert_eq!(status(&report, "1.2.28"), Status::Warn);
+    // `*.*` covers them; a weak provider fails 1.2.28 only.
+    encryption(
+        &tree,
+        &format!(
+            "  - resources: [configmaps]\n    providers: [{{identity: {{}}}}]\n  - resources: ['*.*']\n    providers: [{{aesgcm: {KEY}}}]\n"
+        ),
+    );
+    let report = run(&tree, &[Target::Master]);
+    assert_eq!(status(&report, "1.2.27"), Status::Pass);
+    assert_eq!(status(&report, "1.2.28"), Status::Warn);
+    assert_eq!(
+        notes(&report, "1.2.28"),
+        ["Secrets (as *.*) are written with aesgcm: not one of aescbc, kms, secretbox"]
+    );
+    encryption(
+        &tree,
+        "  - resources: [configmaps, secrets]\n    providers: [{kms: {name: k}}]\n",
+    );
+    let report = run(&tree, &[Target::Master]);
+    assert_eq!(status(&report, "1.2.27"), Status::Pass);
+    assert_eq!(status(&report, "1.2.28"), Status::Pass);
 }

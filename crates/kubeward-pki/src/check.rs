@@ -2,7 +2,8 @@
 //! `/etc/kubernetes/pki` — expiry with a warning window (as `kubeadm certs
 //! check-expiration`), the chain to a CA in the folder, keys matching their
 //! certificates, weak keys and signature algorithms, client certificates in
-//! `system:masters`, and CA private keys left on a worker.
+//! `system:masters`, CA and ServiceAccount private keys left on a worker,
+//! and key usages that do not fit a CA or a kubeadm certificate's role.
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +11,8 @@ use kubeward_core::Diagnostic;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
-use crate::inspect::{inspect, key_facts, oid_name};
-use crate::keys::{key_matches, pem_block};
+use crate::inspect::{Inspection, inspect, key_facts, oid_name};
+use crate::keys::{self, key_matches, pem_block};
 
 /// Which node the folder belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,9 +76,33 @@ fn result(id: &str, title: String, status: Status, evidence: Evidence, fix: &str
     }
 }
 
+/// One certificate of a file (a CA bundle holds several).
 struct Cert {
     path: PathBuf,
+    /// How the file is named in titles: its path inside the folder, and for
+    /// all but a bundle's first certificate, its place (`ca.crt#2`).
+    name: String,
     der: Vec<u8>,
+}
+
+/// The authority key identifier of a certificate, when it has one.
+fn authority_key_id<'a>(x: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    x.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(a) => a.key_identifier.as_ref().map(|k| k.0),
+            _ => None,
+        })
+}
+
+/// The subject key identifier of a certificate, when it has one.
+fn subject_key_id<'a>(x: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
+    x.extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
+            _ => None,
+        })
 }
 
 /// Checks a PKI folder.
@@ -101,6 +126,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     };
     let mut certs = Vec::new();
     let mut keys = Vec::new();
+    let mut publics = Vec::new();
     for path in files(dir) {
         let shown = path.display().to_string();
         let bytes = match crate::read_small(&path) {
@@ -113,11 +139,40 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
             }
         };
         let text = String::from_utf8_lossy(&bytes);
-        match pem_block(&text) {
-            Some((label, der)) if label == "CERTIFICATE" => certs.push(Cert { path, der }),
-            Some((label, _)) if label.ends_with("PRIVATE KEY") => {
-                keys.push((path, text.into_owned()))
+        let relative = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let in_file: Vec<Vec<u8>> = Pem::iter_from_buffer(&bytes)
+            .map_while(Result::ok)
+            .filter(|p| p.label == "CERTIFICATE")
+            .map(|p| p.contents)
+            .collect();
+        if !in_file.is_empty() {
+            for (n, der) in in_file.into_iter().enumerate() {
+                let name = if n == 0 {
+                    relative.clone()
+                } else {
+                    format!("{relative}#{}", n + 1)
+                };
+                certs.push(Cert {
+                    path: path.clone(),
+                    name,
+                    der,
+                });
             }
+            continue;
+        }
+        match pem_block(&text) {
+            Some((label, _)) if label.ends_with("PRIVATE KEY") => {
+                keys.push((path, relative, text.into_owned()))
+            }
+            Some((label, der)) if label == "PUBLIC KEY" => publics.push(PublicKeyFile {
+                path,
+                name: relative,
+                der,
+            }),
             Some(_) => {}
             None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
                 report.errors.push(Diagnostic::new(
@@ -146,8 +201,9 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     for (cert, x) in &parsed {
         certificate_checks(cert, x, &parsed, options, &mut report.results);
     }
-    for (path, text) in &keys {
-        key_checks(path, text, &parsed, worker, &mut report.results);
+    for (path, name, text) in &keys {
+        let key = KeyFile { path, name, text };
+        key_checks(&key, &parsed, &publics, worker, &mut report.results);
     }
     report
 }
@@ -160,12 +216,9 @@ fn certificate_checks(
     out: &mut Vec<CheckResult>,
 ) {
     let file = cert.path.display().to_string();
-    let name = cert
-        .path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = &cert.name;
     let facts = inspect(x);
-    let days = facts.expires_in_seconds.div_euclid(86_400);
+    let days = facts.expires_in_days();
     let now = ASN1Time::now();
     let (status, note) = if x.validity().not_before > now {
         (
@@ -199,27 +252,42 @@ fn certificate_checks(
         "Renew it: `kubeadm certs renew all` on kubeadm clusters (then restart the control-plane pods), or reissue with `kubeward pki issue --force`.",
     ));
 
-    // The chain: the issuer is in the folder and its key signed this.
-    let issuer = all
+    // The chain: the issuer is in the folder and its key signed this. Every
+    // certificate named like the issuer is a candidate (CA rotation puts two
+    // in one bundle), those whose key id matches the authority key id first,
+    // as OpenSSL and Go choose.
+    let mut candidates: Vec<&(&Cert, X509Certificate<'_>)> = all
         .iter()
-        .find(|(_, i)| i.subject().as_raw() == x.issuer().as_raw());
-    let (status, note) = match issuer {
-        Some((ic, i)) => match x.verify_signature(Some(i.public_key())) {
-            Ok(()) if facts.self_signed => (
-                Status::Pass,
-                "self-signed; its signature verifies".to_owned(),
+        .filter(|(_, i)| i.subject().as_raw() == x.issuer().as_raw())
+        .collect();
+    let wanted = authority_key_id(x);
+    candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
+    let verified = candidates
+        .iter()
+        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok());
+    let (status, note) = match (verified, candidates.first()) {
+        (Some(_), _) if facts.self_signed => (
+            Status::Pass,
+            "self-signed; its signature verifies".to_owned(),
+        ),
+        (Some((ic, i)), _) if !i.is_ca() => (
+            Status::Fail,
+            format!("signed by {}, which is not a CA", ic.name),
+        ),
+        (Some((ic, i)), _) if x.validity().not_after > i.validity().not_after => (
+            Status::Warn,
+            format!(
+                "signed by {}, but outlives it: the chain stops verifying on {}",
+                ic.name,
+                i.validity().not_after
             ),
-            Ok(()) if !i.is_ca() => (
-                Status::Fail,
-                format!("signed by {}, which is not a CA", ic.path.display()),
-            ),
-            Ok(()) => (Status::Pass, format!("signed by {}", ic.path.display())),
-            Err(_) => (
-                Status::Fail,
-                format!("the signature does not verify with {}", ic.path.display()),
-            ),
-        },
-        None => (
+        ),
+        (Some((ic, _)), _) => (Status::Pass, format!("signed by {}", ic.name)),
+        (None, Some((ic, _))) => (
+            Status::Fail,
+            format!("the signature does not verify with {}", ic.name),
+        ),
+        (None, None) => (
             Status::Warn,
             format!("issuer {} is not in the folder", facts.issuer),
         ),
@@ -272,36 +340,125 @@ fn certificate_checks(
                 "user {} in group system:masters: full cluster access that RBAC cannot limit or revoke",
                 facts.user
             ))
-            .in_file(file)
+            .in_file(file.clone())
             .setting("O", Some("system:masters".into())),
             "Issue client certificates with ordinary groups bound through RBAC (kubeadm 1.29+ uses kubeadm:cluster-admins); keep a system:masters credential only as a guarded break-glass file.",
         ));
     }
+    if let Some((status, note)) = usage_fits(cert, x, &facts) {
+        out.push(result(
+            "KP108",
+            format!("{name}: key usage fits its role"),
+            status,
+            Evidence::note(note).in_file(file),
+            "Reissue it with the usages of its role: kubeadm's *-client files need clientAuth, apiserver and etcd/server serverAuth, etcd/peer both, every leaf digitalSignature, and a CA keyCertSign.",
+        ));
+    }
 }
 
+/// What kubeadm's certificates are for, by their path in the folder:
+/// (client, server).
+const KUBEADM_ROLES: [(&str, bool, bool); 7] = [
+    ("apiserver.crt", false, true),
+    ("apiserver-kubelet-client.crt", true, false),
+    ("apiserver-etcd-client.crt", true, false),
+    ("front-proxy-client.crt", true, false),
+    ("etcd/server.crt", false, true),
+    ("etcd/peer.crt", true, true),
+    ("etcd/healthcheck-client.crt", true, false),
+];
+
+/// Whether a CA may sign and a kubeadm leaf may do its job (`None` for a
+/// leaf kubeadm does not name: its role is unknown). The TLS stacks
+/// refuse a leaf whose key usage lacks digitalSignature and an issuer
+/// without keyCertSign, whatever the extended usage says.
+fn usage_fits(
+    cert: &Cert,
+    x: &X509Certificate<'_>,
+    facts: &Inspection,
+) -> Option<(Status, String)> {
+    let key_usage = x.key_usage().ok().flatten().map(|k| k.value);
+    if facts.is_ca {
+        return Some(match key_usage {
+            Some(ku) if !ku.key_cert_sign() => (
+                Status::Fail,
+                "a CA whose key usage does not allow signing certificates (keyCertSign)".into(),
+            ),
+            _ => (Status::Pass, "a CA allowed to sign certificates".into()),
+        });
+    }
+    let path = cert.name.split('#').next().unwrap_or_default();
+    let &(_, client, server) = KUBEADM_ROLES.iter().find(|(p, _, _)| *p == path)?;
+    let mut missing = Vec::new();
+    if client && !facts.is_client() {
+        missing.push("clientAuth");
+    }
+    if server && !facts.is_server() {
+        missing.push("serverAuth");
+    }
+    if key_usage.is_some_and(|ku| !ku.digital_signature()) {
+        missing.push("digitalSignature");
+    }
+    let role = match (client, server) {
+        (true, true) => "client and server",
+        (true, false) => "client",
+        _ => "server",
+    };
+    Some(if missing.is_empty() {
+        (Status::Pass, format!("usable as a {role} certificate"))
+    } else {
+        (
+            Status::Fail,
+            format!("a {role} certificate without {}", missing.join(", ")),
+        )
+    })
+}
+
+/// A private key file.
+struct KeyFile<'a> {
+    path: &'a Path,
+    name: &'a str,
+    text: &'a str,
+}
+
+/// A public key file (`sa.pub`): its SubjectPublicKeyInfo.
+struct PublicKeyFile {
+    path: PathBuf,
+    name: String,
+    der: Vec<u8>,
+}
+
+/// The ServiceAccount signing key's stem, as kubeadm names it.
+const SERVICE_ACCOUNT_KEY: &str = "sa";
+
 fn key_checks(
-    path: &Path,
-    text: &str,
+    key: &KeyFile<'_>,
     certs: &[(&Cert, X509Certificate<'_>)],
+    publics: &[PublicKeyFile],
     worker: bool,
     out: &mut Vec<CheckResult>,
 ) {
+    let KeyFile { path, name, text } = *key;
     let file = path.display().to_string();
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let stem = path.with_extension("");
-    let partner = certs
+    // The certificates of the same name (a bundle's: any may be the key's).
+    let partners: Vec<&(&Cert, X509Certificate<'_>)> = certs
         .iter()
-        .find(|(c, _)| c.path.with_extension("") == stem);
-    let is_ca_key = partner.is_some_and(|(_, x)| x.is_ca());
-    if let Some((cert, x)) = partner {
-        let (status, note) = match key_matches(text, x) {
-            Ok(true) => (Status::Pass, format!("matches {}", cert.path.display())),
-            Ok(false) => (
-                Status::Fail,
-                format!("does not match {}", cert.path.display()),
-            ),
+        .filter(|(c, _)| c.path.with_extension("") == stem)
+        .collect();
+    let is_ca_key = partners.iter().any(|(_, x)| x.is_ca());
+    let is_sa_key = path.file_stem().is_some_and(|s| s == SERVICE_ACCOUNT_KEY);
+    if partners.is_empty() {
+        standalone_key_checks(key, publics, out);
+    }
+    if let Some((first, _)) = partners.first() {
+        let matches: Result<Option<&Cert>, String> =
+            partners.iter().try_fold(None, |found, (c, x)| {
+                Ok(found.or(key_matches(text, x)?.then_some(*c)))
+            });
+        let (status, note) = match matches {
+            Ok(Some(cert)) => (Status::Pass, format!("matches {}", cert.name)),
+            Ok(None) => (Status::Fail, format!("does not match {}", first.name)),
             Err(e) => (Status::Warn, format!("key not read: {e}")),
         };
         out.push(result(
@@ -312,13 +469,62 @@ fn key_checks(
             "Reissue the certificate and key together; a mismatched pair fails every TLS handshake.",
         ));
     }
-    if worker && is_ca_key {
+    if worker && (is_ca_key || is_sa_key) {
+        let why = if is_ca_key {
+            "a CA private key on a worker node lets anyone with root there mint any identity"
+        } else {
+            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster"
+        };
         out.push(result(
             "KP107",
             format!("{name}: no CA private key on a worker"),
             Status::Fail,
-            Evidence::note("a CA private key on a worker node lets anyone with root there mint any identity").in_file(file),
-            "Remove CA private keys from worker nodes; keep them on control-plane nodes (or offline).",
+            Evidence::note(why).in_file(file),
+            "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
         ));
     }
+}
+
+/// A key without a certificate (kubeadm's `sa.key`): its size (KP104), and
+/// whether it is the key of the public key file of the same name (KP103).
+fn standalone_key_checks(key: &KeyFile<'_>, publics: &[PublicKeyFile], out: &mut Vec<CheckResult>) {
+    let file = key.path.display().to_string();
+    if let Ok((kind, bits)) = keys::key_strength(key.text) {
+        let weak = match kind {
+            "RSA" => bits < 2048,
+            "ECDSA" => bits < 256,
+            _ => false,
+        };
+        out.push(result(
+            "KP104",
+            format!("{}: key is strong enough", key.name),
+            if weak { Status::Fail } else { Status::Pass },
+            Evidence::note(format!("{kind} {bits} bit"))
+                .in_file(file.clone())
+                .setting("key", Some(format!("{kind} {bits}"))),
+            "Replace it with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.",
+        ));
+    }
+    let stem = key.path.with_extension("");
+    let Some(public) = publics.iter().find(|p| p.path.with_extension("") == stem) else {
+        return;
+    };
+    let expected = SubjectPublicKeyInfo::from_der(&public.der)
+        .map(|(_, spki)| spki.subject_public_key.data.to_vec())
+        .map_err(|e| e.to_string());
+    let (status, note) = match (expected, keys::public_key_of(key.text)) {
+        (Ok(expected), Ok(actual)) if expected == actual => {
+            (Status::Pass, format!("matches {}", public.name))
+        }
+        (Ok(_), Ok(_)) => (Status::Fail, format!("does not match {}", public.name)),
+        (Err(e), _) => (Status::Warn, format!("{} not read: {e}", public.name)),
+        (_, Err(e)) => (Status::Warn, format!("key not read: {e}")),
+    };
+    out.push(result(
+        "KP103",
+        format!("{}: private key matches {}", key.name, public.name),
+        status,
+        Evidence::note(note).in_file(file),
+        "Write the public key from the private key again (`openssl pkey -in sa.key -pubout -out sa.pub`); a mismatch makes the API server reject every token the controller manager signs.",
+    ));
 }

@@ -27,6 +27,8 @@ pub struct Inspection {
     pub is_ca: bool,
     pub self_signed: bool,
     pub key_usage: Vec<String>,
+    /// Whether the certificate has an extended key usage extension at all.
+    pub has_extended_key_usage: bool,
     pub extended_key_usage: Vec<String>,
     pub dns_names: Vec<String>,
     pub ip_addresses: Vec<String>,
@@ -90,6 +92,7 @@ pub fn inspect(cert: &X509Certificate<'_>) -> Inspection {
         is_ca: cert.is_ca(),
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         key_usage: Vec::new(),
+        has_extended_key_usage: false,
         extended_key_usage: Vec::new(),
         dns_names: Vec::new(),
         ip_addresses: Vec::new(),
@@ -108,6 +111,7 @@ pub fn inspect(cert: &X509Certificate<'_>) -> Inspection {
             .collect();
     }
     if let Ok(Some(eku)) = cert.extended_key_usage() {
+        inspection.has_extended_key_usage = true;
         let e = eku.value;
         for (set, name) in [
             (e.server_auth, "serverAuth"),
@@ -143,12 +147,34 @@ pub fn inspect(cert: &X509Certificate<'_>) -> Inspection {
 }
 
 impl Inspection {
-    pub fn is_client(&self) -> bool {
-        self.extended_key_usage.iter().any(|e| e == "clientAuth")
+    /// Whether the extended key usage allows `usage`. As in RFC 5280 and Go's
+    /// `x509.Verify` (which the API server and its clients use), a leaf with
+    /// no extended key usage extension (a v1 certificate, openssl's plain
+    /// `x509 -req`) is good for any usage, and so is `anyExtendedKeyUsage`.
+    /// A CA without one is taken as a CA only.
+    fn allows(&self, usage: &str) -> bool {
+        if !self.has_extended_key_usage {
+            return !self.is_ca;
+        }
+        self.extended_key_usage
+            .iter()
+            .any(|e| e == usage || e == "anyExtendedKeyUsage")
     }
 
+    /// Whether the API server accepts it as a client certificate.
+    pub fn is_client(&self) -> bool {
+        self.allows("clientAuth")
+    }
+
+    /// Whether TLS clients accept it as a server certificate.
     pub fn is_server(&self) -> bool {
-        self.extended_key_usage.iter().any(|e| e == "serverAuth")
+        self.allows("serverAuth")
+    }
+
+    /// Whole days until expiry (negative: days since), rounded toward zero:
+    /// a day and a minute ago is "1 day ago".
+    pub fn expires_in_days(&self) -> i64 {
+        self.expires_in_seconds / 86_400
     }
 
     /// What Kubernetes makes of the certificate, in sentences.
@@ -186,10 +212,12 @@ impl Inspection {
                 format!("As a server certificate it is valid for {}.", names.join(", "))
             });
         }
-        if !self.is_ca && !self.is_client() && !self.is_server() {
-            out.push("A leaf certificate without an extended key usage: TLS clients and servers may refuse it.".into());
+        if !self.is_ca && !self.has_extended_key_usage {
+            out.push("It has no extended key usage, so it is good for any use: TLS clients, servers and the API server's client authentication all accept it.".into());
+        } else if !self.is_ca && !self.is_client() && !self.is_server() {
+            out.push("Its extended key usage allows neither TLS clients nor servers: Kubernetes refuses it for both.".into());
         }
-        let days = self.expires_in_seconds.div_euclid(86_400);
+        let days = self.expires_in_days();
         out.push(if self.expires_in_seconds < 0 {
             format!("Expired {} days ago.", -days)
         } else {
@@ -250,7 +278,7 @@ impl Inspection {
             "serial": self.serial,
             "not_before": self.not_before,
             "not_after": self.not_after,
-            "expires_in_days": self.expires_in_seconds.div_euclid(86_400),
+            "expires_in_days": self.expires_in_days(),
             "key": {"type": self.key_type, "bits": self.key_bits},
             "signature_algorithm": self.signature_algorithm,
             "ca": self.is_ca,
@@ -280,5 +308,47 @@ pub fn with_certificate<T>(
         let (_, cert) =
             X509Certificate::from_der(bytes).map_err(|e| format!("invalid certificate: {e}"))?;
         Ok(f(&cert))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expiring_in(seconds: i64) -> Inspection {
+        Inspection {
+            subject: String::new(),
+            issuer: String::new(),
+            serial: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            expires_in_seconds: seconds,
+            key_type: String::new(),
+            key_bits: 0,
+            signature_algorithm: String::new(),
+            is_ca: false,
+            self_signed: false,
+            key_usage: Vec::new(),
+            has_extended_key_usage: true,
+            extended_key_usage: vec!["clientAuth".into()],
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            user: "u".into(),
+            groups: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn days_round_toward_zero_both_ways() {
+        let day = 86_400;
+        assert_eq!(expiring_in(-(day + 6)).expires_in_days(), -1);
+        assert!(
+            expiring_in(-(day + 6))
+                .meaning()
+                .contains(&"Expired 1 days ago.".to_owned())
+        );
+        assert_eq!(expiring_in(-6).expires_in_days(), 0);
+        assert_eq!(expiring_in(day + 6).expires_in_days(), 1);
+        assert_eq!(expiring_in(-(day + 6)).json()["expires_in_days"], -1);
     }
 }

@@ -108,6 +108,27 @@ fn items(mut content: &[u8]) -> Vec<(u8, &[u8])> {
 /// their modulus and exponent, SEC1 EC keys their public point. Needs no
 /// cryptography, so it works for keys a signing library refuses (RSA 1024).
 pub fn public_key_of(pem_text: &str) -> Result<Vec<u8>, String> {
+    public_key_with_kind(pem_text).map(|(_, public)| public)
+}
+
+/// A private key's algorithm and size in bits, from its public half: `RSA`
+/// (the modulus), `ECDSA` (the point), else `other` with 0 bits.
+pub fn key_strength(pem_text: &str) -> Result<(&'static str, usize), String> {
+    let (kind, public) = public_key_with_kind(pem_text)?;
+    Ok(match kind {
+        "rsa" => {
+            let (_, body, _) = read_tlv(&public).ok_or("not DER")?;
+            let modulus = items(body).first().map(|(_, n)| *n).unwrap_or_default();
+            let significant = modulus.iter().skip_while(|b| **b == 0).count();
+            ("RSA", significant * 8)
+        }
+        // An uncompressed point: 0x04, then x and y of the curve's size.
+        "ec" => ("ECDSA", public.len().saturating_sub(1) / 2 * 8),
+        _ => ("other", 0),
+    })
+}
+
+fn public_key_with_kind(pem_text: &str) -> Result<(&'static str, Vec<u8>), String> {
     let (label, der) = pem_block(pem_text).ok_or("no PEM block")?;
     let (_, body, _) = read_tlv(&der).ok_or("not DER")?;
     let fields = items(body);
@@ -124,7 +145,7 @@ pub fn public_key_of(pem_text: &str) -> Result<Vec<u8>, String> {
                 EC_PUBLIC_KEY => ("ec", inner),
                 _ => {
                     let key = KeyPair::try_from(der.as_slice()).map_err(|e| e.to_string())?;
-                    return Ok(key.der_bytes().to_vec());
+                    return Ok(("other", key.der_bytes().to_vec()));
                 }
             }
         }
@@ -139,7 +160,7 @@ pub fn public_key_of(pem_text: &str) -> Result<Vec<u8>, String> {
             };
             let mut seq = tlv(0x02, n);
             seq.extend(tlv(0x02, e));
-            Ok(tlv(0x30, &seq))
+            Ok(("rsa", tlv(0x30, &seq)))
         }
         _ => {
             let public = fields
@@ -150,7 +171,7 @@ pub fn public_key_of(pem_text: &str) -> Result<Vec<u8>, String> {
                 .map(|(_, bits, _)| bits)
                 .ok_or("EC key without its public point")?;
             // A BIT STRING starts with the count of unused bits.
-            Ok(public.get(1..).unwrap_or_default().to_vec())
+            Ok(("ec", public.get(1..).unwrap_or_default().to_vec()))
         }
     }
 }

@@ -19,8 +19,15 @@ pub fn kubeconfig(dir: &Path, name: &str, server: &str, cluster: &str) -> Result
     let ca = read("ca.crt")?;
     let cert = read(&format!("{name}.crt"))?;
     let key = read(&format!("{name}.key"))?;
-    let user = crate::inspect::with_certificate(&cert, |c| crate::inspect::inspect(c).user)
+    let facts = crate::inspect::with_certificate(&cert, crate::inspect::inspect)
         .map_err(|e| PkiError::invalid(dir.join(format!("{name}.crt")), e))?;
+    if !facts.is_client() {
+        // The API server would refuse it: a kubeconfig that cannot log in.
+        return Err(PkiError::Usage(format!(
+            "{name}.crt is not a client certificate (its extended key usage lacks clientAuth)"
+        )));
+    }
+    let user = facts.user;
     let context = format!("{user}@{cluster}");
     let q = |s: &str| format!("{s:?}");
     Ok(format!(

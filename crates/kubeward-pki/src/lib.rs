@@ -49,6 +49,51 @@ impl PkiError {
     }
 }
 
+/// Writes a file with exactly `mode`: the text goes to a new temporary file
+/// in the same folder (created with `mode`), is synced, then renamed into
+/// place. So a replaced file never keeps an old, looser mode, a link at the
+/// path is replaced rather than written through, and a crash leaves either
+/// the old file or the new one. Without `replace`, an existing path (a
+/// dangling link included) is an error.
+pub fn write_file(
+    path: &std::path::Path,
+    mode: u32,
+    text: &str,
+    replace: bool,
+) -> Result<(), PkiError> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".kubeward-")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+        .map_err(|e| PkiError::io(dir, e))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| PkiError::io(file.path(), e))?;
+    let persisted = if replace {
+        file.persist(path)
+    } else {
+        file.persist_noclobber(path)
+    };
+    persisted.map(drop).map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => already_exists(path),
+        _ => PkiError::io(path, e.error),
+    })
+}
+
+/// The error for a file that would be overwritten without `--force`.
+pub(crate) fn already_exists(path: &std::path::Path) -> PkiError {
+    PkiError::Usage(format!(
+        "{} already exists (use --force to replace it)",
+        path.display()
+    ))
+}
+
 /// The most bytes read from a certificate or key file.
 pub const MAX_PEM_BYTES: u64 = 1 << 20;
 

@@ -248,18 +248,7 @@ fn kubeward_reads_what_openssl_issues() {
         &pki,
     );
     std::fs::write(&ext, "extendedKeyUsage=clientAuth\n").unwrap();
-    openssl(
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "admin.key",
-        ],
-        &pki,
-    );
+    openssl_ec_key("admin.key", &pki);
     openssl(
         &[
             "req",
@@ -414,4 +403,366 @@ fn bad_files_are_reported_not_fatal() {
     assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
     assert_eq!(report.exit_code(), 2);
     assert!(with_certificate(b"\x30\x03\x02\x01", inspect).is_err());
+}
+
+/// The titles of a report's results with this id.
+fn titles_of<'a>(report: &'a kubeward_core::benchmark::BenchmarkReport, id: &str) -> Vec<&'a str> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.id == id)
+        .map(|r| r.title.as_str())
+        .collect()
+}
+
+/// A SEC1 P-256 key made by openssl.
+fn openssl_ec_key(file: &str, dir: &Path) {
+    openssl(
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            file,
+        ],
+        dir,
+    );
+}
+
+/// A self-signed P-256 CA `NAME.crt`/`NAME.key` made by openssl.
+fn openssl_ca(name: &str, dir: &Path) {
+    openssl_ca_with(name, &[], dir);
+}
+
+/// [`openssl_ca`] with more `openssl req` arguments (`-addext …`).
+fn openssl_ca_with(name: &str, extra: &[&str], dir: &Path) {
+    let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
+    let mut args = vec![
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "300",
+        "-subj",
+        "/CN=kubernetes",
+        "-keyout",
+        &key,
+        "-out",
+        &crt,
+    ];
+    args.extend(extra);
+    openssl(&args, dir);
+}
+
+/// A leaf `NAME.crt`/`NAME.key` signed by `CA.crt` with openssl, with the
+/// extensions of `ext` (none when empty: a v1-style certificate).
+fn openssl_leaf(name: &str, subject: &str, ca: &str, ext: &str, dir: &Path) {
+    let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            subject,
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+        ],
+        dir,
+    );
+    let (ca_crt, ca_key, out) = (
+        format!("{ca}.crt"),
+        format!("{ca}.key"),
+        format!("{name}.crt"),
+    );
+    let mut args = vec![
+        "x509", "-req", "-in", &csr, "-CA", &ca_crt, "-CAkey", &ca_key, "-days", "200", "-out",
+        &out,
+    ];
+    if !ext.is_empty() {
+        std::fs::write(dir.join("ext.cnf"), ext).unwrap();
+        args.extend(["-extfile", "ext.cnf"]);
+    }
+    openssl(&args, dir);
+    std::fs::remove_file(dir.join(csr)).unwrap();
+}
+
+#[test]
+fn a_client_certificate_without_extended_key_usage_is_still_a_client() {
+    // The plain openssl recipe: no extensions, so Go's x509.Verify (the API
+    // server's client authentication) accepts it for any usage.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("ca", d);
+    openssl_leaf("admin", "/O=system:masters/CN=admin", "ca", "", d);
+    let facts = with_certificate(&std::fs::read(d.join("admin.crt")).unwrap(), inspect).unwrap();
+    assert!(!facts.has_extended_key_usage);
+    assert!(facts.is_client() && facts.is_server());
+    let meaning = facts.meaning().join(" ");
+    assert!(meaning.contains("good for any use"), "{meaning}");
+    assert!(meaning.contains("bypasses RBAC"), "{meaning}");
+    // A CA without one is not taken for a client.
+    let ca = with_certificate(&std::fs::read(d.join("ca.crt")).unwrap(), inspect).unwrap();
+    assert!(ca.is_ca && !ca.is_client());
+    // anyExtendedKeyUsage allows client use too; serverAuth alone does not.
+    openssl_leaf(
+        "any",
+        "/O=system:masters/CN=any",
+        "ca",
+        "extendedKeyUsage=anyExtendedKeyUsage\n",
+        d,
+    );
+    openssl_leaf(
+        "srv",
+        "/O=system:masters/CN=srv",
+        "ca",
+        "extendedKeyUsage=serverAuth\n",
+        d,
+    );
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    assert_eq!(
+        titles_of(&report, "KP106"),
+        [
+            "admin.crt: client certificate is not in system:masters",
+            "any.crt: client certificate is not in system:masters"
+        ]
+    );
+    assert_eq!(report.exit_code(), 1);
+}
+
+#[test]
+fn a_ca_bundle_is_read_whole_and_every_issuer_candidate_tried() {
+    // CA rotation: ca.crt holds the old and the new CA, both named
+    // CN=kubernetes; leaves are signed by the second one.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("old", d);
+    openssl_ca("new", d);
+    let bundle = [
+        std::fs::read_to_string(d.join("old.crt")).unwrap(),
+        std::fs::read_to_string(d.join("new.crt")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(d.join("ca.crt"), bundle).unwrap();
+    let server = "subjectAltName=DNS:kubernetes\nextendedKeyUsage=serverAuth\n";
+    openssl_leaf(
+        "apiserver",
+        "/CN=kube-apiserver",
+        "new",
+        &format!("authorityKeyIdentifier=keyid\n{server}"),
+        d,
+    );
+    // Without an authority key id, the candidates are tried in turn.
+    openssl_leaf("noakid", "/CN=kube-apiserver", "new", server, d);
+    std::fs::rename(d.join("new.key"), d.join("ca.key")).unwrap();
+    for f in ["old.crt", "old.key", "new.crt", "ext.cnf"] {
+        std::fs::remove_file(d.join(f)).unwrap();
+    }
+    openssl(&["verify", "-CAfile", "ca.crt", "apiserver.crt"], d);
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let find = |title: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.title == title)
+            .unwrap_or_else(|| panic!("{title}: {:?}", report.results))
+    };
+    for leaf in ["apiserver.crt", "noakid.crt"] {
+        let r = find(&format!("{leaf}: chains to a CA in the folder"));
+        assert_eq!(r.status, Status::Pass, "{leaf}: {:?}", r.evidence);
+        assert_eq!(r.evidence[0].note, "signed by ca.crt#2");
+    }
+    // The bundle's second CA is checked like the first.
+    assert_eq!(
+        find("ca.crt: certificate is valid and not about to expire").status,
+        Status::Pass
+    );
+    assert_eq!(
+        find("ca.crt#2: certificate is valid and not about to expire").status,
+        Status::Pass
+    );
+    assert_eq!(find("ca.crt#2: key is strong enough").status, Status::Pass);
+    // ca.key is the second CA's key.
+    let key = find("ca.key: private key matches its certificate");
+    assert_eq!(
+        (key.status, key.evidence[0].note.as_str()),
+        (Status::Pass, "matches ca.crt#2")
+    );
+}
+
+#[test]
+fn titles_name_the_path_inside_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    init_ca(&d.join("etcd"), "etcd-ca", 3650, false).unwrap();
+    let report = check(d, Options::default());
+    assert_eq!(
+        titles_of(&report, "KP101"),
+        [
+            "ca.crt: certificate is valid and not about to expire",
+            "etcd/ca.crt: certificate is valid and not about to expire"
+        ]
+    );
+}
+
+#[test]
+fn the_service_account_key_pair_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // kubeadm's pair: an RSA key and its public half.
+    openssl(&["genrsa", "-traditional", "-out", "sa.key", "2048"], d);
+    openssl(&["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], d);
+    let titles = |role| {
+        let report = check(
+            d,
+            Options {
+                warn_days: 30,
+                role,
+            },
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .results
+            .iter()
+            .map(|r| format!("{} {:?} {}", r.id, r.status, r.evidence[0].note))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        titles(Role::ControlPlane),
+        ["KP104 Pass RSA 2048 bit", "KP103 Pass matches sa.pub"]
+    );
+    // A weak key whose sa.pub is another key's; on a worker it should not
+    // be there at all.
+    openssl(&["genrsa", "-traditional", "-out", "sa.key", "1024"], d);
+    assert_eq!(
+        titles(Role::Worker),
+        [
+            "KP104 Fail RSA 1024 bit",
+            "KP103 Fail does not match sa.pub",
+            "KP107 Fail the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster",
+        ]
+    );
+    // An EC key without a public key file: its size only.
+    std::fs::remove_file(d.join("sa.pub")).unwrap();
+    openssl_ec_key("sa.key", d);
+    assert_eq!(titles(Role::ControlPlane), ["KP104 Pass ECDSA 256 bit"]);
+}
+
+#[test]
+fn a_leaf_that_outlives_its_ca_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 10, false).unwrap();
+    // openssl does not cut a leaf to its CA: 200 days under a 10-day CA.
+    openssl_leaf("long", "/CN=long", "ca", "extendedKeyUsage=clientAuth\n", d);
+    let report = check(
+        d,
+        Options {
+            warn_days: 5,
+            role: Role::ControlPlane,
+        },
+    );
+    let chain = report
+        .results
+        .iter()
+        .find(|r| r.title == "long.crt: chains to a CA in the folder")
+        .unwrap();
+    assert_eq!(chain.status, Status::Warn);
+    assert!(
+        chain.evidence[0]
+            .note
+            .starts_with("signed by ca.crt, but outlives it"),
+        "{}",
+        chain.evidence[0].note
+    );
+}
+
+#[test]
+fn kubeadm_certificates_need_the_usages_of_their_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl_ca("ca", d);
+    std::fs::create_dir(d.join("etcd")).unwrap();
+    let ext = |eku: &str| format!("keyUsage=critical,digitalSignature\nextendedKeyUsage={eku}\n");
+    // The API server's kubelet client made as a server certificate: the API
+    // server cannot use it ("incompatible key usage").
+    openssl_leaf(
+        "apiserver-kubelet-client",
+        "/CN=kube-apiserver-kubelet-client",
+        "ca",
+        &ext("serverAuth"),
+        d,
+    );
+    openssl_leaf(
+        "apiserver",
+        "/CN=kube-apiserver",
+        "ca",
+        &ext("serverAuth"),
+        d,
+    );
+    openssl_leaf("etcd/peer", "/CN=peer", "ca", &ext("serverAuth"), d);
+    openssl_leaf(
+        "front-proxy-client",
+        "/CN=front-proxy-client",
+        "ca",
+        "keyUsage=keyEncipherment\nextendedKeyUsage=clientAuth\n",
+        d,
+    );
+    // Not a kubeadm name: its role is unknown, so no KP108.
+    openssl_leaf("custom", "/CN=custom", "ca", &ext("serverAuth"), d);
+    // A CA that may not sign.
+    openssl_ca_with(
+        "front-proxy-ca",
+        &["-addext", "keyUsage=critical,digitalSignature"],
+        d,
+    );
+    let report = check(
+        d,
+        Options {
+            warn_days: 30,
+            role: Role::ControlPlane,
+        },
+    );
+    let kp108: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.id == "KP108")
+        .map(|r| format!("{} {:?}: {}", r.title, r.status, r.evidence[0].note))
+        .collect();
+    assert_eq!(
+        kp108,
+        [
+            "apiserver-kubelet-client.crt: key usage fits its role Fail: a client certificate without clientAuth",
+            "apiserver.crt: key usage fits its role Pass: usable as a server certificate",
+            "ca.crt: key usage fits its role Pass: a CA allowed to sign certificates",
+            "etcd/peer.crt: key usage fits its role Fail: a client and server certificate without clientAuth",
+            "front-proxy-ca.crt: key usage fits its role Fail: a CA whose key usage does not allow signing certificates (keyCertSign)",
+            "front-proxy-client.crt: key usage fits its role Fail: a client certificate without digitalSignature",
+        ]
+    );
 }

@@ -11,12 +11,12 @@ use crate::Report;
 
 pub(crate) fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut junit = quick_junit::Report::new("kubeward");
-    for rule in report.rules {
+    for &(rule, _) in report.rules {
         let mut suite = TestSuite::new(format!("{} {}", rule.id, rule.slug));
         let findings: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|f| std::ptr::eq(f.rule, *rule))
+            .filter(|f| std::ptr::eq(f.rule, rule))
             .collect();
         if findings.is_empty() {
             suite.add_test_case(TestCase::new(rule.title, TestCaseStatus::success()));

@@ -26,8 +26,10 @@ use kubeward_core::{Counts, Diagnostic, Finding, RuleMeta, Severity};
 pub struct Report<'a> {
     pub tool_version: &'a str,
     pub findings: &'a [Finding],
-    /// The rules that ran (SARIF lists them as its rule descriptors).
-    pub rules: &'a [&'static RuleMeta],
+    /// The rules that ran, each with its effective severity (the built-in
+    /// one unless the configuration overrides it). SARIF lists them as its
+    /// rule descriptors, ranked by that severity.
+    pub rules: &'a [(&'static RuleMeta, Severity)],
     pub errors: &'a [Diagnostic],
     pub notices: &'a [Diagnostic],
     /// How many inputs were read and objects checked.

@@ -15,8 +15,11 @@ use crate::{Report, rule_help_uri};
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub(crate) fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<sarif::ReportingDescriptor> =
-        report.rules.iter().map(|r| descriptor(r)).collect();
+    let rules: Vec<sarif::ReportingDescriptor> = report
+        .rules
+        .iter()
+        .map(|&(r, s)| descriptor(r, s))
+        .collect();
     let driver = sarif::ToolComponent::builder()
         .name("kubeward")
         .version(report.tool_version)
@@ -28,7 +31,10 @@ pub(crate) fn render(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>
         .findings
         .iter()
         .filter_map(|f| {
-            let index = report.rules.iter().position(|r| std::ptr::eq(*r, f.rule))?;
+            let index = report
+                .rules
+                .iter()
+                .position(|(r, _)| std::ptr::eq(*r, f.rule))?;
             Some(result(f, index))
         })
         .collect();
@@ -85,7 +91,9 @@ fn text(s: impl Into<String>) -> sarif::MultiformatMessageString {
         .build()
 }
 
-fn descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
+/// A rule's descriptor. `severity` is the effective one: code-scanning
+/// services rank alerts by the descriptor, not by the result's level.
+fn descriptor(rule: &RuleMeta, severity: Severity) -> sarif::ReportingDescriptor {
     let mut tags = vec![
         "security".to_owned(),
         rule.owasp.id().to_owned(),
@@ -97,10 +105,10 @@ fn descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
         .additional_properties(BTreeMap::from([
             (
                 "security-severity".to_owned(),
-                json!(security_severity(rule.severity)),
+                json!(security_severity(severity)),
             ),
             ("precision".to_owned(), json!("high")),
-            ("problem.severity".to_owned(), json!(level(rule.severity))),
+            ("problem.severity".to_owned(), json!(level(severity))),
         ]))
         .build();
     let help = sarif::MultiformatMessageString::builder()
@@ -116,7 +124,7 @@ fn descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
         .help_uri(rule_help_uri(rule))
         .default_configuration(
             sarif::ReportingConfiguration::builder()
-                .level(json!(level(rule.severity)))
+                .level(json!(level(severity)))
                 .build(),
         )
         .properties(properties)

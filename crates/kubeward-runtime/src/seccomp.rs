@@ -39,7 +39,12 @@ pub struct SyscallRule {
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errno_ret: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// containers-common's profile writes `"args": null` for none.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub args: Vec<ArgCondition>,
     /// Docker's conditions on capabilities / architectures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +256,10 @@ fn applies_here(rule: &SyscallRule) -> bool {
     includes_ok && excludes_ok
 }
 
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ArgCondition>, D::Error> {
+    Ok(Option::<Vec<ArgCondition>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// What `check` finds in a profile.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct CheckReport {
@@ -269,11 +278,13 @@ pub fn check(profile: &Profile) -> CheckReport {
     if let Err(e) = action(&profile.default_action, profile.default_errno_ret) {
         report.errors.push(format!("defaultAction: {e}"));
     }
-    if profile.default_action == "SCMP_ACT_ALLOW" {
-        report.warnings.push(
-            "defaultAction SCMP_ACT_ALLOW allows every syscall the profile does not name"
-                .to_owned(),
-        );
+    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
+    let default_allows = lets_through(&profile.default_action);
+    if default_allows {
+        report.warnings.push(format!(
+            "defaultAction {} allows every syscall the profile does not name",
+            profile.default_action
+        ));
     }
     if !profile.architectures.is_empty()
         && !profile
@@ -285,7 +296,11 @@ pub fn check(profile: &Profile) -> CheckReport {
             .warnings
             .push("architectures does not include SCMP_ARCH_X86_64".to_owned());
     }
-    let mut allowed = BTreeSet::new();
+    // Per syscall name: whether some rule that applies on this machine (no
+    // capability condition, an x86_64 architecture if any) lets it through,
+    // and whether any such rule names it at all. Unnamed ones get the default.
+    let mut named: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut unknown = BTreeSet::new();
     for (i, rule) in profile.syscalls.iter().enumerate() {
         if let Err(e) = action(&rule.action, rule.errno_ret) {
             report.errors.push(format!("syscalls[{i}]: {e}"));
@@ -295,26 +310,43 @@ pub fn check(profile: &Profile) -> CheckReport {
                 report.errors.push(format!("syscalls[{i}]: {e}"));
             }
         }
+        if !applies_here(rule) {
+            continue;
+        }
         for name in &rule.names {
+            // Runtime profiles name the 32-bit ABI's syscalls beside
+            // x86_64's, and other architectures' in the same list.
             if name.parse::<Sysno>().is_err()
+                && name.parse::<syscalls::x86::Sysno>().is_err()
                 && !BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str())
             {
-                report.warnings.push(format!(
-                    "syscalls[{i}]: `{name}` is not a syscall of x86_64"
-                ));
+                unknown.insert(name.as_str());
             }
-            if rule.action == "SCMP_ACT_ALLOW" || rule.action == "SCMP_ACT_LOG" {
-                allowed.insert(name.clone());
-            }
+            *named.entry(name.as_str()).or_default() |= lets_through(&rule.action);
         }
     }
+    if !unknown.is_empty() {
+        report.warnings.push(format!(
+            "not syscalls of x86_64 or x86, ignored on this machine: {}",
+            unknown.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let mut candidates: BTreeSet<&str> = named.keys().copied().collect();
+    if default_allows {
+        candidates.extend(BLOCKED_BY_RUNTIME_DEFAULT);
+        candidates.extend(DANGEROUS.iter().map(|(name, _)| *name));
+    }
+    let allowed: Vec<&str> = candidates
+        .into_iter()
+        .filter(|name| named.get(name).copied().unwrap_or(default_allows))
+        .collect();
     report.allowed = allowed.len();
-    for name in &allowed {
-        if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str()) {
-            report.beyond_runtime_default.push(name.clone());
+    for name in allowed {
+        if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name) {
+            report.beyond_runtime_default.push(name.to_owned());
         }
-        if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| n == name) {
-            report.dangerous.insert(name.clone(), (*why).to_owned());
+        if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
+            report.dangerous.insert(name.to_owned(), (*why).to_owned());
         }
     }
     if report.errors.is_empty()
@@ -325,14 +357,27 @@ pub fn check(profile: &Profile) -> CheckReport {
     report
 }
 
-/// Compiles a profile for this machine into BPF programs (one per action
-/// other than the default; the kernel applies the strictest result).
+/// Compiles the profile to BPF filters, to be installed in the order given.
+///
+/// A seccompiler filter has one action on match and one on mismatch, and
+/// the kernel runs every installed filter and keeps the most restrictive
+/// answer. So the profile becomes one filter per non-allow action (its
+/// syscalls → that action, anything else → allow) and, installed last, one
+/// filter that allows every syscall any rule names and gives the default
+/// action to the rest. A syscall named with action A then gets A (every
+/// other filter allows it), and an unnamed one the default: the profile's
+/// meaning, whatever mix of actions it has. The default filter goes last
+/// because installing a filter is itself a syscall the earlier ones must
+/// allow.
 pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
     let default = action(&profile.default_action, profile.default_errno_ret)?;
     let arch = TargetArch::x86_64;
-    let mut by_action: BTreeMap<String, BTreeMap<i64, Vec<SeccompRule>>> = BTreeMap::new();
+    // Per syscall, its rules' argument conditions; `None` is a rule without
+    // any, which matches whatever the arguments.
+    let mut named: BTreeMap<i64, Vec<Option<SeccompRule>>> = BTreeMap::new();
+    let mut by_action: BTreeMap<String, BTreeMap<i64, Vec<Option<SeccompRule>>>> = BTreeMap::new();
     for rule in profile.syscalls.iter().filter(|r| applies_here(r)) {
-        let key = format!("{}:{}", rule.action, rule.errno_ret.unwrap_or(1));
+        let matched = action(&rule.action, rule.errno_ret)?;
         let conditions = rule
             .args
             .iter()
@@ -342,13 +387,19 @@ pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
             let Ok(sysno) = name.parse::<Sysno>() else {
                 continue;
             };
-            let entry = by_action
-                .entry(key.clone())
-                .or_default()
-                .entry(i64::from(sysno.id()))
-                .or_default();
-            if !conditions.is_empty() {
-                entry.push(SeccompRule::new(conditions.clone()).map_err(|e| e.to_string())?);
+            let id = i64::from(sysno.id());
+            let mut entries = vec![named.entry(id).or_default()];
+            if !matches!(matched, SeccompAction::Allow) {
+                let key = format!("{}:{}", rule.action, rule.errno_ret.unwrap_or(1));
+                entries.push(by_action.entry(key).or_default().entry(id).or_default());
+            }
+            let with_args = if conditions.is_empty() {
+                None
+            } else {
+                Some(SeccompRule::new(conditions.clone()).map_err(|e| e.to_string())?)
+            };
+            for entry in entries {
+                entry.push(with_args.clone());
             }
         }
     }
@@ -356,31 +407,85 @@ pub fn compile(profile: &Profile) -> Result<Vec<BpfProgram>, String> {
     for (key, rules) in by_action {
         let (name, errno) = key.split_once(':').unwrap_or((key.as_str(), "1"));
         let matched = action(name, errno.parse().ok())?;
-        // The default action's own filter holds the allowed names; other
-        // actions get a filter that allows everything else.
-        let (mismatch, on_match) = if matches!(matched, SeccompAction::Allow) {
-            (default.clone(), matched)
-        } else {
-            (SeccompAction::Allow, matched)
-        };
-        let filter =
-            SeccompFilter::new(rules, mismatch, on_match, arch).map_err(|e| e.to_string())?;
+        let filter = SeccompFilter::new(filter_rules(rules), SeccompAction::Allow, matched, arch)
+            .map_err(|e| e.to_string())?;
         programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
     }
-    if programs.is_empty() {
-        // Nothing allowed: one filter that applies the default to everything.
-        let filter = SeccompFilter::new(BTreeMap::new(), default, SeccompAction::Allow, arch)
+    // With an allowing default the last filter would allow everything both
+    // ways, which seccompiler refuses; the action filters say it all.
+    if !matches!(default, SeccompAction::Allow) {
+        let filter = SeccompFilter::new(filter_rules(named), default, SeccompAction::Allow, arch)
             .map_err(|e| e.to_string())?;
         programs.push(BpfProgram::try_from(filter).map_err(|e| e.to_string())?);
     }
     Ok(programs)
 }
 
+/// seccompiler's rule map: an empty list matches a syscall whatever its
+/// arguments, so one rule without conditions makes the others moot.
+fn filter_rules(rules: BTreeMap<i64, Vec<Option<SeccompRule>>>) -> BTreeMap<i64, Vec<SeccompRule>> {
+    rules
+        .into_iter()
+        .map(|(id, rules)| {
+            let conditional = rules
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default();
+            (id, conditional)
+        })
+        .collect()
+}
+
 /// Runs `command` under the profile, enforced by the kernel (with
 /// `no_new_privs`), and waits for it.
 pub fn run(profile: &Profile, command: &mut Command) -> io::Result<ExitStatus> {
     let programs = compile(profile).map_err(io::Error::other)?;
+    // Both are checked before the fork: once the filter is in, the child
+    // could not even report why it failed to start.
+    if !allows_unconditionally(profile, "execve") {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the profile does not allow execve, so the command could not start under it",
+        ));
+    }
+    let program = command.get_program();
+    if !program_exists(program) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("command not found: {}", program.to_string_lossy()),
+        ));
+    }
     crate::spawn::spawn_confined(command, programs)?.wait()
+}
+
+/// Whether the profile lets `name` through whatever its arguments (allowed
+/// or only logged).
+fn allows_unconditionally(profile: &Profile, name: &str) -> bool {
+    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
+    let rule = profile
+        .syscalls
+        .iter()
+        .filter(|r| applies_here(r) && r.names.iter().any(|n| n == name))
+        .find(|r| r.args.is_empty());
+    match rule {
+        Some(rule) => lets_through(&rule.action),
+        None => lets_through(&profile.default_action),
+    }
+}
+
+/// Whether `program` names an executable file, directly or through `PATH`.
+fn program_exists(program: &std::ffi::OsStr) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |path: &std::path::Path| {
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    let path = std::path::Path::new(program);
+    if path.components().count() > 1 || program.to_string_lossy().contains('/') {
+        return executable(path);
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|dirs| std::env::split_paths(&dirs).any(|dir| executable(&dir.join(path))))
 }
 
 #[cfg(test)]
@@ -407,5 +512,37 @@ mod tests {
         };
         assert!(!check(&bad).errors.is_empty());
         assert!(parse_profile("{").is_err());
+    }
+
+    /// The default action counts: a profile that allows (or only logs) what
+    /// it does not name allows the dangerous syscalls it does not deny; rules
+    /// conditional on a capability, as the runtimes' defaults write them, are
+    /// not counted as allowing; `"args": null` is none.
+    #[test]
+    fn check_judges_the_default_and_conditional_rules() {
+        let report = |text: &str| check(&parse_profile(text).unwrap());
+        let open = report(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}"#,
+        );
+        assert!(open.errors.is_empty(), "{open:?}");
+        assert!(open.dangerous.contains_key("mount") && open.dangerous.contains_key("bpf"));
+        assert!(!open.dangerous.contains_key("ptrace"));
+        let logged = report(r#"{"defaultAction":"SCMP_ACT_LOG"}"#);
+        assert!(logged.dangerous.contains_key("kexec_load"), "{logged:?}");
+        let unconfined = report(r#"{"defaultAction":"SCMP_ACT_ALLOW"}"#);
+        assert!(unconfined.errors.is_empty(), "{unconfined:?}");
+        assert!(unconfined.dangerous.contains_key("mount"));
+        let runtime_like = report(
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+                {"names":["read","write"],"action":"SCMP_ACT_ALLOW","args":null},
+                {"names":["mount","bpf"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+                {"names":["_llseek","mmap2","notacall"],"action":"SCMP_ACT_ALLOW"}]}"#,
+        );
+        assert!(runtime_like.errors.is_empty(), "{runtime_like:?}");
+        assert!(runtime_like.dangerous.is_empty(), "{runtime_like:?}");
+        assert_eq!(
+            runtime_like.warnings,
+            ["not syscalls of x86_64 or x86, ignored on this machine: notacall"]
+        );
     }
 }

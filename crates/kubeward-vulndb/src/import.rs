@@ -227,15 +227,14 @@ impl Builder {
             let mut count = 0;
             for entry in entries {
                 let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
-                if !(entry.is_dir() || ext == "zip" || ext == "json") {
-                    continue;
-                }
-                // One bad file of a directory is skipped and reported, as
-                // one bad record of a zip is; the database still fails.
-                match self.add_path(&entry, only) {
-                    Ok(n) => count += n,
-                    Err(e @ ImportError::Input { .. }) => self.skipped.push(e.to_string()),
-                    Err(e) => return Err(e),
+                if entry.is_dir() || ext == "zip" || ext == "json" {
+                    // One unreadable file is skipped and told, as a bad
+                    // record inside an archive is; the others still count.
+                    match self.add_path(&entry, only) {
+                        Ok(added) => count += added,
+                        Err(e @ ImportError::Input { .. }) => self.skipped.push(e.to_string()),
+                        Err(e) => return Err(e),
+                    }
                 }
             }
             return Ok(count);

@@ -185,6 +185,10 @@ pub(crate) struct ServeArgs {
     /// PEM private key of the certificate.
     #[arg(long, value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
+    /// PEM CA certificate: every client must present a certificate it
+    /// signed (mutual TLS) [default: `[serve] client-ca`].
+    #[arg(long, value_name = "FILE")]
+    pub client_ca: Option<PathBuf>,
     /// Configuration file [default: kubeward.toml in the working directory or a parent].
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -10,9 +10,11 @@ use kubeward_core::Diagnostic;
 
 use crate::cli::ColorWhen;
 
-/// Opens standard output or `--output FILE`. Styled output (text) keeps its
-/// colour on a terminal only (files never get it; `NO_COLOR` and
-/// `CLICOLOR_FORCE` are honoured); machine formats are written as they are.
+/// Opens standard output or `--output FILE`. Styled output (text) is
+/// coloured on standard output as `--color` says (`auto`: on a terminal, with
+/// `NO_COLOR` and `CLICOLOR_FORCE` honoured); a file written with `--output`
+/// never gets colour, whatever `--color` says. Machine formats are written as
+/// they are.
 pub(crate) fn open(
     path: Option<&Path>,
     color: ColorWhen,
@@ -26,14 +28,10 @@ pub(crate) fn open(
     Ok(match (path, styled) {
         (Some(path), false) => Box::new(BufWriter::new(File::create(path)?)),
         (None, false) => Box::new(BufWriter::new(io::stdout().lock())),
-        (Some(path), true) => {
-            let choice = if matches!(color, ColorWhen::Always) {
-                choice
-            } else {
-                ColorChoice::Never
-            };
-            Box::new(BufWriter::new(AutoStream::new(File::create(path)?, choice)))
-        }
+        (Some(path), true) => Box::new(BufWriter::new(AutoStream::new(
+            File::create(path)?,
+            ColorChoice::Never,
+        ))),
         (None, true) => Box::new(BufWriter::new(AutoStream::new(io::stdout().lock(), choice))),
     })
 }

@@ -237,6 +237,58 @@ fn sarif_validates_against_the_official_schema() {
 }
 
 #[test]
+fn sarif_rule_descriptors_carry_overridden_severities() {
+    let dir = tempfile::tempdir().unwrap();
+    // Runs as root (KW101, high) and has a writable root filesystem (KW108, medium).
+    write(
+        dir.path(),
+        "pod.yaml",
+        &PRIVILEGED_POD.replace("privileged: true", "allowPrivilegeEscalation: false"),
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nseverity = { KW108 = \"critical\", run-as-root = \"info\" }\n",
+    );
+    let sarif = json(&kubeward(
+        &["scan", s(dir.path()), "--format", "sarif"],
+        None,
+    ));
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let seen = |id: &str| {
+        let result = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .unwrap_or_else(|| panic!("no {id} result"));
+        let rule = &rules[usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap()];
+        (
+            result["level"].as_str().unwrap().to_owned(),
+            rule["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            rule["properties"]["problem.severity"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            rule["defaultConfiguration"]["level"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    };
+    let strings = |a: [&str; 4]| a.map(str::to_owned).into();
+    assert_eq!(seen("KW101"), strings(["note", "0.1", "note", "note"]));
+    assert_eq!(seen("KW108"), strings(["error", "9.5", "error", "error"]));
+    // A rule that is not overridden keeps its built-in severity (KW114: critical).
+    let kw114 = rules.iter().find(|r| r["id"] == "KW114").unwrap();
+    assert_eq!(kw114["properties"]["security-severity"], "9.5");
+}
+
+#[test]
 fn junit_lists_rules_as_suites() {
     let o = kubeward(&["scan", "examples/", "--format", "junit"], None);
     let report = quick_junit::Report::deserialize_from_str(&stdout(&o)).unwrap();
@@ -270,6 +322,7 @@ fn output_file_has_no_colour_and_thresholds_apply() {
     assert!(stdout(&o).is_empty());
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("KW104"));
+    assert!(!text.contains('\u{1b}'), "--output files never get colour");
     let coloured = kubeward(&["scan", "examples/insecure", "--color", "always"], None);
     assert!(stdout(&coloured).contains('\u{1b}'));
     let plain = kubeward(&["scan", "examples/insecure", "--color", "never"], None);
@@ -406,6 +459,59 @@ fn hostile_inputs_are_bounded() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let o = kubeward(&["scan", "-"], Some(&deep));
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn parse_errors_never_echo_a_value() {
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: !!int hunter2SECRETVALUE\n";
+    let o = kubeward(&["scan", "-"], Some(secret));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: <stdin>:5: the 18-character value at column 13 is not a valid !!int"
+    );
+    assert!(!stdout(&o).contains("hunter2"));
+}
+
+/// The reviewer's bomb: 20 ConfigMaps of 7.3 KB in all, each expanding to
+/// about 1.2 million values. A budget per document let it take 1.15 GB.
+fn twenty_document_bomb() -> String {
+    let document = |n: usize| {
+        let mut s = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x{n}}}\ndata:\n  k: v\nextra:\n"
+        );
+        s.push_str("  a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+        for i in 1..6 {
+            s.push_str(&format!(
+                "  a{i}: &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 10].join(",")
+            ));
+        }
+        s
+    };
+    (0..20).map(document).collect::<Vec<_>>().join("---\n")
+}
+
+#[test]
+fn alias_budget_covers_the_whole_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = twenty_document_bomb();
+    let file = write(dir.path(), "bomb20.yaml", &bomb);
+    for (args, name) in [
+        (vec!["scan", s(&file)], s(&file)),
+        (vec!["scan", "-"], "<stdin>"),
+        (vec!["pss", s(&file)], s(&file)),
+    ] {
+        let o = kubeward(&args, Some(&bomb));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("error: {name}:")), "{err}");
+        assert!(
+            err.contains("anchors and aliases in this input expand to more than 2000000 values"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -245,4 +245,42 @@ fn plain_and_encrypted_secrets_in_a_real_etcd() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // Text output keeps one line per key (a newline in a key is escaped)
+    // and names a provider the API server does not have as unknown.
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/ns/weird\nname",
+        "k8s:enc:aescbc:v1:key1:eHl6",
+    );
+    put(
+        d,
+        &etcd.url,
+        "/registry/secrets/ns/odd",
+        "k8s:enc:foo:v1:eHl6",
+    );
+    let text = String::from_utf8(kubeward(&text_args).stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "encrypted (aescbc   ) /registry/secrets/ns/weird\\nname"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l == "encrypted (unknown provider foo) /registry/secrets/ns/odd"),
+        "{text}"
+    );
+    // A scheme other than http(s) is named as such.
+    let out = kubeward(&[
+        "etcd",
+        "check",
+        "--endpoints",
+        "ftp://127.0.0.1:1",
+        "--cacert",
+        &ca,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("unsupported scheme `ftp`"), "{stderr}");
 }

@@ -592,10 +592,16 @@ fn dockerfile_lint_refuses_what_buildkit_refuses() {
     let out = kubeward(&["dockerfile", "lint", &typo, &empty, &bom]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&format!("{typo}:2: unknown instruction")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{typo}:2: unknown instruction")),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("{empty}:1:")), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     for rule in ["KW701", "KW702", "KW705"] {
-        assert!(stdout.contains(&format!("{bom}:")) && stdout.contains(rule), "{stdout}");
+        assert!(
+            stdout.contains(&format!("{bom}:")) && stdout.contains(rule),
+            "{stdout}"
+        );
     }
 }

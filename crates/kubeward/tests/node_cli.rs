@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -308,4 +308,199 @@ fn pki_round_trip_through_the_command_line() {
     let out = kubeward(&["pki", "inspect", &format!("{d}/admin.key")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("PRIVATE KEY-----\nM"));
+}
+
+/// The `(id, status, first note)` of each result of a JSON report.
+fn results(out: &Output) -> Vec<(String, String, String)> {
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+                r["evidence"][0]["note"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn row(id: &str, status: &str, note: &str) -> (String, String, String) {
+    (id.to_owned(), status.to_owned(), note.to_owned())
+}
+
+/// Files a normal user cannot read (shadow, sudoers, a 600 sshd_config and
+/// manifest) must leave their checks undecided, never passed or failed on a
+/// default. The tests run as root in CI, and root reads everything: the
+/// command then runs as `nobody` through `setpriv`. Run as another user, the
+/// files get mode 000 instead.
+#[test]
+fn host_and_node_without_read_access_warn_instead_of_deciding() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let r = dir.path().join("tree");
+    write(
+        &r,
+        "/etc/passwd",
+        0o644,
+        "root:x:0:0::/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n",
+    );
+    write(
+        &r,
+        "/etc/shadow",
+        0o640,
+        "root:$6$abc:19000:0:99999:7:::\nalice::19000:0:99999:7:::\n",
+    );
+    write(
+        &r,
+        "/etc/sudoers",
+        0o440,
+        "root ALL=(ALL:ALL) ALL\n@includedir /etc/sudoers.d\n",
+    );
+    write(
+        &r,
+        "/etc/sudoers.d/alice",
+        0o440,
+        "alice ALL=(ALL) NOPASSWD: ALL\n",
+    );
+    write(
+        &r,
+        "/etc/ssh/sshd_config",
+        0o600,
+        "PasswordAuthentication no\n",
+    );
+    write(
+        &r,
+        "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        0o600,
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: kube-apiserver\n    command: [kube-apiserver, --anonymous-auth=false, --profiling=false]\n",
+    );
+    let chmod = |mode: u32, paths: &[&str]| {
+        for p in paths {
+            fs::set_permissions(r.join(p), fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    chmod(
+        0o755,
+        &[
+            "etc",
+            "etc/ssh",
+            "etc/kubernetes",
+            "etc/kubernetes/manifests",
+        ],
+    );
+    chmod(0o750, &["etc/sudoers.d"]);
+    let as_root = fs::metadata(r.join("etc/passwd")).unwrap().uid() == 0;
+    // A copy of the binary that `nobody` may run, wherever the build is.
+    let kw = dir.path().join("kubeward");
+    fs::copy(env!("CARGO_BIN_EXE_kubeward"), &kw).unwrap();
+    fs::set_permissions(&kw, fs::Permissions::from_mode(0o755)).unwrap();
+    let tree = r.to_str().unwrap();
+    let host = [
+        "host",
+        "--root",
+        tree,
+        "--check",
+        "KH102,KH202,KH204,KH205",
+        "-f",
+        "json",
+    ];
+    let node = [
+        "node",
+        "--root",
+        tree,
+        "--targets",
+        "master",
+        "--check",
+        "1.2.7,1.2.15",
+        "-f",
+        "json",
+    ];
+    if as_root {
+        // What a reader of every file sees.
+        assert_eq!(
+            results(&kubeward(&host))
+                .into_iter()
+                .map(|(id, status, _)| format!("{id}:{status}"))
+                .collect::<Vec<_>>(),
+            ["KH102:PASS", "KH202:FAIL", "KH204:FAIL", "KH205:WARN"]
+        );
+    } else {
+        eprintln!("not root: the root-only files get mode 000 instead of running as nobody");
+        chmod(
+            0o000,
+            &[
+                "etc/shadow",
+                "etc/sudoers",
+                "etc/ssh/sshd_config",
+                "etc/kubernetes/manifests/kube-apiserver.yaml",
+            ],
+        );
+    }
+    let unprivileged = |args: &[&str]| {
+        let mut command = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&kw);
+            c
+        } else {
+            Command::new(&kw)
+        };
+        command.args(args).output().unwrap()
+    };
+    let denied = |file: &str| format!("cannot read {file}: permission denied; run as root");
+    let out = unprivileged(&host);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        results(&out),
+        [
+            row("KH102", "WARN", &denied("/etc/ssh/sshd_config")),
+            row("KH202", "WARN", &denied("/etc/shadow")),
+            row("KH204", "WARN", &denied("/etc/sudoers")),
+            row("KH205", "WARN", &denied("/etc/sudoers")),
+        ]
+    );
+    let out = unprivileged(&node);
+    let manifest = denied("/etc/kubernetes/manifests/kube-apiserver.yaml");
+    assert_eq!(
+        results(&out),
+        [
+            row("1.2.7", "WARN", &manifest),
+            row("1.2.15", "WARN", &manifest)
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_check_id_is_an_error_not_an_empty_report() {
+    let dir = tree();
+    let root = dir.path().to_str().unwrap();
+    let node =
+        |ids: &'static str| vec!["node", "--root", root, "--targets", "node", "--check", ids];
+    for (args, message) in [
+        (node("9.9.9"), "error: unknown check `9.9.9`"),
+        (node("4.2.1,1.2.99"), "error: unknown check `1.2.99`"),
+        (
+            vec!["host", "--root", root, "--check", "KH999"],
+            "error: unknown check `KH999`",
+        ),
+        (
+            node("1.2.1"),
+            "error: check `1.2.1` is not run here: its target is not among --targets (or not detected on this node)",
+        ),
+    ] {
+        let out = kubeward(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap().trim_end(), message);
+    }
+    let out = kubeward(&["host", "--root", root, "--check", "KH101"]);
+    assert_ne!(out.status.code(), Some(2));
 }

@@ -79,6 +79,21 @@ fn rules_check_counts_and_reports_errors() {
         "{}",
         text(&out.stderr)
     );
+    // Warnings are told in text mode too: a misspelt key loads, but not
+    // unseen.
+    let typo = dir.path().join("typo.yaml");
+    std::fs::write(
+        &typo,
+        "- rule: R\n  desc: d\n  condition: ka.verb=create\n  output: o\n  priority: INFO\n  source: k8s_audit\n  exeptions: []\n",
+    )
+    .unwrap();
+    let out = kubeward(&["rules", "check", s(&typo)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("{}:7: unknown key `exeptions`", typo.display())),
+        "{}",
+        text(&out.stderr)
+    );
     // The manifest rule catalogue is still `kubeward rules`.
     let out = kubeward(&["rules", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
@@ -465,5 +480,107 @@ fn trace_and_seccomp_commands() {
     assert_eq!(
         kubeward(&["seccomp", "check", s(&risky)]).status.code(),
         Some(2)
+    );
+}
+
+/// A profile mixing actions keeps its meaning under `seccomp run`: a syscall
+/// named with LOG is let through (not given the default ERRNO), an ERRNO
+/// rule under a KILL default fails the call without killing, and a command
+/// that cannot start is an error line, not a crash.
+#[test]
+fn seccomp_run_keeps_every_action_of_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("mkdir.json");
+    let target = dir.path().join("d1").join("x");
+    let out = kubeward(&[
+        "seccomp",
+        "record",
+        "-o",
+        s(&base),
+        "--",
+        "mkdir",
+        "-p",
+        s(&target),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(dir.path().join("d1")).unwrap();
+    let mut profile: Value = serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
+    let allowed = profile["syscalls"][0]["names"].as_array_mut().unwrap();
+    allowed.retain(|n| n != "mkdir");
+    let mut logged_profile = profile.clone();
+    logged_profile["syscalls"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"names": ["mkdir"], "action": "SCMP_ACT_LOG"}));
+    let logged = dir.path().join("logged.json");
+    std::fs::write(&logged, logged_profile.to_string()).unwrap();
+    let out = kubeward(&[
+        "seccomp",
+        "run",
+        s(&logged),
+        "--",
+        "mkdir",
+        "-p",
+        s(&target),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(target.is_dir());
+    std::fs::remove_dir_all(dir.path().join("d1")).unwrap();
+
+    // mkdir fails with EACCES and says so; the process is not killed (it
+    // would be by SIGSYS with the ERRNO rule lost under the KILL default).
+    let mut refused = profile.clone();
+    refused["syscalls"][0]["names"]
+        .as_array_mut()
+        .unwrap()
+        .extend([
+            json!("write"),
+            json!("openat"),
+            json!("close"),
+            json!("newfstatat"),
+            json!("fstat"),
+            json!("chdir"),
+            json!("lseek"),
+            json!("read"),
+        ]);
+    let mut p = refused.clone();
+    p["defaultAction"] = json!("SCMP_ACT_KILL_PROCESS");
+    p["syscalls"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}));
+    let errno = dir.path().join("errno.json");
+    std::fs::write(&errno, p.to_string()).unwrap();
+    let out = kubeward(&[
+        "seccomp",
+        "run",
+        s(&errno),
+        "--",
+        "mkdir",
+        s(&dir.path().join("d2")),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Permission denied"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.path().join("d2").exists());
+
+    let out = kubeward(&["seccomp", "run", s(&base), "--", "/nonexistent/program"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("command not found"),
+        "{}",
+        text(&out.stderr)
+    );
+    let no_exec = dir.path().join("noexec.json");
+    std::fs::write(&no_exec, r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#).unwrap();
+    let out = kubeward(&["seccomp", "run", s(&no_exec), "--", "true"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("does not allow execve"),
+        "{}",
+        text(&out.stderr)
     );
 }

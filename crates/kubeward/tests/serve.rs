@@ -8,22 +8,27 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use kubeward_admission::client::{Connection, tls_config};
+use kubeward_admission::client::{Connection, tls_config, tls_config_with_client_cert};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use serde_json::{Value, json};
 
-/// A CA and a server certificate for 127.0.0.1 and localhost, as PEM files.
-fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+/// A new CA named after `tag`.
+fn new_ca(tag: &str) -> CertifiedIssuer<'static, KeyPair> {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
         .push(DnType::CommonName, format!("kubeward test CA {tag}"));
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap()
+}
+
+/// A CA and a server certificate for 127.0.0.1 and localhost, as PEM files.
+fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let ca = new_ca(tag);
     let key = KeyPair::generate().unwrap();
     let params =
         CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
@@ -39,11 +44,38 @@ fn write_pki(dir: &Path, tag: &str) -> (PathBuf, PathBuf, PathBuf) {
     paths
 }
 
+/// A client certificate (as the API server's) signed by `ca`, as PEM files
+/// `<tag>.crt` and `<tag>.key`.
+fn write_client_cert(
+    dir: &Path,
+    ca: &CertifiedIssuer<'_, KeyPair>,
+    tag: &str,
+) -> (PathBuf, PathBuf) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "kube-apiserver-webhook-client");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.signed_by(&key, ca).unwrap();
+    let paths = (
+        dir.join(format!("{tag}.crt")),
+        dir.join(format!("{tag}.key")),
+    );
+    std::fs::write(&paths.0, cert.pem()).unwrap();
+    std::fs::write(&paths.1, key.serialize_pem()).unwrap();
+    paths
+}
+
 struct Server {
     child: Child,
     addr: SocketAddr,
     ca: PathBuf,
     dir: tempfile::TempDir,
+    /// The client certificate and key presented, when the server asks for one.
+    client: Option<(PathBuf, PathBuf)>,
+    /// The server's log lines so far.
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 const NAMESPACES: &str = "apiVersion: v1
@@ -78,13 +110,43 @@ impl Server {
     /// configuration ends with `extra`.
     fn start_configured(serve_keys: &str, extra: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (ca, cert, key) = write_pki(dir.path(), "one");
+        Self::start_in(dir, serve_keys, extra, None)
+    }
+
+    /// A server that requires client certificates from a CA of its own
+    /// (`[serve] client-ca`), with `serve_keys` in `[serve]`; the tests'
+    /// client presents one that CA signed.
+    fn start_mtls(serve_keys: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let client_ca = new_ca("clients");
+        let ca_path = dir.path().join("client-ca.crt");
+        std::fs::write(&ca_path, client_ca.pem()).unwrap();
+        let client = write_client_cert(dir.path(), &client_ca, "apiserver");
+        let keys = format!("client-ca = {ca_path:?}\n{serve_keys}");
+        Self::start_in(dir, &keys, "", Some(client))
+    }
+
+    fn config_text(dir: &Path, serve_keys: &str, extra: &str) -> String {
+        let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+        format!(
+            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n{serve_keys}\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\nusernames = [\"system:admin-exempt\"]\nruntime-classes = [\"kata\"]\n{extra}",
+            dir.join("namespaces.yaml")
+        )
+    }
+
+    fn start_in(
+        dir: tempfile::TempDir,
+        serve_keys: &str,
+        extra: &str,
+        client: Option<(PathBuf, PathBuf)>,
+    ) -> Self {
+        let (ca, _, _) = write_pki(dir.path(), "one");
         std::fs::write(dir.path().join("namespaces.yaml"), NAMESPACES).unwrap();
-        let config = format!(
-            "[images]\nallowed-registries = [\"ghcr.io/acme\", \"registry.k8s.io\"]\n\n[serve]\ntls-cert = {cert:?}\ntls-key = {key:?}\ntls-reload-seconds = 1\nrequest-timeout-ms = 1500\nnamespaces = {:?}\n{serve_keys}\n[serve.exemptions]\nnamespaces = [\"kube-system\"]\n{extra}",
-            dir.path().join("namespaces.yaml")
-        );
-        std::fs::write(dir.path().join("kubeward.toml"), config).unwrap();
+        std::fs::write(
+            dir.path().join("kubeward.toml"),
+            Self::config_text(dir.path(), serve_keys, extra),
+        )
+        .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])
             .arg(dir.path().join("kubeward.toml"))
@@ -94,12 +156,15 @@ impl Server {
             .unwrap();
         let (tx, rx) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("serving https://").nth(1) {
                     let addr = rest.split_whitespace().next().unwrap().to_owned();
                     let _ = tx.send(addr);
                 }
+                lines.lock().unwrap().push(line);
             }
         });
         let addr = rx
@@ -112,11 +177,16 @@ impl Server {
             addr,
             ca,
             dir,
+            client,
+            log,
         }
     }
 
     fn tls(&self) -> Arc<rustls::ClientConfig> {
-        Arc::new(tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap())
+        Arc::new(match &self.client {
+            Some((cert, key)) => tls_config_with_client_cert(&self.ca, cert, key).unwrap(),
+            None => tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap(),
+        })
     }
 
     async fn connect(&self) -> Connection {
@@ -232,6 +302,11 @@ fn restricted_pod(namespace: &str) -> Value {
     )
 }
 
+fn restricted_namespace(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
+        "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}})
+}
+
 fn response(v: &Value) -> &Value {
     &v["response"]
 }
@@ -279,7 +354,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
         "{warnings:?}"
     );
     assert!(
-        r["auditAnnotations"]["pod-security.kubernetes.io/audit-violations"]
+        r["auditAnnotations"]["audit-violations"]
             .as_str()
             .unwrap()
             .starts_with("would violate PodSecurity \"restricted:v1.30\"")
@@ -295,10 +370,7 @@ async fn validate_denies_and_allows_by_namespace_level() {
     exempt["metadata"]["namespace"] = json!("kube-system");
     let body = server.validate("CREATE", &exempt).await;
     assert_eq!(response(&body)["allowed"], true);
-    assert_eq!(
-        response(&body)["auditAnnotations"]["kubeward.io/exempt"],
-        "namespace"
-    );
+    assert_eq!(response(&body)["auditAnnotations"]["exempt"], "namespace");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -362,13 +434,10 @@ async fn validate_other_kinds_updates_and_dry_run() {
         "a new violation on update is denied"
     );
 
-    // A dry-run Namespace does not change what the server knows.
-    let ns = |name: &str| {
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name,
-        "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}})
-    };
-    let (_, body) = server
-        .post("/validate", &review("CREATE", &ns("fresh"), None, true))
+    // Without client-ca, Namespace reviews never change what the server
+    // knows: a pod in that namespace is judged by the defaults (baseline).
+    let body = server
+        .validate("CREATE", &restricted_namespace("fresh"))
         .await;
     assert_eq!(response(&body)["allowed"], true);
     let body = server.validate("CREATE", &baseline_pod("fresh")).await;
@@ -377,10 +446,6 @@ async fn validate_other_kinds_updates_and_dry_run() {
         true,
         "still the default (baseline) level"
     );
-    let body = server.validate("CREATE", &ns("fresh")).await;
-    assert_eq!(response(&body)["allowed"], true);
-    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
-    assert_eq!(response(&body)["allowed"], false, "now restricted");
     // DELETE is not checked.
     let body = server.validate("DELETE", &baseline_pod("locked")).await;
     assert_eq!(response(&body)["allowed"], true);
@@ -506,9 +571,7 @@ async fn image_policy_reviews() {
         )
         .await;
     assert_eq!(body["status"]["allowed"], true);
-    assert!(
-        body["status"]["auditAnnotations"]["kubeward.image-policy.k8s.io/break-glass"].is_string()
-    );
+    assert!(body["status"]["auditAnnotations"]["break-glass"].is_string());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -892,4 +955,392 @@ async fn image_policy_reads_prescanned_verdicts() {
             .await;
         assert_eq!(status(body)["allowed"], allowed, "{reference}");
     }
+}
+
+/// Opens a connection and asks for `/healthz`: the status, or why not.
+async fn healthz(server: &Server, tls: Arc<rustls::ClientConfig>) -> Result<u16, String> {
+    let mut conn = Connection::open(server.addr, "localhost", tls)
+        .await
+        .map_err(|e| e.to_string())?;
+    // With TLS 1.3 the server's refusal of a client certificate arrives
+    // after the client's side of the handshake: on the first exchange.
+    let answer = conn
+        .send("GET", "/healthz", None)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(answer.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_client_ca_only_verified_clients_are_served_and_may_set_namespace_levels() {
+    let server = Server::start_mtls("learn-namespaces = true\n");
+    // No client certificate: refused at the handshake, for every endpoint.
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let anonymous = Arc::new(tls_config(&server.ca, &[version]).unwrap());
+        assert!(
+            healthz(&server, anonymous).await.is_err(),
+            "served without a certificate"
+        );
+    }
+    // A certificate from another CA: refused too.
+    let stranger_ca = new_ca("stranger");
+    let stranger = write_client_cert(server.dir.path(), &stranger_ca, "stranger");
+    let forged =
+        Arc::new(tls_config_with_client_cert(&server.ca, &stranger.0, &stranger.1).unwrap());
+    assert!(healthz(&server, forged).await.is_err(), "served a stranger");
+    // The API server's certificate: served, and its Namespace reviews count.
+    assert_eq!(healthz(&server, server.tls()).await, Ok(200));
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("CREATE", &restricted_namespace("fresh"), None, true),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
+    assert_eq!(response(&body)["allowed"], true, "a dry run is not learned");
+    let body = server
+        .validate("CREATE", &restricted_namespace("fresh"))
+        .await;
+    assert_eq!(response(&body)["allowed"], true);
+    let body = server.validate("CREATE", &baseline_pod("fresh")).await;
+    assert_eq!(response(&body)["allowed"], false, "now restricted: {body}");
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("clients must present a certificate signed by"))
+    );
+}
+
+/// Runs `kubeward serve` with the configuration `toml` and returns its exit
+/// code and stderr (for configurations it must refuse before serving).
+fn serve_refuses(dir: &Path, toml: &str) -> (Option<i32>, String) {
+    let config = dir.join("refused.toml");
+    std::fs::write(&config, toml).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn learning_namespaces_needs_a_client_ca_and_a_bad_ca_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pki(dir.path(), "one");
+    let base = Server::config_text(dir.path(), "", "");
+    let (code, stderr) = serve_refuses(
+        dir.path(),
+        &base.replace("[serve]\n", "[serve]\nlearn-namespaces = true\n"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("learn-namespaces needs client-ca"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let junk = dir.path().join("junk.crt");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let (code, stderr) = serve_refuses(
+        dir.path(),
+        &base.replace("[serve]\n", &format!("[serve]\nclient-ca = {junk:?}\n")),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("client CA (--client-ca)"), "{stderr}");
+    // Invalid Pod Security labels in the namespace manifests.
+    std::fs::write(
+        dir.path().join("namespaces.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels:\n    pod-security.kubernetes.io/warn: strict\n",
+    )
+    .unwrap();
+    let (code, stderr) = serve_refuses(dir.path(), &base);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("namespaces.yaml:1: Namespace x: label pod-security.kubernetes.io/warn"),
+        "{stderr}"
+    );
+}
+
+/// Every audit annotation key a response carries.
+fn audit_keys(body: &Value) -> Vec<String> {
+    let annotations = if body["kind"] == "ImageReview" {
+        &body["status"]["auditAnnotations"]
+    } else {
+        &body["response"]["auditAnnotations"]
+    };
+    annotations
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_annotation_keys_are_bare_and_ignore_annotations_are_not_honoured() {
+    let server = Server::start_configured("deny-on = \"high\"\n", "");
+    let mut keys = Vec::new();
+    // Findings and audit-mode violations (the `watched` namespace audits restricted).
+    let body = server.validate("CREATE", &baseline_pod("watched")).await;
+    keys.extend(audit_keys(&body));
+    // An exempt request, to /validate and /mutate.
+    let exempt = pod("kube-system", "sys", json!({}), json!({}));
+    keys.extend(audit_keys(&server.validate("CREATE", &exempt).await));
+    let (_, body) = server
+        .post("/mutate", &review("CREATE", &exempt, None, false))
+        .await;
+    keys.extend(audit_keys(&body));
+    // Break glass.
+    let (_, body) = server
+        .post(
+            "/imagepolicy",
+            &image_review(
+                &["nginx"],
+                json!({"kubeward.image-policy.k8s.io/break-glass": "true"}),
+            ),
+        )
+        .await;
+    keys.extend(audit_keys(&body));
+    // The object's own ignore annotation: not honoured, and the answer says so.
+    let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        "metadata": {"name": "x", "annotations": {"kubeward.io/ignore": "cluster-admin-binding"}},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+        "subjects": [{"kind": "Group", "name": "system:anonymous", "apiGroup": "rbac.authorization.k8s.io"}]});
+    let body = server.validate("CREATE", &binding).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    let message = r["status"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("KW401 cluster-admin-binding (high) at roleRef")
+            && message.contains("(kubeward.io/ignore is not honoured at admission here)"),
+        "{message}"
+    );
+    keys.extend(audit_keys(&body));
+    for expected in ["audit-violations", "findings", "exempt", "break-glass"] {
+        assert!(keys.iter().any(|k| k == expected), "{expected} in {keys:?}");
+    }
+    for key in &keys {
+        assert!(
+            !key.contains('/')
+                && key.len() <= 63
+                && key.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && key.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{key} is not a valid name part"
+        );
+    }
+
+    // Where the operator lets it, the annotation is honoured, and still shown.
+    let lenient = Server::start_configured("honour-ignore-annotations = [\"*\"]\n", "");
+    let body = lenient.validate("CREATE", &binding).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], true, "{r}");
+    assert!(
+        r["warnings"]
+            .to_string()
+            .contains("(silenced by kubeward.io/ignore)"),
+        "{r}"
+    );
+    assert_eq!(r["auditAnnotations"]["suppressed"], "KW401", "{r}");
+}
+
+/// Applies the patch of a `/mutate` answer to `object`.
+fn patched(body: &Value, object: &Value) -> Value {
+    use base64::Engine as _;
+    let mut out = object.clone();
+    if let Some(patch) = response(body)["patch"].as_str() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(patch)
+            .unwrap();
+        let patch: json_patch::Patch = serde_json::from_slice(&bytes).unwrap();
+        json_patch::patch(&mut out, &patch).unwrap();
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutate_respects_exemptions_uid_zero_containers_and_seccomp_annotations() {
+    let server = Server::start();
+    let mutate = |object: Value, user: &'static str| {
+        let server = &server;
+        async move {
+            let mut body = review("CREATE", &object, None, false);
+            body["request"]["userInfo"]["username"] = json!(user);
+            let (status, answer) = server.post("/mutate", &body).await;
+            assert_eq!(status, 200);
+            (answer.clone(), patched(&answer, &object))
+        }
+    };
+    // Exempt by namespace, user or runtime class: left as it is.
+    let bare = |namespace: &str, runtime_class: &str| {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": namespace},
+               "spec": {"runtimeClassName": runtime_class, "containers": [{"name": "c", "image": "x:1"}]}})
+    };
+    for (object, user, why) in [
+        (bare("kube-system", "runc"), "alice", "namespace"),
+        (bare("apps", "runc"), "system:admin-exempt", "username"),
+        (bare("apps", "kata"), "alice", "runtimeClass"),
+    ] {
+        let (answer, after) = mutate(object.clone(), user).await;
+        assert_eq!(after, object, "{why}");
+        assert_eq!(response(&answer)["auditAnnotations"]["exempt"], why);
+    }
+    let (_, after) = mutate(bare("apps", "runc"), "alice").await;
+    assert_eq!(after["spec"]["automountServiceAccountToken"], false);
+
+    // A container that runs as UID 0 on purpose gets no pod runAsNonRoot.
+    let root = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "root", "namespace": "apps"},
+        "spec": {"containers": [{"name": "c", "image": "x:1", "securityContext": {"runAsUser": 0}}]}});
+    let (_, after) = mutate(root, "alice").await;
+    assert_eq!(
+        after["spec"]["securityContext"].get("runAsNonRoot"),
+        None,
+        "{after}"
+    );
+    assert_eq!(
+        after["spec"]["securityContext"]["seccompProfile"]["type"],
+        "RuntimeDefault"
+    );
+
+    // The legacy seccomp annotation: no field that could disagree with it.
+    let annotated = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "apps"},
+        "spec": {"template": {"metadata": {"annotations": {"seccomp.security.alpha.kubernetes.io/pod": "localhost/profiles/app.json"}},
+                              "spec": {"containers": [{"name": "c", "image": "x:1"}]}}}});
+    let (_, after) = mutate(annotated, "alice").await;
+    let pod_security = &after["spec"]["template"]["spec"]["securityContext"];
+    assert_eq!(pod_security["runAsNonRoot"], true, "{after}");
+    assert_eq!(pod_security.get("seccompProfile"), None, "{after}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn warnings_fit_the_api_servers_limits_and_secrets_are_not_flagged() {
+    let server = Server::start_configured("deny-on = \"low\"\n", "");
+    // Pods in `watched` are warned at restricted.
+    let containers: Vec<Value> = ["web", "sidecar", "metrics", "proxy"]
+        .iter()
+        .map(|name| json!({"name": name, "image": "ghcr.io/acme/app:1@sha256:abc", "securityContext": {"runAsNonRoot": true}}))
+        .collect();
+    let deployment = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "watched"},
+        "spec": {"template": {"spec": {"containers": containers}}}});
+    let body = server.validate("CREATE", &deployment).await;
+    let warnings: Vec<&str> = response(&body)["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let escalation: Vec<&&str> = warnings
+        .iter()
+        .filter(|w| w.contains("allowPrivilegeEscalation != false"))
+        .collect();
+    assert_eq!(escalation.len(), 1, "{warnings:?}");
+    assert!(
+        escalation[0].contains(r#"(containers "web", "sidecar", "metrics", "proxy" must set securityContext.allowPrivilegeEscalation=false)"#),
+        "{}",
+        escalation[0]
+    );
+    assert!(
+        warnings.iter().all(|w| w.chars().count() <= 256),
+        "{warnings:?}"
+    );
+    let total: usize = warnings.iter().map(|w| w.chars().count()).sum();
+    assert!(total <= 4096, "{total}");
+
+    // Every Secret at the API carries data: KW303 is for manifests in Git.
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "apps"},
+        "type": "Opaque", "data": {"password": "aHVudGVyMg=="}, "stringData": {"token": "x"}});
+    let body = server.validate("CREATE", &secret).await;
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+    assert!(!body.to_string().contains("KW303"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn namespace_labels_are_checked_and_template_annotations_count_as_changes() {
+    let server = Server::start_mtls("learn-namespaces = true\ndeny-on = \"none\"\n");
+    // Invalid Pod Security labels are refused, exempt user or not.
+    let mut bogus = restricted_namespace("typo");
+    bogus["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!("bogus");
+    let mut by_admin = review("CREATE", &bogus, None, false);
+    by_admin["request"]["userInfo"]["username"] = json!("system:admin-exempt");
+    let (_, body) = server.post("/validate", &by_admin).await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    assert_eq!(r["status"]["code"], 422);
+    assert!(
+        r["status"]["message"].as_str().unwrap().contains(
+            "invalid Pod Security labels: label pod-security.kubernetes.io/enforce: unknown Pod Security level `bogus`"
+        ),
+        "{r}"
+    );
+    // A valid Namespace from an exempt identity is exempt, and still learned.
+    let mut by_admin = review("CREATE", &restricted_namespace("team-a"), None, false);
+    by_admin["request"]["userInfo"]["username"] = json!("system:admin-exempt");
+    let (_, body) = server.post("/validate", &by_admin).await;
+    assert_eq!(response(&body)["auditAnnotations"]["exempt"], "username");
+    let body = server.validate("CREATE", &baseline_pod("team-a")).await;
+    assert_eq!(response(&body)["allowed"], false, "learned: {body}");
+
+    // An UPDATE that only adds an AppArmor annotation to the template is
+    // checked against enforce (baseline in `watched`); a restart stamp is not.
+    let before = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "watched"},
+        "spec": {"template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "c", "image": "ghcr.io/acme/app:1"}]}}}});
+    let mut restarted = before.clone();
+    restarted["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] =
+        json!("2025-01-01T00:00:00Z");
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("UPDATE", &restarted, Some(&before), false),
+        )
+        .await;
+    assert_eq!(response(&body)["allowed"], true, "{body}");
+    let mut unconfined = before.clone();
+    unconfined["spec"]["template"]["metadata"]["annotations"]["container.apparmor.security.beta.kubernetes.io/c"] =
+        json!("unconfined");
+    let (_, body) = server
+        .post(
+            "/validate",
+            &review("UPDATE", &unconfined, Some(&before), false),
+        )
+        .await;
+    let r = response(&body);
+    assert_eq!(r["allowed"], false, "{r}");
+    assert!(
+        r["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("violates PodSecurity \"baseline:latest\""),
+        "{r}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_certificate_on_disk_is_logged_once() {
+    let server = Server::start();
+    let cert = server.dir.path().join("tls.crt");
+    std::fs::write(&cert, "junk").unwrap();
+    // Reloads are checked every second: give it four checks.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let complaints = |server: &Server| {
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("keeping the old certificate"))
+            .count()
+    };
+    assert_eq!(complaints(&server), 1);
+    // Still serving the old certificate; a further bad write is reported again.
+    assert_eq!(server.raw("GET", "/healthz", b"").await.0, 200);
+    std::fs::write(&cert, "more junk").unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(complaints(&server), 2);
 }

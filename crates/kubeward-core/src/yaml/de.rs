@@ -13,7 +13,7 @@ use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
-use super::{CompactString, Entry, Map, Node, Pos, Value};
+use super::{CompactString, Entry, Map, Node, Pos, Value, shown_key};
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -103,7 +103,10 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 in_metadata: key == "metadata",
             })?;
             if map.entry(&key).is_some() {
-                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    shown_key(&key)
+                )));
             }
             map.push(Entry {
                 key,

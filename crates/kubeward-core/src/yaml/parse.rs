@@ -1,15 +1,16 @@
 //! Builds position-carrying trees from the event stream of `saphyr-parser`.
 //!
 //! The builder is iterative (no recursion on input depth) and bounded: nesting
-//! depth and the number of nodes a document may expand to (aliases included,
-//! against "billion laughs") are capped.
+//! depth and the number of nodes a document may hold are capped, and so is the
+//! number of values copied for anchors and aliases across the whole input
+//! (against "billion laughs", including one spread over many documents).
 
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
 use super::scalar::{key_text, resolve_plain};
-use super::{CompactString, Entry, Map, Node, Pos, Value};
+use super::{CompactString, Entry, Map, Node, Pos, Value, shown_key};
 
 /// Bounds that keep hostile input from exhausting memory or stack.
 #[derive(Clone, Copy, Debug)]
@@ -18,6 +19,11 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes one document may hold once aliases are expanded.
     pub max_nodes: usize,
+    /// Most values one input (the whole stream) may copy for anchors and
+    /// aliases. Per input, not per document: every document of a stream is
+    /// kept until the stream ends, so a per-document budget would let memory
+    /// grow with the number of documents.
+    pub max_alias_values: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +31,7 @@ impl Default for Limits {
         Self {
             max_depth: 200,
             max_nodes: 2_000_000,
+            max_alias_values: 2_000_000,
         }
     }
 }
@@ -104,7 +111,10 @@ struct Builder {
     anchors: HashMap<usize, (Node, usize)>,
     root: Option<Node>,
     start_line: u32,
+    /// Nodes of the current document, aliases expanded.
     nodes: usize,
+    /// Values copied for anchors and aliases since the stream started.
+    alias_values: usize,
 }
 
 impl Builder {
@@ -117,6 +127,7 @@ impl Builder {
             root: None,
             start_line: 1,
             nodes: 0,
+            alias_values: 0,
         }
     }
 
@@ -143,12 +154,15 @@ impl Builder {
                 Ok(())
             }
             Event::Alias(id) => {
-                let (node, size) = self
+                let size = self
                     .anchors
                     .get(&id)
-                    .ok_or_else(|| SyntaxError::at(pos, "alias to an unknown anchor"))?;
-                let (node, size) = (node.clone(), *size);
+                    .ok_or_else(|| SyntaxError::at(pos, "alias to an unknown anchor"))?
+                    .1;
+                // Checked before the copy is made, so a bomb allocates nothing.
+                self.count_copy(size, pos)?;
                 self.count(size, pos)?;
+                let node = self.anchors[&id].0.clone();
                 self.complete(node, 0, None)
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -209,18 +223,26 @@ impl Builder {
         self.count(1, pos)
     }
 
+    /// Charges `n` values to the current document.
     fn count(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > self.limits.max_nodes {
-            return Err(SyntaxError::at(
-                pos,
-                format!(
-                    "document expands to more than {} values (alias bomb?)",
-                    self.limits.max_nodes
-                ),
-            ));
-        }
-        Ok(())
+        charge(
+            &mut self.nodes,
+            n,
+            self.limits.max_nodes,
+            pos,
+            "document expands",
+        )
+    }
+
+    /// Charges `n` copied values to the input's alias budget.
+    fn count_copy(&mut self, n: usize, pos: Pos) -> Result<(), SyntaxError> {
+        charge(
+            &mut self.alias_values,
+            n,
+            self.limits.max_alias_values,
+            pos,
+            "anchors and aliases in this input expand",
+        )
     }
 
     /// Places a finished node into its parent (or as the document root).
@@ -232,7 +254,10 @@ impl Builder {
         plain: Option<&str>,
     ) -> Result<(), SyntaxError> {
         if anchor != 0 {
+            // The anchor keeps a copy of its node: nested anchors would
+            // otherwise copy the same text once per level, outside any budget.
             let size = node.size();
+            self.count_copy(size, node.pos)?;
             self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
@@ -270,7 +295,11 @@ impl Builder {
                     if let Some(first) = map.entry(&k) {
                         return Err(SyntaxError::at(
                             key_pos,
-                            format!("duplicate key `{k}` (first at line {})", first.key_pos.line),
+                            format!(
+                                "duplicate key `{}` (first at line {})",
+                                shown_key(&k),
+                                first.key_pos.line
+                            ),
                         ));
                     }
                     map.push(Entry {
@@ -283,6 +312,24 @@ impl Builder {
             },
         }
     }
+}
+
+/// Adds `n` to a counter, failing once it passes `limit`.
+fn charge(
+    counter: &mut usize,
+    n: usize,
+    limit: usize,
+    pos: Pos,
+    what: &str,
+) -> Result<(), SyntaxError> {
+    *counter = counter.saturating_add(n);
+    if *counter > limit {
+        return Err(SyntaxError::at(
+            pos,
+            format!("{what} to more than {limit} values (alias bomb?)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Marks a plain `<<` key; no real key can contain a NUL.
@@ -339,9 +386,15 @@ fn scalar_value(
                     | ("bool", Value::Bool(_))
             );
             if !ok {
+                // The text may be a secret (a Secret's value under a wrong
+                // tag): say where and how long it is, never what it is.
                 return Err(SyntaxError::at(
                     pos,
-                    format!("`{text}` is not a valid !!{kind}"),
+                    format!(
+                        "the {}-character value at column {} is not a valid !!{kind}",
+                        text.chars().count(),
+                        pos.column
+                    ),
                 ));
             }
             match (kind, v) {
@@ -433,6 +486,32 @@ mod tests {
     }
 
     #[test]
+    fn bad_tagged_scalars_are_not_echoed() {
+        for (text, kind) in [
+            ("password: !!int hunter2SECRETVALUE\n", "int"),
+            ("password: !!float \"hunter2SECRETVALUE\"\n", "float"),
+            ("password: !!bool hunter2SECRETVALUE\n", "bool"),
+        ] {
+            let e = error(text);
+            assert!(!e.message.contains("hunter2"), "{e}");
+            assert_eq!(e.pos.line, 1);
+            let want = format!("value at column {} is not a valid !!{kind}", e.pos.column);
+            assert!(e.message.contains(&want), "{e}");
+            assert!(e.message.starts_with("the 18-character value"), "{e}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_shown_bounded_and_on_one_line() {
+        let long = "k".repeat(10_000);
+        let e = error(&format!("{long}: 1\n{long}: 2\n"));
+        assert!(e.message.len() < 200, "{} bytes", e.message.len());
+        let e = error("\"a\\nb\": 1\n\"a\\nb\": 2\n");
+        assert!(!e.message.contains('\n'), "{e}");
+        assert!(e.message.contains(r"duplicate key `a\nb`"), "{e}");
+    }
+
+    #[test]
     fn syntax_error_has_a_line() {
         let (docs, err) = parse_documents("a: 1\n---\nb: [1, 2\nc: d\n", Limits::default());
         assert_eq!(docs.len(), 1);
@@ -450,6 +529,55 @@ mod tests {
         }
         let e = error(&text);
         assert!(e.message.contains("alias bomb"), "{e}");
+    }
+
+    /// `documents` documents, each a five-level anchor-and-alias tree of about
+    /// 250,000 values (anchor copies included): far under the per-document cap.
+    fn many_document_bomb(documents: usize) -> String {
+        let one = |n: usize| {
+            let mut s = format!("kind: ConfigMap\nmetadata: {{name: x{n}}}\nextra:\n");
+            s.push_str("  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+            for i in 1..5 {
+                let prev = format!("*a{}", i - 1);
+                s.push_str(&format!(
+                    "  a{i}: &a{i} [{}]\n",
+                    [prev.as_str(); 10].join(", ")
+                ));
+            }
+            s
+        };
+        (0..documents).map(one).collect::<Vec<_>>().join("---\n")
+    }
+
+    #[test]
+    fn alias_budget_is_per_input_not_per_document() {
+        let (docs, err) = parse_documents(&many_document_bomb(8), Limits::default());
+        assert_eq!(
+            (docs.len(), err),
+            (8, None),
+            "8 x 246,895 values fit 2 million"
+        );
+        let (docs, err) = parse_documents(&many_document_bomb(20), Limits::default());
+        let err = err.expect("the stream exceeds the input's alias budget");
+        assert!(err.message.contains("alias bomb"), "{err}");
+        assert!(err.message.contains("in this input"), "{err}");
+        assert_eq!(docs.len(), 8, "stops in the ninth document");
+        assert!(err.pos.line > 8 * 9, "{err:?}");
+    }
+
+    #[test]
+    fn anchor_copies_count_against_the_budget() {
+        // Nested anchors copy their subtree once per level, without any alias.
+        let limits = Limits {
+            max_alias_values: 50,
+            ..Limits::default()
+        };
+        let nested = "a: &a [&b [&c [&d [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]]]\n";
+        let (_, err) = parse_documents(nested, limits);
+        assert_eq!(err, None, "11 + 12 + 13 + 14 copied values fit 50");
+        let deeper = "a: &a [&b [&c [&d [&e [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]]]]\n";
+        let (_, err) = parse_documents(deeper, limits);
+        assert!(err.expect("over 50").message.contains("alias bomb"));
     }
 
     #[test]

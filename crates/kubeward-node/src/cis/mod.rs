@@ -22,6 +22,7 @@ use kubeward_core::RuleMeta;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 
 use crate::facts::{Component, NodeFacts, Seen, SettingSource};
+use crate::root::Unreadable;
 pub(crate) use files::Files;
 
 /// The benchmark version the native checks implement.
@@ -250,6 +251,24 @@ impl Outcome {
             evidence,
         }
     }
+
+    /// A pass over files that could not all be read is no pass: it becomes
+    /// undecided, with each unreadable file as evidence. A failure found in
+    /// what could be read stands.
+    pub fn unless_unreadable<'a>(
+        mut self,
+        unreadable: impl IntoIterator<Item = &'a Unreadable>,
+    ) -> Self {
+        let before = self.evidence.len();
+        self.evidence
+            .extend(unreadable.into_iter().map(Unreadable::evidence));
+        if self.evidence.len() > before && self.passed == Some(true) {
+            // The pass's own note ("no NOPASSWD rule") is not known to be true.
+            self.evidence.drain(..before);
+            self.passed = None;
+        }
+        self
+    }
 }
 
 /// Every native check, in benchmark order.
@@ -272,13 +291,15 @@ pub fn find(name: &str) -> Option<&'static CisCheck> {
 /// The targets that apply to a node when none are named: what runs there.
 pub fn detect_targets(facts: &NodeFacts) -> Vec<Target> {
     let mut targets = Vec::new();
-    if facts.command(Component::ApiServer).is_some() {
+    // A component whose manifest or unit cannot be read is there all the same.
+    let present = |c| facts.command(c).is_some() || facts.command_unreadable(c).is_some();
+    if present(Component::ApiServer) {
         targets.extend([Target::Master, Target::ControlPlane]);
     }
-    if facts.command(Component::Etcd).is_some() {
+    if present(Component::Etcd) {
         targets.push(Target::Etcd);
     }
-    if facts.command(Component::Kubelet).is_some() || targets.is_empty() {
+    if present(Component::Kubelet) || targets.is_empty() {
         targets.push(Target::Node);
     }
     targets.sort_by_key(|t| Target::ALL.iter().position(|x| x == t));
@@ -319,7 +340,10 @@ pub fn evaluate(check: &'static CisCheck, facts: &NodeFacts) -> CheckResult {
             flag_default,
             expect,
         } => {
-            if facts.command(Component::Kubelet).is_none() && facts.kubelet_config().root.is_none()
+            if let Some(unreadable) = facts.command_unreadable(Component::Kubelet) {
+                Outcome::undecided(vec![unreadable.evidence()])
+            } else if facts.command(Component::Kubelet).is_none()
+                && facts.kubelet_config().root.is_none()
             {
                 Outcome::fail(vec![Evidence::note(
                     "no kubelet found (no process, no systemd unit)",
@@ -355,6 +379,9 @@ pub(crate) fn flag_outcome(
     expect: &Expect,
 ) -> Outcome {
     let Some(command) = facts.command(component) else {
+        if let Some(unreadable) = facts.command_unreadable(component) {
+            return Outcome::undecided(vec![unreadable.evidence()]);
+        }
         return Outcome::fail(vec![Evidence::note(format!(
             "{} not found (no process, no static pod manifest)",
             component.program()
@@ -396,6 +423,9 @@ fn seen_outcome(seen: Seen, expect: &Expect) -> Outcome {
         (Expect::Present | Expect::Absent, SettingSource::Default | SettingSource::Unset) => None,
         _ => seen.value.as_deref(),
     };
+    if seen.source == SettingSource::Unknown {
+        return Outcome::undecided(vec![seen.evidence]);
+    }
     let (passed, wanted) = expect.test(value);
     let mut evidence = seen.evidence;
     if !passed {

@@ -294,7 +294,7 @@ impl Shell<'_> {
     /// The processes `ps` shows: running ones from `/proc`, and for each
     /// component without a process, the command line its manifest or unit
     /// would start.
-    fn process_lines(&mut self) -> Vec<(String, String)> {
+    fn process_lines(&mut self) -> Result<Vec<(String, String)>> {
         let mut lines: Vec<(String, String)> = self
             .facts
             .processes()
@@ -308,6 +308,12 @@ impl Shell<'_> {
             .collect();
         for c in Component::ALL {
             if self.facts.process(c).is_none()
+                && let Some(unreadable) = self.facts.command_unreadable(c)
+            {
+                // Its command line is unknown: so is what `ps` would print.
+                return unsupported(unreadable.to_string());
+            }
+            if self.facts.process(c).is_none()
                 && let Some(cmd) = self.facts.command(c)
             {
                 if let Some(w) = cmd.words.first() {
@@ -319,12 +325,12 @@ impl Shell<'_> {
                 ));
             }
         }
-        lines
+        Ok(lines)
     }
 
     fn ps(&mut self, args: &[String]) -> Result<Out> {
         let joined = args.join(" ");
-        let lines = self.process_lines();
+        let lines = self.process_lines()?;
         if joined == "-ef" || joined == "-e -f" || joined == "aux" {
             let text: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
             return Ok(Out::ok(join_lines(&text)));

@@ -32,8 +32,10 @@ pub struct ItemResult {
 }
 
 /// Finds a flag in text: present anywhere; its value is what follows
-/// `=` or `:` (or, when the item compares, the next word), a bare `--flag`
-/// being `true` and a bare word the word itself.
+/// `=` or `:`, a bare `--flag` being `true` and a bare word the word itself.
+/// As in kube-bench (at the commit the CIS files come from), the next word
+/// is never the value: `--profiling false` reads as `true`, which is also
+/// what pflag makes of it (`false` becomes an argument).
 fn find_flag(item: &TestItem, text: &str) -> Result<Option<String>, String> {
     if text.is_empty() || item.flag.is_empty() || !text.contains(&item.flag) {
         return Ok(None);
@@ -47,13 +49,6 @@ fn find_flag(item: &TestItem, text: &str) -> Result<Option<String>, String> {
     let value = caps.get(3).map_or("", |m| m.as_str());
     if !value.is_empty() {
         return Ok(Some(value.to_owned()));
-    }
-    if item.compare.as_ref().is_some_and(|c| !c.op.is_empty()) {
-        let next = Regex::new(&format!(r"{}\s+([^\s-]\S*)", regex::escape(&item.flag)))
-            .map_err(|e| e.to_string())?;
-        if let Some(m) = next.captures(text).and_then(|c| c.get(1)) {
-            return Ok(Some(m.as_str().to_owned()));
-        }
     }
     Ok(Some(if item.flag.starts_with("--") {
         "true".to_owned()
@@ -277,7 +272,19 @@ mod tests {
         assert!(run_item(&item("--profiling", "eq", "true"), &o, false).passed);
         assert!(run_item(&item("--port", "eq", "0"), &o, false).passed);
         assert!(run_item(&item("some-arg", "eq", "some-val"), &o, false).passed);
-        assert!(run_item(&item("--v", "eq", "2"), &o, false).passed);
+        // The next word is not the value, whatever the op.
+        let spaced = run_item(&item("--v", "eq", "2"), &o, false);
+        assert_eq!(
+            (spaced.passed, spaced.value.as_deref()),
+            (false, Some("true"))
+        );
+        let o = audit("kube-apiserver --profiling false --authorization-mode Node,RBAC");
+        let profiling = run_item(&item("--profiling", "eq", "false"), &o, false);
+        assert_eq!(
+            (profiling.passed, profiling.value.as_deref()),
+            (false, Some("true"))
+        );
+        assert!(!run_item(&item("--authorization-mode", "has", "RBAC"), &o, false).passed);
         assert!(!run_item(&item("--missing", "", ""), &o, false).passed);
         let bare = run_item(&item("permissions", "", ""), &audit("permissions"), false);
         assert_eq!(bare.value.as_deref(), Some("permissions"));

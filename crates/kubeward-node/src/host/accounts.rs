@@ -1,7 +1,7 @@
 //! Local accounts (`/etc/passwd`, `/etc/shadow`) and sudo rules
 //! (`/etc/sudoers` with `#includedir`/`@includedir` and `#include`).
 
-use crate::root::{Root, join};
+use crate::root::{Root, Unreadable, join};
 
 /// An account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,17 +32,26 @@ impl Account {
     }
 }
 
+/// The accounts, and the account files that exist but could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    pub list: Vec<Account>,
+    pub passwd_unreadable: Option<Unreadable>,
+    /// When set, no account's `password` comes from `/etc/shadow`.
+    pub shadow_unreadable: Option<Unreadable>,
+}
+
 /// Every account, with its shadow password field.
-pub(super) fn accounts(root: &Root) -> Vec<Account> {
-    let shadow = root.read_opt("/etc/shadow").unwrap_or_default();
+pub(super) fn accounts(root: &Root) -> Accounts {
+    let (passwd, passwd_unreadable) = read_or_note(root, "/etc/passwd");
+    let (shadow, shadow_unreadable) = read_or_note(root, "/etc/shadow");
     let password_of = |name: &str| {
         shadow.lines().find_map(|l| {
             let mut f = l.split(':');
             (f.next() == Some(name)).then(|| f.next().unwrap_or("").to_owned())
         })
     };
-    root.read_opt("/etc/passwd")
-        .unwrap_or_default()
+    let list = passwd
         .lines()
         .zip(1u32..)
         .filter_map(|(l, n)| {
@@ -63,7 +72,20 @@ pub(super) fn accounts(root: &Root) -> Vec<Account> {
                 password,
             })
         })
-        .collect()
+        .collect();
+    Accounts {
+        list,
+        passwd_unreadable,
+        shadow_unreadable,
+    }
+}
+
+/// A file's text (empty when absent), or why it could not be read.
+fn read_or_note(root: &Root, file: &str) -> (String, Option<Unreadable>) {
+    match root.read_existing(file) {
+        Ok(text) => (text.unwrap_or_default(), None),
+        Err(e) => (String::new(), Some(e)),
+    }
 }
 
 /// One sudo rule line.
@@ -78,19 +100,29 @@ pub struct SudoRule {
 /// Deepest include nesting followed.
 const MAX_INCLUDE_DEPTH: usize = 8;
 
+/// The user rules of the sudo configuration, includes followed, and the
+/// files or directories that exist but could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct SudoRules {
+    pub rules: Vec<SudoRule>,
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// Every user rule of the sudo configuration, includes followed.
-pub(super) fn sudo_rules(root: &Root) -> Vec<SudoRule> {
-    let mut out = Vec::new();
+pub(super) fn sudo_rules(root: &Root) -> SudoRules {
+    let mut out = SudoRules::default();
     read_sudoers(root, "/etc/sudoers", 0, &mut out);
     out
 }
 
-fn read_sudoers(root: &Root, file: &str, depth: usize, out: &mut Vec<SudoRule>) {
+fn read_sudoers(root: &Root, file: &str, depth: usize, out: &mut SudoRules) {
     if depth > MAX_INCLUDE_DEPTH {
         return;
     }
-    let Some(text) = root.read_opt(file) else {
-        return;
+    let text = match root.read_existing(file) {
+        Ok(Some(text)) => text,
+        Ok(None) => return,
+        Err(e) => return out.unreadable.push(e),
     };
     let dir = file.rsplit_once('/').map_or("/", |(d, _)| d);
     let mut pending = String::new();
@@ -117,7 +149,11 @@ fn read_sudoers(root: &Root, file: &str, depth: usize, out: &mut Vec<SudoRule>) 
         if let Some(d) = directive("includedir") {
             let d = if d.starts_with('/') { d } else { join(dir, &d) };
             // sudo skips names with a dot or ending in ~ (editor backups).
-            for name in root.list(&d) {
+            let names = root.list_existing(&d).unwrap_or_else(|e| {
+                out.unreadable.push(e);
+                Vec::new()
+            });
+            for name in names {
                 if !name.contains('.') && !name.ends_with('~') {
                     read_sudoers(root, &join(&d, &name), depth + 1, out);
                 }
@@ -148,7 +184,7 @@ fn read_sudoers(root: &Root, file: &str, depth: usize, out: &mut Vec<SudoRule>) 
         let Some((who, _)) = line.split_once(char::is_whitespace) else {
             continue;
         };
-        out.push(SudoRule {
+        out.rules.push(SudoRule {
             who: who.to_owned(),
             text: line.to_owned(),
             file: file.to_owned(),

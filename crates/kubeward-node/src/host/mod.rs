@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use kubeward_core::RuleMeta;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Status};
 
-pub use accounts::{Account, SudoRule};
+pub use accounts::{Account, Accounts, SudoRule, SudoRules};
 pub use sockets::{Listener, parse_table};
 pub use sshd::SshdConfig;
 
@@ -60,8 +60,8 @@ pub struct HostFacts {
     /// Ranges of ports that may listen on the network.
     pub allowed_ports: Vec<(u16, u16)>,
     sshd: OnceLock<SshdConfig>,
-    accounts: OnceLock<Vec<Account>>,
-    sudo: OnceLock<Vec<SudoRule>>,
+    accounts: OnceLock<Accounts>,
+    sudo: OnceLock<SudoRules>,
     listeners: OnceLock<Vec<Listener>>,
 }
 
@@ -84,11 +84,11 @@ impl HostFacts {
             .get_or_init(|| SshdConfig::read(&self.root, "/etc/ssh/sshd_config"))
     }
 
-    pub fn accounts(&self) -> &[Account] {
+    pub fn accounts(&self) -> &Accounts {
         self.accounts.get_or_init(|| accounts::accounts(&self.root))
     }
 
-    pub fn sudo_rules(&self) -> &[SudoRule] {
+    pub fn sudo_rules(&self) -> &SudoRules {
         self.sudo.get_or_init(|| accounts::sudo_rules(&self.root))
     }
 

@@ -3,7 +3,7 @@
 //! first value obtained winning, and `Match` blocks kept apart as the
 //! conditional overrides they are.
 
-use crate::root::{Root, base_name, glob_match, join};
+use crate::root::{Root, Unreadable, base_name, glob_match, join};
 
 /// One `Keyword value` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +23,9 @@ pub struct SshdConfig {
     pub settings: Vec<Setting>,
     /// Whether the main file exists.
     pub present: bool,
+    /// Files (or include directories) that exist but could not be read:
+    /// with any, the effective values are unknown.
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// Deepest `Include` nesting followed.
@@ -43,8 +46,10 @@ impl SshdConfig {
         if depth > MAX_INCLUDE_DEPTH {
             return;
         }
-        let Some(text) = root.read_opt(file) else {
-            return;
+        let text = match root.read_existing(file) {
+            Ok(Some(text)) => text,
+            Ok(None) => return,
+            Err(e) => return self.unreadable.push(e),
         };
         for (line, n) in text.lines().zip(1u32..) {
             let line = line.trim();
@@ -71,7 +76,11 @@ impl SshdConfig {
                     } else {
                         join("/etc/ssh", pattern)
                     };
-                    for included in expand(root, &pattern) {
+                    let files = expand(root, &pattern).unwrap_or_else(|e| {
+                        self.unreadable.push(e);
+                        Vec::new()
+                    });
+                    for included in files {
                         // A Match block inside an included file ends with it.
                         let mut inner = matched.clone();
                         self.read_file(root, &included, depth + 1, &mut inner);
@@ -105,16 +114,17 @@ impl SshdConfig {
 }
 
 /// Files matching a glob in its last part, in name order.
-fn expand(root: &Root, pattern: &str) -> Vec<String> {
+fn expand(root: &Root, pattern: &str) -> Result<Vec<String>, Unreadable> {
     let name = base_name(pattern);
     if !name.contains(['*', '?']) {
-        return vec![pattern.to_owned()];
+        return Ok(vec![pattern.to_owned()]);
     }
     let dir = &pattern[..pattern.len() - name.len()];
     let dir = dir.trim_end_matches('/');
-    root.list(dir)
+    Ok(root
+        .list_existing(dir)?
         .into_iter()
         .filter(|n| glob_match(name, n))
         .map(|n| join(dir, &n))
-        .collect()
+        .collect())
 }

@@ -10,7 +10,7 @@ pub use node::{Cmp, Node, Operand, Test};
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::condition::{self, Expr, Op, Rhs};
 use crate::event::{EventType, EventTypeSet};
@@ -60,14 +60,14 @@ pub fn compile(set: &RuleSet) -> Compiled {
         list_count: set.lists.len(),
         ..Compiled::default()
     };
-    let lists = flatten_lists(set);
+    let lists = flatten_lists(set, &mut out.errors);
     let lookup_list = |name: &str| lists.get(name).map(Vec::as_slice);
 
     // Macros are parsed once (with lists expanded) and inlined where used.
     let mut macros: FxHashMap<&str, (usize, Result<Expr, String>)> = FxHashMap::default();
     for (i, m) in set.macros.iter().enumerate() {
-        let text = condition::expand_lists(&m.condition, lookup_list);
-        let parsed = condition::parse_condition(&text).map_err(|e| e.to_string());
+        let parsed = condition::expand_lists(&m.condition, lookup_list)
+            .and_then(|text| condition::parse_condition(&text).map_err(|e| e.to_string()));
         if let Err(e) = &parsed {
             out.errors
                 .push(LoadError::new(&m.loc, format!("macro `{}`: {e}", m.name)));
@@ -75,9 +75,10 @@ pub fn compile(set: &RuleSet) -> Compiled {
         macros.insert(m.name.as_str(), (i, parsed));
     }
     let ctx = Context { macros: &macros };
+    let mut checked = FxHashSet::default();
     for (i, m) in set.macros.iter().enumerate() {
         if let Some((_, Ok(expr))) = macros.get(m.name.as_str())
-            && let Err(e) = ctx.check_macro_refs(expr, Some(i), &mut Vec::new())
+            && let Err(e) = ctx.check_macro_refs(expr, Some(i), &mut Vec::new(), &mut checked)
         {
             out.errors
                 .push(LoadError::new(&m.loc, format!("macro `{}`: {e}", m.name)));
@@ -86,11 +87,21 @@ pub fn compile(set: &RuleSet) -> Compiled {
 
     for rule in &set.rules {
         let mut text = rule.condition.clone();
-        let exceptions: Vec<String> = rule
+        let exceptions: Result<Vec<String>, String> = rule
             .exceptions
             .iter()
-            .filter_map(exception_condition)
+            .filter_map(|ex| exception_condition(ex).transpose())
             .collect();
+        let exceptions = match exceptions {
+            Ok(exceptions) => exceptions,
+            Err(e) => {
+                out.errors.push(LoadError::new(
+                    &rule.loc,
+                    format!("rule `{}`: {e}", rule.name),
+                ));
+                continue;
+            }
+        };
         if !exceptions.is_empty() {
             text = format!("({text})");
             for e in exceptions {
@@ -99,8 +110,9 @@ pub fn compile(set: &RuleSet) -> Compiled {
                 text.push(')');
             }
         }
-        let text = condition::expand_lists(&text, lookup_list);
-        let expr = match condition::parse_condition(&text) {
+        let expr = match condition::expand_lists(&text, lookup_list)
+            .and_then(|text| condition::parse_condition(&text).map_err(|e| e.to_string()))
+        {
             Ok(expr) => expr,
             Err(e) => {
                 out.errors.push(LoadError::new(
@@ -169,17 +181,46 @@ fn note_unsupported<S: Source>(map: &mut BTreeMap<String, Vec<String>>, rule: &C
     }
 }
 
+/// The most list items all lists together may hold once lists naming lists
+/// are flattened. Falco's own rule files hold a few thousand; the cap stops
+/// a few lines that each name the previous list many times from multiplying
+/// without end.
+const MAX_FLAT_LIST_ITEMS: usize = 1 << 20;
+
 /// Lists with items naming earlier lists replaced by those lists' items.
-fn flatten_lists(set: &RuleSet) -> FxHashMap<&str, Vec<String>> {
+/// Past [`MAX_FLAT_LIST_ITEMS`] a list is an error and is left empty.
+fn flatten_lists<'s>(
+    set: &'s RuleSet,
+    errors: &mut Vec<LoadError>,
+) -> FxHashMap<&'s str, Vec<String>> {
     let mut flat: FxHashMap<&str, Vec<String>> = FxHashMap::default();
+    let mut total = 0usize;
     for list in &set.lists {
         let mut items = Vec::with_capacity(list.items.len());
+        let mut fits = true;
         for item in &list.items {
-            match flat.get(item.as_str()) {
-                Some(earlier) if item != &list.name => items.extend(earlier.iter().cloned()),
-                _ => items.push(item.clone()),
+            let earlier = flat.get(item.as_str()).filter(|_| item != &list.name);
+            let adds = earlier.map_or(1, Vec::len);
+            if total + items.len() + adds > MAX_FLAT_LIST_ITEMS {
+                fits = false;
+                break;
+            }
+            match earlier {
+                Some(earlier) => items.extend(earlier.iter().cloned()),
+                None => items.push(item.clone()),
             }
         }
+        if !fits {
+            errors.push(LoadError::new(
+                &list.loc,
+                format!(
+                    "list `{}`: the lists expand to more than {MAX_FLAT_LIST_ITEMS} items",
+                    list.name
+                ),
+            ));
+            items = Vec::new();
+        }
+        total += items.len();
         flat.insert(list.name.as_str(), items);
     }
     flat
@@ -221,11 +262,23 @@ fn exception_value(comp: &str, value: &ExceptionValue) -> String {
 }
 
 /// The condition text an exception excludes (Falco builds the same text).
-fn exception_condition(ex: &Exception) -> Option<String> {
+/// A tuple whose length differs from the fields' is an error, as in Falco:
+/// pairing what there is would silently widen the exception.
+fn exception_condition(ex: &Exception) -> Result<Option<String>, String> {
     if ex.values.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(match &ex.fields {
+    if let ExceptionFields::Tuple { fields, .. } = &ex.fields
+        && let Some(tuple) = ex.values.iter().find(|t| t.len() != fields.len())
+    {
+        return Err(format!(
+            "exception `{}`: a value has {} item(s) for {} field(s); fields and values must have equal length",
+            ex.name,
+            tuple.len(),
+            fields.len()
+        ));
+    }
+    Ok(Some(match &ex.fields {
         ExceptionFields::Single { field, comp } => {
             let values: Vec<String> = ex
                 .values
@@ -252,11 +305,16 @@ fn exception_condition(ex: &Exception) -> Option<String> {
             })
             .collect::<Vec<_>>()
             .join(" or "),
-    })
+    }))
 }
 
 /// Deepest macro nesting followed (loops are caught before this).
 const MAX_MACRO_DEPTH: usize = 64;
+
+/// The most nodes one rule's condition may have once its macros are
+/// inlined. Each use of a macro copies it, so macros that each use the one
+/// before twice double at every line; upstream rules stay in the hundreds.
+const MAX_CONDITION_NODES: usize = 1 << 16;
 
 struct Context<'a> {
     macros: &'a FxHashMap<&'a str, (usize, Result<Expr, String>)>,
@@ -265,27 +323,34 @@ struct Context<'a> {
 impl Context<'_> {
     /// Checks that a macro uses only defined macros that come before it,
     /// and that no reference loops.
+    /// `checked` holds the macros already found sound, so that a macro used
+    /// many times is walked once (walking every use is exponential).
     fn check_macro_refs(
         &self,
         expr: &Expr,
         own: Option<usize>,
         stack: &mut Vec<String>,
+        checked: &mut FxHashSet<usize>,
     ) -> Result<(), String> {
         match expr {
             Expr::And(items) | Expr::Or(items) => items
                 .iter()
-                .try_for_each(|e| self.check_macro_refs(e, own, stack)),
-            Expr::Not(inner) => self.check_macro_refs(inner, own, stack),
+                .try_for_each(|e| self.check_macro_refs(e, own, stack, checked)),
+            Expr::Not(inner) => self.check_macro_refs(inner, own, stack, checked),
             Expr::Check(_) => Ok(()),
             Expr::Macro(name) => {
                 if stack.contains(name) {
                     return Err(format!("reference loop in macro `{name}`"));
                 }
                 match self.macros.get(name.as_str()) {
+                    Some((i, Ok(_))) if own.is_none_or(|o| *i < o) && checked.contains(i) => Ok(()),
                     Some((i, Ok(inner))) if own.is_none_or(|o| *i < o) => {
                         stack.push(name.clone());
-                        let r = self.check_macro_refs(inner, Some(*i), stack);
+                        let r = self.check_macro_refs(inner, Some(*i), stack, checked);
                         stack.pop();
+                        if r.is_ok() {
+                            checked.insert(*i);
+                        }
                         r
                     }
                     Some((i, _)) if own == Some(*i) => {
@@ -308,6 +373,7 @@ impl Context<'_> {
             ctx: self,
             unsupported: Vec::new(),
             stack: Vec::new(),
+            nodes: 0,
             _source: std::marker::PhantomData,
         };
         let condition = builder.expr(expr, None)?;
@@ -339,11 +405,19 @@ struct Builder<'a, S: Source> {
     ctx: &'a Context<'a>,
     unsupported: Vec<String>,
     stack: Vec<String>,
+    /// Nodes built so far, against [`MAX_CONDITION_NODES`].
+    nodes: usize,
     _source: std::marker::PhantomData<S>,
 }
 
 impl<S: Source> Builder<'_, S> {
     fn expr(&mut self, expr: &Expr, own: Option<usize>) -> Result<Node<S>, String> {
+        self.nodes += 1;
+        if self.nodes > MAX_CONDITION_NODES {
+            return Err(format!(
+                "the condition grows past {MAX_CONDITION_NODES} nodes as its macros are inlined"
+            ));
+        }
         Ok(match expr {
             Expr::And(items) => Node::And(
                 items

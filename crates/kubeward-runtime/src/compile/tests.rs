@@ -167,3 +167,66 @@ fn exceptions_exclude_matches() {
     let out = c.syscall[0].output.render(&ev);
     assert_eq!(out, "o");
 }
+
+/// Macros that each use the one before twice double at every line: 40
+/// lines would be 2^40 nodes. The load fails with one error instead.
+#[test]
+fn macros_that_multiply_are_an_error_not_a_blow_up() {
+    let mut text = String::from("- macro: m0\n  condition: ka.verb=x\n");
+    for i in 1..40 {
+        let p = i - 1;
+        text.push_str(&format!("- macro: m{i}\n  condition: m{p} and m{p}\n"));
+    }
+    text.push_str("- rule: R\n  desc: d\n  condition: m39\n  output: o\n  priority: INFO\n  source: k8s_audit\n");
+    let c = compiled(&text);
+    assert!(c.audit.is_empty());
+    assert_eq!(c.errors.len(), 1, "{:?}", c.errors);
+    assert!(
+        c.errors[0]
+            .message
+            .contains("nodes as its macros are inlined")
+    );
+}
+
+/// Lists naming the list before a hundred times multiply by a hundred at
+/// every line; the flattening stops at its cap with an error at that list.
+#[test]
+fn lists_that_multiply_are_an_error_not_a_blow_up() {
+    let items = |item: &str| vec![item; 100].join(", ");
+    let mut text = format!("- list: l0\n  items: [{}]\n", items("a"));
+    for i in 1..6 {
+        text.push_str(&format!(
+            "- list: l{i}\n  items: [{}]\n",
+            items(&format!("l{}", i - 1))
+        ));
+    }
+    text.push_str("- rule: R\n  desc: d\n  condition: ka.verb in (l5)\n  output: o\n  priority: INFO\n  source: k8s_audit\n");
+    let c = compiled(&text);
+    assert!(
+        c.errors
+            .iter()
+            .any(|e| e.message.starts_with("list `l3`") && e.message.contains("more than")),
+        "{:?}",
+        c.errors
+    );
+}
+
+/// A value with fewer items than the exception has fields would pair only
+/// the first fields and except far more than meant; Falco refuses it.
+#[test]
+fn exception_values_must_match_the_fields_in_length() {
+    let text = "- rule: R\n  desc: d\n  condition: ka.verb=create\n  output: o\n  priority: WARNING\n  source: k8s_audit\n  exceptions:\n    - name: user_and_ns\n      fields: [ka.user.name, ka.target.namespace]\n- rule: R\n  exceptions:\n    - name: user_and_ns\n      values:\n        - [Alice]\n  append: true\n";
+    let c = compiled(text);
+    assert!(c.audit.is_empty());
+    assert!(
+        c.errors
+            .iter()
+            .any(|e| e.message.contains("1 item(s) for 2 field(s)")),
+        "{:?}",
+        c.errors
+    );
+    let whole = text.replace("[Alice]", "[Alice, kube-system]");
+    let c = compiled(&whole);
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    assert_eq!(c.audit.len(), 1);
+}

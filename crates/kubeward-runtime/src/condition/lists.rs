@@ -13,11 +13,17 @@ fn is_delim(c: u8) -> bool {
     is_blank(c) || matches!(c, b'(' | b')' | b',' | b'=')
 }
 
-/// Replaces every list name in `text` by the list's items.
+/// The longest condition text list expansion may produce. Upstream rule
+/// files stay far below it; the cap stops a small file from naming a large
+/// list thousands of times and growing the text without end.
+const MAX_EXPANDED_BYTES: usize = 1 << 20;
+
+/// Replaces every list name in `text` by the list's items; fails once the
+/// result would pass [`MAX_EXPANDED_BYTES`].
 pub fn expand_lists<'t, 'l>(
     text: &'t str,
     lookup: impl Fn(&str) -> Option<&'l [String]>,
-) -> Cow<'t, str> {
+) -> Result<Cow<'t, str>, String> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
@@ -56,6 +62,11 @@ pub fn expand_lists<'t, 'l>(
             continue;
         }
         for (n, item) in items.iter().enumerate() {
+            if buf.len() > MAX_EXPANDED_BYTES {
+                return Err(format!(
+                    "the condition grows past {MAX_EXPANDED_BYTES} bytes as its lists are expanded"
+                ));
+            }
             if n > 0 {
                 buf.push_str(", ");
             }
@@ -69,13 +80,13 @@ pub fn expand_lists<'t, 'l>(
             }
         }
     }
-    match out {
+    Ok(match out {
         None => Cow::Borrowed(text),
         Some(mut buf) => {
             buf.push_str(&text[copied..]);
             Cow::Owned(buf)
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -92,6 +103,7 @@ mod tests {
             "empty" => Some(empty.as_slice()),
             _ => None,
         })
+        .unwrap()
         .into_owned()
     }
 
@@ -107,5 +119,14 @@ mod tests {
         assert_eq!(expand("x in (a, empty)"), "x in (a)");
         assert_eq!(expand("x in (empty, a)"), "x in ( a)");
         assert_eq!(expand("x in (empty)"), "x in ()");
+    }
+
+    #[test]
+    fn expansion_past_the_cap_is_an_error() {
+        let big: Vec<String> = (0..1000).map(|i| format!("item{i}")).collect();
+        let text = format!("x in ({})", vec!["big"; 200].join(", "));
+        let err =
+            expand_lists(&text, |name| (name == "big").then_some(big.as_slice())).unwrap_err();
+        assert!(err.contains("grows past"), "{err}");
     }
 }

@@ -17,7 +17,8 @@ pub struct AuditEvent {
 impl AuditEvent {
     /// Takes one Event object; like Falco's k8saudit plugin, it must be a JSON
     /// object with a valid `stageTimestamp`.
-    pub fn from_value(json: Value) -> Result<Self, String> {
+    pub fn from_value(mut json: Value) -> Result<Self, String> {
+        redact_secret_values(&mut json);
         let Some(object) = json.as_object() else {
             return Err("an audit event must be a JSON object".to_owned());
         };
@@ -27,6 +28,49 @@ impl AuditEvent {
         let time_ns = parse_rfc3339(stamp)
             .ok_or_else(|| format!("stageTimestamp `{stamp}` is not an RFC 3339 time"))?;
         Ok(Self { json, time_ns })
+    }
+}
+
+/// What a Secret's value reads as once redacted.
+pub const REDACTED: &str = "<redacted>";
+
+/// Replaces the values a Secret carries in the event (`data`, `stringData`,
+/// and kubectl's last-applied annotation, which repeats them) with
+/// [`REDACTED`], keeping the keys. Audit events at the `Request` and
+/// `RequestResponse` levels hold Secrets whole, and an output such as
+/// `%jevt.obj` would print them; kubeward shows where a secret is, never what
+/// it is. Conditions therefore cannot test a Secret's values either; no
+/// upstream rule does.
+fn redact_secret_values(json: &mut Value) {
+    let is_secret = json.pointer("/objectRef/resource").and_then(Value::as_str) == Some("secrets");
+    if !is_secret {
+        return;
+    }
+    for side in ["requestObject", "responseObject"] {
+        let Some(object) = json.get_mut(side) else {
+            continue;
+        };
+        redact_secret_object(object);
+        if let Some(Value::Array(items)) = object.get_mut("items") {
+            items.iter_mut().for_each(redact_secret_object);
+        }
+    }
+}
+
+fn redact_secret_object(object: &mut Value) {
+    for field in ["data", "stringData"] {
+        match object.get_mut(field) {
+            Some(Value::Object(values)) => values
+                .values_mut()
+                .for_each(|v| *v = Value::String(REDACTED.to_owned())),
+            Some(Value::Null) | None => {}
+            Some(other) => *other = Value::String(REDACTED.to_owned()),
+        }
+    }
+    if let Some(applied) = object
+        .pointer_mut("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+    {
+        *applied = Value::String(REDACTED.to_owned());
     }
 }
 
@@ -70,5 +114,40 @@ mod tests {
         assert!(events[1].is_err());
         assert!(parse_audit_payload(b"{").is_err());
         assert!(parse_audit_payload(b"42").unwrap()[0].is_err());
+    }
+
+    #[test]
+    fn secret_values_are_redacted_keys_kept() {
+        let event = br#"{"stageTimestamp":"2026-01-01T00:00:00Z","objectRef":{"resource":"secrets"},
+            "requestObject":{"kind":"Secret","data":{"password":"aHVudGVyMg=="},"stringData":{"token":"ghp_SUPERSECRET"},
+              "metadata":{"name":"s","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"data\":{\"password\":\"aHVudGVyMg==\"}}","team":"a"}}},
+            "responseObject":{"kind":"SecretList","items":[{"data":{"k":"c2VjcmV0"}}]}}"#;
+        let events = parse_audit_payload(event).unwrap();
+        let json = &events[0].as_ref().unwrap().json;
+        let text = json.to_string();
+        for value in ["aHVudGVyMg==", "ghp_SUPERSECRET", "c2VjcmV0"] {
+            assert!(!text.contains(value), "{value} left in {text}");
+        }
+        assert_eq!(
+            json.pointer("/requestObject/data/password"),
+            Some(&Value::from(REDACTED))
+        );
+        assert_eq!(
+            json.pointer("/responseObject/items/0/data/k"),
+            Some(&Value::from(REDACTED))
+        );
+        assert_eq!(
+            json.pointer("/requestObject/metadata/annotations/team"),
+            Some(&Value::from("a"))
+        );
+        let configmap =
+            br#"{"stageTimestamp":"2026-01-01T00:00:00Z","objectRef":{"resource":"configmaps"},
+            "requestObject":{"data":{"k":"v"}}}"#;
+        let events = parse_audit_payload(configmap).unwrap();
+        let json = &events[0].as_ref().unwrap().json;
+        assert_eq!(
+            json.pointer("/requestObject/data/k"),
+            Some(&Value::from("v"))
+        );
     }
 }

@@ -191,9 +191,10 @@ impl RuleSet {
         self.active.iter().copied()
     }
 
-    /// The metadata of the active rules, for report descriptors.
-    pub fn metas(&self) -> Vec<&'static RuleMeta> {
-        self.active.iter().map(|(r, _)| &r.meta).collect()
+    /// The metadata of the active rules with their effective severities,
+    /// for report descriptors.
+    pub fn metas(&self) -> Vec<(&'static RuleMeta, Severity)> {
+        self.active.iter().map(|&(r, s)| (&r.meta, s)).collect()
     }
 
     pub fn len(&self) -> usize {

@@ -196,6 +196,36 @@ fn default_deny_is_per_namespace() {
 }
 
 #[test]
+fn default_deny_for_workloads_without_a_namespace() {
+    let pod = HARDENED_POD.replace(
+        "metadata: {name: p, namespace: shop}",
+        "metadata: {name: p}",
+    );
+    let messages = |text: &str| -> Vec<String> {
+        scan(text)
+            .into_iter()
+            .filter(|f| f.rule.id == "KW505")
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        messages(&pod),
+        [
+            "workloads without a namespace have no default-deny ingress NetworkPolicy \
+             (also without a namespace) in the scanned set"
+        ]
+    );
+    let policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d}\nspec: {podSelector: {}}\n";
+    assert_eq!(messages(&format!("{pod}{policy}")), Vec::<String>::new());
+    assert_eq!(
+        messages(&format!("{HARDENED_POD}{policy}")),
+        [
+            "namespace \"shop\" has workloads but no default-deny ingress NetworkPolicy in the scanned set"
+        ]
+    );
+}
+
+#[test]
 fn ignore_annotation_suppresses_but_counts() {
     let text = HARDENED_POD.replace(
         "metadata: {name: p, namespace: shop}",
@@ -279,4 +309,193 @@ fn load_balancers_internal_or_restricted_are_fine() {
     assert!(!ids(&scan(&internal)).contains("KW502"));
     let ranged = format!("{}  loadBalancerSourceRanges: [10.0.0.0/8]\n", svc(""));
     assert!(!ids(&scan(&ranged)).contains("KW502"));
+}
+
+#[test]
+fn host_paths_that_hold_a_sensitive_tree_are_sensitive() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: n}
+spec:
+  containers: [{name: c, image: 'x:1'}]
+  volumes:
+  - {name: v0, hostPath: {path: /var}}
+  - {name: v1, hostPath: {path: /var/lib}}
+  - {name: v2, hostPath: {path: /var/lib/kubelet/../../}}
+  - {name: v3, hostPath: {path: /var/lib/app}}
+";
+    let findings = scan(text);
+    let sensitive: Vec<_> = findings.iter().filter(|f| f.rule.id == "KW114").collect();
+    let paths: Vec<_> = sensitive.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "spec.volumes[0].hostPath.path",
+            "spec.volumes[1].hostPath.path",
+            "spec.volumes[2].hostPath.path"
+        ]
+    );
+    assert!(
+        sensitive[2]
+            .message
+            .starts_with(
+                "volume \"v2\" mounts \"/var/lib/kubelet/../../\", a directory that holds /var/run, /var/lib/kubelet,"
+            ),
+        "{}",
+        sensitive[2].message
+    );
+}
+
+#[test]
+fn rbac_resource_slash_star_grants_nothing_but_is_reported() {
+    let role = "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: logs-reader, namespace: n}
+rules:
+- apiGroups: [\"\"]
+  resources: [\"pods/*\"]
+  verbs: [\"get\", \"create\"]
+";
+    let findings = scan(role);
+    assert_eq!(
+        fired(&findings),
+        [("KW402", "rules[0]".to_owned())],
+        "no exec, attach or other grant: RBAC has no `resource/*` form"
+    );
+    assert_eq!(
+        findings[0].message,
+        "Role rules[0] names \"pods/*\" in resources, which RBAC does not expand (it grants no subresource)"
+    );
+    assert_eq!(findings[0].location.pos().line, 6);
+    let both = role.replace("verbs: [\"get\", \"create\"]", "verbs: [\"*\"]");
+    let findings = scan(&both);
+    assert_eq!(
+        findings[0].message,
+        "Role rules[0] grants * in verbs; names \"pods/*\" in resources, which RBAC does not expand (it grants no subresource)"
+    );
+    let exact = role.replace("pods/*", "pods/exec");
+    let kinds = ids(&scan(&exact));
+    assert!(
+        kinds.contains("KW404") && !kinds.contains("KW402"),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn ingress_tls_without_hosts_covers_every_host() {
+    let ingress = |tls: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: i, namespace: n}}\nspec:\n{tls}  rules:\n  - host: shop.example.com\n  - host: api.example.com\n"
+        )
+    };
+    for tls in [
+        "  tls: [{}]\n",
+        "  tls: [{secretName: wildcard-cert}]\n",
+        "  tls: [{hosts: [], secretName: wildcard-cert}]\n",
+        "  tls: [{hosts: null}]\n",
+        "  tls: [{hosts: [shop.example.com]}, {secretName: default}]\n",
+    ] {
+        assert!(!ids(&scan(&ingress(tls))).contains("KW504"), "{tls}");
+    }
+    let partial = scan(&ingress("  tls: [{hosts: [shop.example.com]}]\n"));
+    assert_eq!(
+        fired(&partial),
+        [("KW504", "spec.rules[1].host".to_owned())]
+    );
+    let none = scan(&ingress(""));
+    assert_eq!(fired(&none), [("KW504", "spec.tls".to_owned())]);
+}
+
+/// The review's configuration variables, with their values: settings
+/// about a credential (a provider, a header, an algorithm, a duration, a
+/// key name), none of them a credential.
+const NOT_CREDENTIALS: [(&str, &str); 11] = [
+    ("TOKEN_AUDIENCE", "sts.amazonaws.com"),
+    ("SECRETS_PROVIDER", "vault"),
+    ("AUTH_TOKEN_HEADER", "X-Auth-Token"),
+    ("PASSWORD_HASH_ALGORITHM", "bcrypt"),
+    ("TOKEN_EXPIRY", "1h"),
+    ("VAULT_SECRET_MOUNT", "kv"),
+    ("SECRET_STORE", "aws-secrets-manager"),
+    ("KEYCLOAK_CLIENT_SECRET_KEY", "client-secret"),
+    ("PASSWORD_POLICY", "strong"),
+    ("CSRF_TOKEN_COOKIE", "csrftoken"),
+    ("SECRET_MANAGER_REGION", "us-east-1"),
+];
+
+#[test]
+fn settings_about_credentials_are_not_credentials() {
+    let mut env: String = NOT_CREDENTIALS
+        .iter()
+        .map(|(name, value)| format!("    - {{name: {name}, value: {value:?}}}\n"))
+        .collect();
+    env.push_str("    - {name: DB_PASSWORD, value: hunter2}\n");
+    let text = HARDENED_POD.replace("    resources:", &format!("    env:\n{env}    resources:"));
+    let findings = scan(&text);
+    let credentials: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule.id == "KW301")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        credentials,
+        ["container \"app\" env DB_PASSWORD holds a literal value that is named like a credential"]
+    );
+    for (name, value) in NOT_CREDENTIALS {
+        assert_eq!(literal_credential(name, value), None, "{name}");
+    }
+    let configmap: String = NOT_CREDENTIALS
+        .iter()
+        .map(|(name, value)| format!("  {name}: {value:?}\n"))
+        .collect();
+    let configmap = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: shop}}\ndata:\n{configmap}  app.properties: |\n    token.audience=sts\n    db.password=hunter2\n"
+    );
+    let findings = scan(&configmap);
+    let kw306: Vec<_> = fired(&findings)
+        .into_iter()
+        .filter(|(id, _)| *id == "KW306")
+        .collect();
+    assert_eq!(kw306, [("KW306", "data[\"app.properties\"]".to_owned())]);
+}
+
+#[test]
+fn legacy_seccomp_annotations_set_to_unconfined() {
+    let pod = |annotations: &str, security: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: n\n  annotations:\n{annotations}spec:\n  containers:\n  - name: nginx\n    image: nginx:1\n{security}"
+        )
+    };
+    let unconfined = |text: &str| -> Vec<(String, String)> {
+        scan(text)
+            .into_iter()
+            .filter(|f| f.rule.id == "KW116")
+            .map(|f| (f.path, f.message))
+            .collect()
+    };
+    let container = "    container.seccomp.security.alpha.kubernetes.io/nginx: unconfined\n";
+    assert_eq!(
+        unconfined(&pod(container, "")),
+        [(
+            "metadata.annotations[container.seccomp.security.alpha.kubernetes.io/nginx]"
+                .to_owned(),
+            "legacy annotation container.seccomp.security.alpha.kubernetes.io/nginx turns seccomp off for container \"nginx\"".to_owned()
+        )]
+    );
+    let whole_pod = "    seccomp.security.alpha.kubernetes.io/pod: unconfined\n";
+    let found = unconfined(&pod(whole_pod, ""));
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].1,
+        "legacy annotation seccomp.security.alpha.kubernetes.io/pod turns seccomp off for the pod"
+    );
+    // The field, where set, is what counts.
+    let field = "    securityContext: {seccompProfile: {type: RuntimeDefault}}\n";
+    assert_eq!(unconfined(&pod(container, field)), []);
+    for allowed in ["runtime/default", "docker/default", "localhost/x.json"] {
+        let text = pod(&container.replace("unconfined", allowed), "");
+        assert_eq!(unconfined(&text), [], "{allowed}");
+    }
+    let windows = pod(container, "").replace("spec:\n", "spec:\n  os: {name: windows}\n");
+    assert_eq!(unconfined(&windows), []);
 }

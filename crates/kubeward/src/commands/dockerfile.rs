@@ -110,7 +110,7 @@ pub(crate) fn run(args: DockerfileArgs, color: ColorWhen) -> u8 {
         notices.append(&mut result.notices);
     }
     tell(&errors, &notices, args.quiet);
-    let metas: Vec<_> = active.iter().map(|r| &r.meta).collect();
+    let metas: Vec<_> = active.iter().map(|r| (&r.meta, r.meta.severity)).collect();
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
         findings: &findings,

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use kubeward_etcd::{StoredSecret, Tls, scan};
+use kubeward_etcd::{KNOWN_PROVIDERS, StoredSecret, Tls, scan};
 use serde_json::json;
 
 use crate::cli::{ColorWhen, EtcdArgs, EtcdCommand, PssFormat};
@@ -61,9 +61,15 @@ fn text(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     for s in secrets {
+        let key = printable(&s.key);
         match &s.provider {
-            Some(p) if s.encrypted => writeln!(out, "encrypted ({p:<9}) {}", s.key)?,
-            _ => writeln!(out, "PLAIN TEXT            {}", s.key)?,
+            Some(p) if s.encrypted && KNOWN_PROVIDERS.contains(&p.as_str()) => {
+                writeln!(out, "encrypted ({p:<9}) {key}")?
+            }
+            Some(p) if s.encrypted => {
+                writeln!(out, "encrypted (unknown provider {}) {key}", printable(p))?
+            }
+            _ => writeln!(out, "PLAIN TEXT            {key}")?,
         }
     }
     writeln!(
@@ -72,4 +78,17 @@ fn text(
         secrets.len(),
         secrets.len() - plain
     )
+}
+
+/// Text for one output line: control characters (a newline in a key) escaped.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

@@ -88,6 +88,11 @@ pub(crate) fn check(args: RulesCheckArgs) -> u8 {
         return code;
     }
     if args.format == TextOrJson::Text {
+        // As `watch` and `trace` tell them: a misspelt key or a rule of a
+        // source kubeward skips must not pass unseen.
+        for w in &compiled.warnings {
+            output::notice(&w.to_string());
+        }
         for e in &errors {
             output::error(e);
         }

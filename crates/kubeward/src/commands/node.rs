@@ -50,7 +50,8 @@ pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
             shell,
         )
     };
-    finish(report, &args.report, color)
+    let known = |id: &str| args.controls.is_empty() && cis::find(id).is_some();
+    finish(report, &args.report, color, &known)
 }
 
 /// The machine to check: `--root DIR`, else this host.
@@ -66,12 +67,30 @@ pub(crate) fn open_root(dir: Option<&std::path::Path>) -> Result<Root, u8> {
 }
 
 /// Keeps the asked-for checks, tells errors, writes the report, and returns
-/// the exit code (shared with `kubeward host`).
+/// the exit code (shared with `kubeward host`). A `--check` id that the
+/// report does not hold is a usage error, not an empty, clean report:
+/// `known` tells a mistyped id from one of a target that was not run.
 pub(crate) fn finish(
     mut report: BenchmarkReport,
     args: &BenchmarkOutputArgs,
     color: ColorWhen,
+    known: &dyn Fn(&str) -> bool,
 ) -> u8 {
+    let missing: Vec<&String> = args
+        .check
+        .iter()
+        .filter(|id| !report.results.iter().any(|r| &r.id == *id))
+        .collect();
+    if let Some(id) = missing.first() {
+        output::error(&if known(id) {
+            format!(
+                "check `{id}` is not run here: its target is not among --targets (or not detected on this node)"
+            )
+        } else {
+            format!("unknown check `{id}`")
+        });
+        return 2;
+    }
     if !args.check.is_empty() {
         report
             .results

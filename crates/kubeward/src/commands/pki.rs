@@ -1,7 +1,5 @@
 //! `kubeward pki`: a small Kubernetes PKI and checks of kubeadm's.
 
-use std::io::Write;
-
 use kubeward_pki::check::{self, Options, Role};
 use kubeward_pki::inspect::{inspect, with_certificate};
 use kubeward_pki::issue::{self, APISERVER_NAMES, Request, Usage};
@@ -18,7 +16,12 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             days,
             force,
         } => match issue::init_ca(&dir, &cn, days, force) {
-            Ok(w) => written(&[&w.key, &w.certificate]),
+            Ok(w) => {
+                if let Some(n) = &w.notice {
+                    output::notice(n);
+                }
+                written(&[&w.key, &w.certificate])
+            }
             Err(e) => fail(&e.to_string()),
         },
         PkiCommand::Issue {
@@ -52,7 +55,12 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
                 days,
             };
             match issue::issue(&dir, &request, force) {
-                Ok(w) => written(&[&w.key, &w.certificate]),
+                Ok(w) => {
+                    if let Some(n) = &w.notice {
+                        output::notice(n);
+                    }
+                    written(&[&w.key, &w.certificate])
+                }
                 Err(e) => fail(&e.to_string()),
             }
         }
@@ -65,18 +73,11 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
         } => match kubeconfig(&dir, &name, &server, &cluster) {
             Ok(text) => {
                 if let Some(path) = &path {
-                    use std::os::unix::fs::OpenOptionsExt;
-                    // The kubeconfig embeds a private key.
-                    let result = std::fs::OpenOptions::new()
-                        .write(true)
-                        .create(true)
-                        .truncate(true)
-                        .mode(0o600)
-                        .open(path)
-                        .and_then(|mut f| f.write_all(text.as_bytes()));
-                    return match result {
+                    // The kubeconfig embeds a private key: mode 600 even
+                    // over an existing, looser file.
+                    return match kubeward_pki::write_file(path, 0o600, &text, true) {
                         Ok(()) => written(&[path]),
-                        Err(e) => fail(&format!("{}: {e}", path.display())),
+                        Err(e) => fail(&e.to_string()),
                     };
                 }
                 match write_report(None, color, true, |out| out.write_all(text.as_bytes())) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kubeward_admission::server::{self, App};
-use kubeward_admission::tls::ReloadingCert;
+use kubeward_admission::tls::{self, ClientVerifier, ReloadingCert};
 use kubeward_core::config::Config;
 use kubeward_verdict::ImageVerdictStore;
 
@@ -57,16 +57,21 @@ fn init_logging() {
 struct Setup {
     listen: SocketAddr,
     cert: Arc<ReloadingCert>,
+    /// Verifies client certificates when `client-ca` is set.
+    clients: Option<ClientVerifier>,
     app: Arc<App>,
     reload_every: Duration,
 }
 
 fn prepare(args: &ServeArgs) -> Result<Setup, String> {
     let config_path = args.config.clone().or_else(|| Config::find(&[]));
-    let config = match &config_path {
+    let mut config = match &config_path {
         Some(path) => Config::load(path).map_err(|e| e.to_string())?,
         None => Config::default(),
     };
+    if let Some(ca) = &args.client_ca {
+        config.serve.client_ca = Some(ca.clone());
+    }
     let serve = &config.serve;
     let listen = args.listen.clone().unwrap_or_else(|| serve.listen.clone());
     let listen: SocketAddr = listen
@@ -84,7 +89,22 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
         .ok_or("a private key is required: --tls-key FILE (or [serve] tls-key)")?;
     let cert = Arc::new(ReloadingCert::load(&cert_path, &key_path).map_err(|e| e.to_string())?);
 
+    let clients = match &serve.client_ca {
+        Some(ca) => {
+            let verifier =
+                tls::client_verifier(ca).map_err(|e| format!("client CA (--client-ca): {e}"))?;
+            tracing::info!(
+                "clients must present a certificate signed by {}",
+                ca.display()
+            );
+            Some(verifier)
+        }
+        None => None,
+    };
     let mut app = App::from_config(&config)?;
+    if serve.learn_namespaces {
+        tracing::info!("admitted Namespaces update the Pod Security levels (learn-namespaces)");
+    }
     let namespaces = &app.validator.namespaces;
     if let Some(path) = args.namespaces.clone().or_else(|| serve.namespaces.clone()) {
         let errors = namespaces.load(&path);
@@ -113,6 +133,7 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
     Ok(Setup {
         listen,
         cert,
+        clients,
         app: Arc::new(app),
         reload_every: Duration::from_secs(serve.tls_reload_seconds),
     })
@@ -143,7 +164,7 @@ async fn serve(setup: Setup) -> Result<(), String> {
     let (app, refusals) = (setup.app.clone(), setup.app);
     kubeward_httpd::serve(
         listener,
-        Some(setup.cert.acceptor()),
+        Some(setup.cert.acceptor(setup.clients)),
         limits.connections,
         move |request| server::handle(app.clone(), request),
         move || refusals.metrics.refused(),

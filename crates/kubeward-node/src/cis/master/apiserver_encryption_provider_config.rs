@@ -2,11 +2,13 @@ use crate::cis::prelude::*;
 
 cis_check! {
     /// ## What it does
-    /// Checks that `--encryption-provider-config` is set.
+    /// Checks that `--encryption-provider-config` is set and that the configuration it names
+    /// encrypts Secrets: the first `resources` entry that covers them (`secrets`, `*.` or
+    /// `*.*`) starts with a provider other than `identity`.
     ///
     /// ## Why is this bad?
-    /// Without it Secrets are stored in etcd in plain text, readable from any etcd backup or
-    /// data directory.
+    /// Without it, or when no entry covers Secrets, Secrets are stored in etcd in plain text,
+    /// readable from any etcd backup or data directory.
     ///
     /// ## How to fix
     /// Write an `EncryptionConfiguration` (see `kubeward scan`, rules KW901 and KW902) and set
@@ -19,6 +21,6 @@ cis_check! {
         automated: false,
         severity: High,
         owasp: K08,
-        test: Test::Flag { component: Component::ApiServer, flag: "--encryption-provider-config", default: None, expect: Expect::Present },
+        test: Test::Custom(crate::cis::encryption::secrets_encrypted),
     };
 }

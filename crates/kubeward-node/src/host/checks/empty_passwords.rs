@@ -26,8 +26,9 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let open: Vec<Evidence> = facts
-        .accounts()
+    let accounts = facts.accounts();
+    let open: Vec<Evidence> = accounts
+        .list
         .iter()
         .filter(|a| a.has_login_shell() && a.empty_password())
         .map(|a| {
@@ -38,11 +39,17 @@ fn check(facts: &HostFacts) -> Outcome {
             .in_file("/etc/shadow")
         })
         .collect();
-    if open.is_empty() {
+    let outcome = if open.is_empty() {
         Outcome::pass(vec![
             Evidence::note("no login account has an empty password").in_file("/etc/shadow"),
         ])
     } else {
         Outcome::fail(open)
-    }
+    };
+    outcome.unless_unreadable(
+        accounts
+            .passwd_unreadable
+            .iter()
+            .chain(&accounts.shadow_unreadable),
+    )
 }

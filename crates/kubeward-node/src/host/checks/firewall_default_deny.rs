@@ -27,8 +27,14 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let root = &facts.root;
-    if let Some(text) = root.read_opt("/etc/nftables.conf") {
+    let mut unreadable = Vec::new();
+    let mut read = |file: &str| {
+        facts.root.read_existing(file).unwrap_or_else(|e| {
+            unreadable.push(e);
+            None
+        })
+    };
+    if let Some(text) = read("/etc/nftables.conf") {
         let lower = text.to_ascii_lowercase();
         if lower.contains("hook input") && lower.contains("policy drop") {
             return Outcome::pass(vec![
@@ -37,17 +43,16 @@ fn check(facts: &HostFacts) -> Outcome {
             ]);
         }
     }
-    if let Some(text) = root.read_opt("/etc/iptables/rules.v4")
+    if let Some(text) = read("/etc/iptables/rules.v4")
         && text.lines().any(|l| l.trim().starts_with(":INPUT DROP"))
     {
         return Outcome::pass(vec![
             Evidence::note("iptables INPUT policy DROP").in_file("/etc/iptables/rules.v4"),
         ]);
     }
-    let ufw_on = root
-        .read_opt("/etc/ufw/ufw.conf")
-        .is_some_and(|t| t.lines().any(|l| l.trim() == "ENABLED=yes"));
-    let ufw_drop = root.read_opt("/etc/default/ufw").is_some_and(|t| {
+    let ufw_on =
+        read("/etc/ufw/ufw.conf").is_some_and(|t| t.lines().any(|l| l.trim() == "ENABLED=yes"));
+    let ufw_drop = read("/etc/default/ufw").is_some_and(|t| {
         t.lines()
             .any(|l| l.trim().replace('"', "") == "DEFAULT_INPUT_POLICY=DROP")
     });
@@ -55,6 +60,10 @@ fn check(facts: &HostFacts) -> Outcome {
         return Outcome::pass(vec![
             Evidence::note("ufw enabled with input policy DROP").in_file("/etc/ufw/ufw.conf"),
         ]);
+    }
+    if !unreadable.is_empty() {
+        // The policy may be in a file that could not be read.
+        return Outcome::undecided(unreadable.iter().map(|u| u.evidence()).collect());
     }
     Outcome::fail(vec![Evidence::note(
         "no nftables, iptables or ufw configuration with a default-deny input policy found",

@@ -70,6 +70,25 @@ pub(crate) fn sshd_setting(
     want: &str,
 ) -> Outcome {
     let config = facts.sshd();
+    let outcome = sshd_values(config, keyword, default, ok, want);
+    if config.unreadable.is_empty() {
+        return outcome;
+    }
+    // sshd takes the first value it reads: one unreadable file may hold it,
+    // so neither the values seen nor the defaults decide anything.
+    let mut evidence: Vec<Evidence> = config.unreadable.iter().map(|u| u.evidence()).collect();
+    // What the readable files set is shown; a default is no evidence here.
+    evidence.extend(outcome.evidence.into_iter().filter(|e| e.line.is_some()));
+    Outcome::undecided(evidence)
+}
+
+fn sshd_values(
+    config: &super::SshdConfig,
+    keyword: &str,
+    default: &str,
+    ok: fn(&str) -> bool,
+    want: &str,
+) -> Outcome {
     if !config.present {
         return Outcome::pass(vec![Evidence::note(
             "no /etc/ssh/sshd_config: no SSH server to check",

@@ -26,8 +26,9 @@ host_check! {
 
 fn check(facts: &HostFacts) -> Outcome {
     const ADMINS: [&str; 4] = ["root", "%sudo", "%admin", "%wheel"];
-    let found: Vec<Evidence> = facts
-        .sudo_rules()
+    let sudo = facts.sudo_rules();
+    let found: Vec<Evidence> = sudo
+        .rules
         .iter()
         .filter(|r| !ADMINS.contains(&r.who.as_str()))
         .filter(|r| {
@@ -45,12 +46,13 @@ fn check(facts: &HostFacts) -> Outcome {
                 .at_line(Some(r.line))
         })
         .collect();
-    if found.is_empty() {
+    let outcome = if found.is_empty() {
         Outcome::pass(vec![
             Evidence::note("ALL is granted only to root and administrator groups")
                 .in_file("/etc/sudoers"),
         ])
     } else {
         Outcome::undecided(found)
-    }
+    };
+    outcome.unless_unreadable(&sudo.unreadable)
 }

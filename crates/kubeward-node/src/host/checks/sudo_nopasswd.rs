@@ -24,8 +24,9 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let found: Vec<Evidence> = facts
-        .sudo_rules()
+    let sudo = facts.sudo_rules();
+    let found: Vec<Evidence> = sudo
+        .rules
         .iter()
         .filter(|r| r.text.contains("NOPASSWD"))
         .map(|r| {
@@ -37,11 +38,12 @@ fn check(facts: &HostFacts) -> Outcome {
             .at_line(Some(r.line))
         })
         .collect();
-    if found.is_empty() {
+    let outcome = if found.is_empty() {
         Outcome::pass(vec![
             Evidence::note("no NOPASSWD rule").in_file("/etc/sudoers"),
         ])
     } else {
         Outcome::fail(found)
-    }
+    };
+    outcome.unless_unreadable(&sudo.unreadable)
 }

@@ -24,8 +24,9 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let found: Vec<Evidence> = facts
-        .accounts()
+    let accounts = facts.accounts();
+    let found: Vec<Evidence> = accounts
+        .list
         .iter()
         .filter(|a| (1..1000).contains(&a.uid) && a.has_login_shell())
         .map(|a| {
@@ -48,11 +49,12 @@ fn check(facts: &HostFacts) -> Outcome {
             .at_line(Some(a.line))
         })
         .collect();
-    if found.is_empty() {
+    let outcome = if found.is_empty() {
         Outcome::pass(vec![
             Evidence::note("no system account has a login shell").in_file("/etc/passwd"),
         ])
     } else {
         Outcome::fail(found)
-    }
+    };
+    outcome.unless_unreadable(&accounts.passwd_unreadable)
 }

@@ -22,8 +22,9 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let extra: Vec<Evidence> = facts
-        .accounts()
+    let accounts = facts.accounts();
+    let extra: Vec<Evidence> = accounts
+        .list
         .iter()
         .filter(|a| a.uid == 0 && a.name != "root")
         .map(|a| {
@@ -32,11 +33,12 @@ fn check(facts: &HostFacts) -> Outcome {
                 .at_line(Some(a.line))
         })
         .collect();
-    if extra.is_empty() {
+    let outcome = if extra.is_empty() {
         Outcome::pass(vec![
             Evidence::note("root is the only account with UID 0").in_file("/etc/passwd"),
         ])
     } else {
         Outcome::fail(extra)
-    }
+    };
+    outcome.unless_unreadable(&accounts.passwd_unreadable)
 }

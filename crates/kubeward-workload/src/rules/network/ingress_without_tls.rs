@@ -4,7 +4,9 @@ rule! {
     /// ## What it does
     /// Flags Ingresses without a `tls` section, and Ingresses whose rules name
     /// hosts that no `tls` entry covers (wildcard `*.example.com` entries cover
-    /// one label).
+    /// one label). A `tls` entry without `hosts` (or with an empty list)
+    /// covers every host: the API leaves such an entry to the controller's
+    /// default certificate, the usual `tls: [{secretName: wildcard-cert}]`.
     ///
     /// ## Why is this bad?
     /// Without TLS, credentials, session cookies and data cross the network in
@@ -40,6 +42,12 @@ fn check(object: &Object, emit: &mut Emit<'_>) {
     let tls = spec.field("tls").map(Node::items).unwrap_or_default();
     if tls.is_empty() {
         emit.at(spec.pos, "spec.tls", "Ingress serves without TLS");
+        return;
+    }
+    let covers_every_host = tls
+        .iter()
+        .any(|t| t.as_map().is_some() && t.field("hosts").is_none_or(|h| h.items().is_empty()));
+    if covers_every_host {
         return;
     }
     let covered: Vec<&str> = tls

@@ -5,9 +5,14 @@ rule! {
     /// Flags namespaces that hold workloads in the scanned set but no
     /// default-deny ingress NetworkPolicy (one that selects every pod with
     /// `podSelector: {}`, applies to `Ingress`, and allows nothing). Workloads
-    /// without a namespace are judged together with policies without one.
-    /// Reported on the Namespace object when it is in the set, else on the
-    /// namespace's first workload.
+    /// without a namespace are judged together with policies without one:
+    /// such a set (a chart's `helm template` output) is deployed into one
+    /// namespace, so a default-deny policy that ships with it protects it.
+    /// Unlike `workload-in-default-namespace`, which cannot know the
+    /// namespace chosen at deploy time and so leaves these manifests alone,
+    /// this rule asks whether the set brings its own policy, which the set
+    /// shows. Reported on the Namespace object when it is in the set, else on
+    /// the namespace's first workload.
     ///
     /// ## Why is this bad?
     /// Without a default-deny policy every pod accepts traffic from every
@@ -57,18 +62,20 @@ fn check(inventory: &Inventory, emit: &mut Emit<'_>) {
         let namespace_object = ns
             .as_deref()
             .and_then(|name| inventory.namespaces.iter().find(|n| n.name == name));
-        let (target, label) = match (namespace_object, ns) {
-            (Some(object), Some(name)) => (object, format!("namespace {name:?}")),
-            (None, Some(name)) => (&workload.meta, format!("namespace {name:?}")),
-            (_, None) => (&workload.meta, "workloads without a namespace".to_owned()),
-        };
-        emit.on(
-            target,
-            target.pos,
-            "",
-            format!(
-                "{label} has workloads but no default-deny ingress NetworkPolicy in the scanned set"
+        let (target, message) = match (namespace_object, ns) {
+            (object, Some(name)) => (
+                object.unwrap_or(&workload.meta),
+                format!(
+                    "namespace {name:?} has workloads but no default-deny ingress NetworkPolicy in the scanned set"
+                ),
             ),
-        );
+            (_, None) => (
+                &workload.meta,
+                "workloads without a namespace have no default-deny ingress NetworkPolicy \
+                 (also without a namespace) in the scanned set"
+                    .to_owned(),
+            ),
+        };
+        emit.on(target, target.pos, "", message);
     }
 }

@@ -4,7 +4,14 @@ use crate::rules::prelude::*;
 rule! {
     /// ## What it does
     /// Flags seccomp profiles of type `Unconfined` (or any type other than
-    /// `RuntimeDefault` or `Localhost`), on the pod or a container.
+    /// `RuntimeDefault` or `Localhost`), on the pod or a container. The
+    /// legacy annotations `seccomp.security.alpha.kubernetes.io/pod` and
+    /// `container.seccomp.security.alpha.kubernetes.io/<container>` set to
+    /// `unconfined` are flagged too, where the field they stand for is not
+    /// set: asking for no seccomp is a stronger signal than forgetting a
+    /// profile, and API servers before v1.27 copy the annotation into the
+    /// field. (Newer ones ignore the annotation, and the pod then gets no
+    /// profile at all, which `seccomp-profile-missing` reports as well.)
     ///
     /// ## Why is this bad?
     /// `Unconfined` turns seccomp off on purpose: the container may make every
@@ -33,6 +40,33 @@ rule! {
     };
 }
 
+const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
 fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
     report_pss(pod, emit, "seccompProfile_baseline", |_| true);
+    if pod.is_windows() {
+        return;
+    }
+    let mut unconfined = |key: String, owner: &str| {
+        let Some(value) = pod
+            .annotation(&key)
+            .filter(|v| v.as_str() == Some("unconfined"))
+        else {
+            return;
+        };
+        emit.at(
+            value.pos,
+            format!("{}.annotations[{key}]", pod.metadata_path),
+            format!("legacy annotation {key} turns seccomp off for {owner}"),
+        );
+    };
+    if pod.security("seccompProfile").is_none() {
+        unconfined(POD_ANNOTATION.to_owned(), "the pod");
+    }
+    for c in &pod.containers {
+        if c.security("seccompProfile").is_none() {
+            unconfined(format!("{CONTAINER_ANNOTATION}{}", c.name), &c.label());
+        }
+    }
 }

@@ -61,23 +61,17 @@ pub(crate) fn policy_rules(object: &Object) -> impl Iterator<Item = PolicyRule<'
 
 impl PolicyRule<'_> {
     /// Whether the rule allows `verb` on `resource` (`pods`, `pods/exec`) of
-    /// `group`, with RBAC's wildcards: `*` for verbs, groups and resources,
-    /// `pods/*` for every subresource of pods, `*/exec` for one subresource
-    /// of every resource.
+    /// `group`, exactly as the API server's RBAC authorizer decides: `*` for
+    /// verbs, groups and resources (subresources included), an exact
+    /// `resource/subresource`, and `*/exec` for one subresource of every
+    /// resource. `pods/*` is no wildcard there: it grants no subresource
+    /// (`rbac-wildcard` reports it as a likely mistake).
     pub(crate) fn grants(&self, verb: &str, group: &str, resource: &str) -> bool {
         let verb_ok = self.verbs.iter().any(|v| *v == "*" || *v == verb);
         let group_ok = self.api_groups.iter().any(|g| *g == "*" || *g == group);
-        let (base, sub) = resource
-            .split_once('/')
-            .map_or((resource, None), |(b, s)| (b, Some(s)));
+        let sub = resource.split_once('/').map(|(_, s)| s);
         let resource_ok = self.resources.iter().any(|r| {
-            *r == "*"
-                || *r == resource
-                || match (r.split_once('/'), sub) {
-                    (Some((rb, "*")), Some(_)) => rb == base,
-                    (Some(("*", rs)), Some(s)) => rs == s,
-                    _ => false,
-                }
+            *r == "*" || *r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
         });
         verb_ok && group_ok && resource_ok
     }
@@ -161,11 +155,27 @@ mod tests {
     fn wildcards_match_as_rbac_does() {
         let n = Node::new(kubeward_core::Pos::default(), kubeward_core::Value::Null);
         assert!(rule(&["*"], &[""], &["pods/exec"], &n).grants("create", "", "pods/exec"));
-        assert!(rule(&["create"], &["*"], &["pods/*"], &n).grants("create", "", "pods/exec"));
+        assert!(rule(&["create"], &["*"], &["pods/exec"], &n).grants("create", "", "pods/exec"));
         assert!(rule(&["create"], &[""], &["*/exec"], &n).grants("create", "", "pods/exec"));
         assert!(rule(&["create"], &[""], &["*"], &n).grants("create", "", "pods/exec"));
         assert!(!rule(&["create"], &[""], &["pods"], &n).grants("create", "", "pods/exec"));
         assert!(!rule(&["get"], &[""], &["secrets"], &n).grants("get", "apps", "secrets"));
         assert!(!rule(&["create"], &[""], &["pods/*"], &n).grants("create", "", "pods"));
+        assert!(!rule(&["*"], &[""], &["*"], &n).grants("get", "apps", "deployments"));
+        assert!(!rule(&["get"], &[""], &["*/exec"], &n).grants("get", "", "pods"));
+        assert!(!rule(&["get"], &[""], &["*/exec"], &n).grants("get", "", "pods/execx"));
+    }
+
+    /// Upstream's ResourceMatches has no `resource/*` form: `pods/*` (and
+    /// `*/*`) grant no subresource.
+    #[test]
+    fn resource_slash_star_is_not_a_wildcard() {
+        let n = Node::new(kubeward_core::Pos::default(), kubeward_core::Value::Null);
+        for pattern in ["pods/*", "*/*"] {
+            let r = rule(&["get", "create"], &[""], &[pattern], &n);
+            for resource in ["pods/exec", "pods/attach", "pods/log", "pods"] {
+                assert!(!r.grants("get", "", resource), "{pattern} {resource}");
+            }
+        }
     }
 }

@@ -4,7 +4,12 @@ use crate::rules::prelude::*;
 rule! {
     /// ## What it does
     /// Flags Role and ClusterRole rules that use `*` in `verbs`, `resources`,
-    /// `apiGroups` or `nonResourceURLs`.
+    /// `apiGroups` or `nonResourceURLs`. It also flags a resource written
+    /// `pods/*` (any `resource/*`), which looks like a wildcard but is not
+    /// one: RBAC matches `*`, an exact `resource/subresource` and
+    /// `*/subresource` only, so `pods/*` grants no subresource at all. Whoever
+    /// wrote it meant every subresource (`exec` and `attach` included), and
+    /// the grant is either broken or about to be "fixed" into `*`.
     ///
     /// ## Why is this bad?
     /// A wildcard grants everything that exists now and everything added later:
@@ -13,7 +18,8 @@ rule! {
     /// when the grant has no edge.
     ///
     /// ## How to fix
-    /// List the verbs, groups and resources the subject needs.
+    /// List the verbs, groups and resources the subject needs; for
+    /// subresources, name each one (`pods/log`, not `pods/*`).
     ///
     /// ## Example
     /// ```yaml
@@ -45,15 +51,37 @@ fn check(object: &Object, emit: &mut Emit<'_>) {
                 first.get_or_insert(star.pos);
             }
         }
+        let resources = rule.node.field("resources").map(Node::items);
+        let mistaken: Vec<&Node> = resources
+            .unwrap_or_default()
+            .iter()
+            .filter(|n| n.as_str().is_some_and(|r| r.ends_with("/*")))
+            .collect();
+        let mut parts = Vec::new();
+        if !wild.is_empty() {
+            parts.push(format!("grants * in {}", wild.join(", ")));
+        }
+        if let Some(node) = mistaken.first() {
+            first.get_or_insert(node.pos);
+            let names: Vec<String> = mistaken
+                .iter()
+                .filter_map(|n| n.as_str())
+                .map(|r| format!("{r:?}"))
+                .collect();
+            parts.push(format!(
+                "names {} in resources, which RBAC does not expand (it grants no subresource)",
+                names.join(", ")
+            ));
+        }
         if let Some(pos) = first {
             emit.at(
                 pos,
                 format!("rules[{}]", rule.index),
                 format!(
-                    "{} rules[{}] grants * in {}",
+                    "{} rules[{}] {}",
                     object.meta.kind,
                     rule.index,
-                    wild.join(", ")
+                    parts.join("; ")
                 ),
             );
         }

@@ -4,11 +4,19 @@ use crate::rules::prelude::*;
 rule! {
     /// ## What it does
     /// Flags container environment variables whose literal `value` is a
-    /// credential: by the variable's name (`*PASSWORD*`, `*SECRET*`,
-    /// `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*` … but not `*_FILE`, `*_URL`,
-    /// `*_NAME` and other references), or by the value's shape (private keys,
-    /// AWS access key ids, GitHub, GitLab, Slack and Stripe tokens, Google API
-    /// keys, JSON Web Tokens, URLs with a password). Substitutions such as
+    /// credential: by the variable's name, or by the value's shape. A name
+    /// counts when it *ends* with a credential word (`PASSWORD`, `PASSWD`,
+    /// `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`,
+    /// `CREDENTIAL`, `AUTH_KEY`, `CONNECTION_STRING`; a plural `S` and
+    /// trailing digits aside), optionally followed by `_KEY` or `_VALUE`:
+    /// `DB_PASSWORD`, `CLIENT_SECRET`, `DJANGO_SECRET_KEY`, `API_TOKEN2`. A
+    /// name that goes on after the word is about a credential, not one:
+    /// `TOKEN_AUDIENCE`, `SECRET_STORE`, `PASSWORD_FILE`, `TOKEN_TTL`. For
+    /// `…_SECRET_KEY`-style names, a value that itself names a credential
+    /// (`client-secret`, the key of a Secret) is a reference, not a
+    /// credential. The shapes are private keys, AWS access key ids, GitHub,
+    /// GitLab, Slack and Stripe tokens, Google API keys, JSON Web Tokens and
+    /// URLs with a password. Substitutions such as
     /// `$(VAR)`, paths, flags and small numbers are not credentials. The
     /// finding names the variable, never the value.
     ///

@@ -9,8 +9,8 @@ pub(super) mod secret_data_in_manifest;
 pub(super) mod secret_in_env;
 pub(super) mod service_account_token_automount;
 
-/// Words that mark a setting's name as holding a credential (compared with
-/// separators removed, in upper case).
+/// Words that mark a setting's name as holding a credential when the name
+/// ends with one (compared with separators removed, in upper case).
 const SECRET_WORDS: [&str; 10] = [
     "PASSWORD",
     "PASSWD",
@@ -24,22 +24,67 @@ const SECRET_WORDS: [&str; 10] = [
     "CONNECTIONSTRING",
 ];
 
-/// Name endings that say the setting holds a reference to a credential (a
-/// file, a name, an address, a duration), not the credential.
-const REFERENCE_ENDINGS: [&str; 16] = [
-    "FILE", "PATH", "DIR", "URL", "URI", "NAME", "REF", "ENDPOINT", "HOST", "PORT", "ENABLED",
-    "TYPE", "LENGTH", "TTL", "TIMEOUT", "SECONDS",
-];
+/// What may follow the secret word at the end of a name and still leave the
+/// name meaning the credential itself: `SECRET_KEY`, `TOKEN_VALUE`.
+const VALUE_SUFFIXES: [&str; 2] = ["KEY", "VALUE"];
 
-/// Whether a setting's name says it holds a credential.
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let compact: String = name
-        .chars()
+/// The name with separators removed, in upper case (`dbPassword`,
+/// `db-password` and `DB_PASSWORD` are all `DBPASSWORD`).
+fn compact(name: &str) -> String {
+    name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
-        .collect();
-    SECRET_WORDS.iter().any(|w| compact.contains(w))
-        && !REFERENCE_ENDINGS.iter().any(|e| compact.ends_with(e))
+        .collect()
+}
+
+/// How a setting's name marks it as a credential, if it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SecretName {
+    /// The name ends with a secret word (`DB_PASSWORD`, `API_TOKEN2`,
+    /// `DB_CREDENTIALS`).
+    Plain,
+    /// The secret word is followed by `KEY`: `DJANGO_SECRET_KEY` is a
+    /// credential, but `CLIENT_SECRET_KEY: client-secret` names the key of a
+    /// Secret that holds one.
+    Key,
+}
+
+/// Whether a setting's name says it holds a credential: it must *end* with a
+/// secret word (trailing digits and a plural `S` aside), or with a secret
+/// word followed by `KEY` or `VALUE`. A name that goes on after the word
+/// (`TOKEN_AUDIENCE`, `SECRET_STORE`, `PASSWORD_FILE`, `TOKEN_TTL`) names
+/// something about a credential, not the credential.
+fn secret_name(name: &str) -> Option<SecretName> {
+    let compact = compact(name);
+    let stem = compact.trim_end_matches(|c: char| c.is_ascii_digit());
+    let ends_with_word = |s: &str| ends_in_word(s) || s.strip_suffix('S').is_some_and(ends_in_word);
+    if ends_with_word(stem) {
+        return Some(SecretName::Plain);
+    }
+    VALUE_SUFFIXES.iter().find_map(|suffix| {
+        let before = stem.strip_suffix(suffix)?;
+        ends_with_word(before).then_some(if *suffix == "KEY" {
+            SecretName::Key
+        } else {
+            SecretName::Plain
+        })
+    })
+}
+
+fn ends_in_word(s: &str) -> bool {
+    SECRET_WORDS.iter().any(|w| s.ends_with(w))
+}
+
+/// Whether a value names a credential rather than being one: an identifier
+/// such as `client-secret` or `db_password` whose last word is a secret
+/// word, as the key of a Secret is named.
+fn names_a_credential(value: &str) -> bool {
+    let v = value.trim();
+    v.contains(['-', '_', '.'])
+        && v.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
+        && secret_name(v) == Some(SecretName::Plain)
 }
 
 /// Whether a value is plainly not a credential: empty, a reference to be
@@ -148,13 +193,21 @@ pub fn literal_credential(name: &str, value: &str) -> Option<String> {
     if let Some(shape) = credential_shape(value) {
         return Some(format!("looks like {shape}"));
     }
-    (is_secret_name(name) && !is_placeholder(value))
-        .then(|| "is named like a credential".to_owned())
+    let named = match secret_name(name) {
+        None => false,
+        Some(SecretName::Plain) => true,
+        Some(SecretName::Key) => !names_a_credential(value),
+    };
+    (named && !is_placeholder(value)).then(|| "is named like a credential".to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn is_secret_name(name: &str) -> bool {
+        secret_name(name).is_some()
+    }
 
     #[test]
     fn names() {
@@ -165,6 +218,14 @@ mod tests {
             "AWS_SECRET_ACCESS_KEY",
             "GITHUB_TOKEN",
             "client_secret",
+            "DJANGO_SECRET_KEY",
+            "JWT_SECRET_VALUE",
+            "DB_CREDENTIALS",
+            "API_TOKEN2",
+            "spring.datasource.password",
+            "TS_AUTHKEY",
+            "AZURE_STORAGE_CONNECTION_STRING",
+            "OAUTH2_PROXY_COOKIE_SECRET",
         ] {
             assert!(is_secret_name(n), "{n}");
         }
@@ -175,8 +236,29 @@ mod tests {
             "PWD",
             "HOME",
             "TOKEN_TTL",
+            "GF_SECURITY_ADMIN_PASSWORD__FILE",
+            "spring.datasource.password-file",
+            "TOKENIZERS_PARALLELISM",
         ] {
             assert!(!is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn credential_names_with_literal_values() {
+        for (name, value) in [
+            ("DB_PASSWORD", "hunter2"),
+            ("POSTGRES_PASSWORD", "mysecretpassword"),
+            ("DJANGO_SECRET_KEY", "x8#kd92-lq0+zv"),
+            ("MINIO_SECRET_KEY", "minio123"),
+            ("CLIENT_SECRET", "client-secret"),
+            ("API_KEY", "abc123def456"),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ),
+        ] {
+            assert!(literal_credential(name, value).is_some(), "{name}");
         }
     }
 
