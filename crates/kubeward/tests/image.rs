@@ -304,6 +304,18 @@ fn validate(schema_path: &Path, instance: &Value) {
     }
 }
 
+/// `kubeward db info --db DB -f json`.
+fn db_info(db: &Path) -> Value {
+    json_of(&kubeward(&[
+        "db",
+        "info",
+        "--db",
+        db.to_str().unwrap(),
+        "-f",
+        "json",
+    ]))
+}
+
 /// An OSV export zip of the given records.
 fn osv_zip(path: &Path, records: &[Value]) {
     let file = std::fs::File::create(path).unwrap();
@@ -404,14 +416,7 @@ fn vulnerabilities_from_an_imported_database() {
         "critical",
     ]));
     assert_eq!(unfixed["vulnerabilities"].as_array().unwrap().len(), 1);
-    let info = json_of(&kubeward(&[
-        "db",
-        "info",
-        "--db",
-        db.to_str().unwrap(),
-        "-f",
-        "json",
-    ]));
+    let info = db_info(&db);
     assert_eq!(info["ecosystems"]["Debian"]["advisories"], 3);
 }
 
@@ -562,14 +567,7 @@ fn db_import_of_a_directory_skips_a_bad_file() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("a.json"), "{stderr}");
-    let info = json_of(&kubeward(&[
-        "db",
-        "info",
-        "--db",
-        db.to_str().unwrap(),
-        "-f",
-        "json",
-    ]));
+    let info = db_info(&db);
     assert_eq!(info["ecosystems"]["npm"]["advisories"], 1);
 }
 
