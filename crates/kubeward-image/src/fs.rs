@@ -184,6 +184,21 @@ impl FileTree {
         Some((resolved, node))
     }
 
+    /// The path `path` leads to through symlinks, whether or not anything is
+    /// there (`None` for a loop).
+    pub fn resolve_path(&self, path: &str) -> Option<String> {
+        self.walk(path, false).ok()
+    }
+
+    /// What the tree holds directly in `dir`.
+    pub fn children<'t>(&'t self, dir: &'t str) -> impl Iterator<Item = (&'t str, &'t Node)> {
+        let skip = if dir.is_empty() { 0 } else { dir.len() + 1 };
+        self.nodes
+            .range::<String, _>(subtree_range(dir))
+            .filter(move |(k, _)| !k[skip..].contains('/'))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
     /// The path `path` leads to through symlinks (in every component, at
     /// most 40 hops); absolute targets start at the image root. A `..` at
     /// the root stays there, unless `strict`, when it is [`Walk::Climbs`].

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use md5::{Digest, Md5};
@@ -27,6 +28,9 @@ pub struct Limits {
     pub max_entries: u64,
     /// Largest package database or lockfile kept in memory.
     pub max_capture: u64,
+    /// Most package-database bytes kept in memory for one image, all layers
+    /// together (each layer's copies are held until the layers are merged).
+    pub max_capture_total: u64,
     /// Largest binary or archive read whole for embedded metadata.
     pub max_inspect: u64,
 }
@@ -39,8 +43,36 @@ impl Default for Limits {
             ratio_floor: 64 << 20,
             max_entries: 5_000_000,
             max_capture: 64 << 20,
+            max_capture_total: 128 << 20,
             max_inspect: 32 << 20,
         }
+    }
+}
+
+/// What one image's scan may keep of package databases, shared by the
+/// layers read in parallel.
+#[derive(Debug)]
+pub struct CaptureBudget {
+    total: u64,
+    left: AtomicU64,
+}
+
+impl CaptureBudget {
+    pub fn new(total: u64) -> CaptureBudget {
+        CaptureBudget {
+            total,
+            left: AtomicU64::new(total),
+        }
+    }
+
+    /// Takes `bytes` for the file at `path`, or fails when too few are left.
+    fn take(&self, bytes: u64, path: &str) -> Result<(), LayerError> {
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .map(drop)
+            .map_err(|_| LayerError::CaptureBudget(self.total, path.to_owned()))
     }
 }
 
@@ -59,6 +91,10 @@ pub enum LayerError {
     Escape { path: String, why: &'static str },
     #[error("hard link `{path}` points at `{target}`, which the image does not hold")]
     MissingLinkTarget { path: String, target: String },
+    #[error(
+        "package database files add up to more than {0} bytes (at `{1}`); kubeward keeps them in memory and does not read further"
+    )]
+    CaptureBudget(u64, String),
     #[error("more than {0} entries")]
     TooManyEntries(u64),
     /// The content is not what its digest names (the blob, or a docker
@@ -295,12 +331,14 @@ fn next_header<R: Read>(reader: &mut TarReader<R>) -> Result<Option<tar::Header>
 /// every regular file's MD5 is computed; without, none is (the caller asks
 /// [`hash_files`] later for the few it needs). With `diff_id`, the
 /// uncompressed tar must have that digest: a mismatch fails the layer once
-/// the stream ends, so that nothing read from it is used.
+/// the stream ends, so that nothing read from it is used. The package
+/// database files kept are charged to `budget`.
 pub fn read_layer(
     blob: impl Read,
     limits: &Limits,
     hash: bool,
     diff_id: Option<DigestCheck>,
+    budget: &CaptureBudget,
 ) -> Result<LayerSummary, LayerError> {
     let mut reader = open_tar(blob, limits, diff_id)?;
     let mut summary = LayerSummary::default();
@@ -308,7 +346,7 @@ pub fn read_layer(
     let (sums, arrived) = mpsc::channel();
     rayon::in_place_scope(|scope| {
         let mut batcher = hash.then(|| Batcher::new(scope, &shared, sums));
-        read_entries(&mut reader, limits, batcher.as_mut(), &mut summary)?;
+        read_entries(&mut reader, limits, budget, batcher.as_mut(), &mut summary)?;
         if let Some(batcher) = &mut batcher {
             batcher.flush();
         }
@@ -343,6 +381,7 @@ enum FileHash<'h, 'a, 'scope> {
 fn read_entries<R: Read>(
     reader: &mut TarReader<R>,
     limits: &Limits,
+    budget: &CaptureBudget,
     mut hasher: Option<&mut Batcher<'_, '_>>,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
@@ -416,24 +455,27 @@ fn read_entries<R: Read>(
                     _ => FileHash::Streaming(Md5::new()),
                 },
             };
-            read_file(reader, &mut entry, &mut buf, limits, hashing, summary)?;
+            read_file(
+                reader, &mut entry, &mut buf, limits, budget, hashing, summary,
+            )?;
         }
         summary.changes.push(Change::Entry(entry));
     }
     Ok(())
 }
 
-/// The MD5 of each regular file of a layer whose path is in `wanted`. The
-/// whole stream is read: when a path repeats, the last copy is what the
-/// image holds, so stopping at the first would let a decoy pass for it.
-pub fn hash_files(
+/// Reads each regular file of a layer whose path is in `wanted` with
+/// `read`. The whole stream is read: when a path repeats, the last copy is
+/// what the image holds, so stopping at the first would let a decoy pass
+/// for it.
+fn read_wanted<T>(
     blob: impl Read,
     limits: &Limits,
     wanted: &HashSet<String>,
-) -> Result<HashMap<String, [u8; 16]>, LayerError> {
+    mut read: impl FnMut(&mut LayerTar<'_>, &str, u64) -> Result<T, LayerError>,
+) -> Result<HashMap<String, T>, LayerError> {
     let mut reader = open_tar(blob, limits, None)?;
     let mut found = HashMap::with_capacity(wanted.len());
-    let mut chunk = vec![0u8; 64 << 10];
     while let Some(header) = next_header(&mut reader)? {
         if !matches!(header.kind, tar::Kind::File | tar::Kind::Other(_)) {
             continue;
@@ -444,6 +486,21 @@ pub fn hash_files(
         if !wanted.contains(&path) {
             continue;
         }
+        let value = read(&mut reader, &path, header.size)?;
+        found.insert(path, value);
+    }
+    drain(reader)?;
+    Ok(found)
+}
+
+/// The MD5 of each regular file of a layer whose path is in `wanted`.
+pub fn hash_files(
+    blob: impl Read,
+    limits: &Limits,
+    wanted: &HashSet<String>,
+) -> Result<HashMap<String, [u8; 16]>, LayerError> {
+    let mut chunk = vec![0u8; 64 << 10];
+    read_wanted(blob, limits, wanted, |reader, _, _| {
         let mut hasher = Md5::new();
         loop {
             let n = reader.read(&mut chunk).map_err(io_error)?;
@@ -452,10 +509,33 @@ pub fn hash_files(
             }
             hasher.update(&chunk[..n]);
         }
-        found.insert(path, hasher.finalize().into());
-    }
-    drain(reader)?;
-    Ok(found)
+        Ok(hasher.finalize().into())
+    })
+}
+
+/// The content of each regular file of a layer whose path is in `wanted`
+/// (package databases reached through links), each at most
+/// `limits.max_capture` bytes (a larger one is left out) and all charged to
+/// `budget`.
+pub fn capture_files(
+    blob: impl Read,
+    limits: &Limits,
+    wanted: &HashSet<String>,
+    budget: &CaptureBudget,
+) -> Result<HashMap<String, Vec<u8>>, LayerError> {
+    let found = read_wanted(blob, limits, wanted, |reader, path, size| {
+        if size > limits.max_capture {
+            return Ok(None);
+        }
+        budget.take(size, path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        reader.read_to_end(&mut bytes).map_err(io_error)?;
+        Ok(Some(bytes))
+    })?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(path, bytes)| Some((path, bytes?)))
+        .collect())
 }
 
 /// Streams one regular file: hashes it as `hashing` says, and keeps or
@@ -465,6 +545,7 @@ fn read_file<R: Read>(
     entry: &mut Entry,
     buf: &mut Vec<u8>,
     limits: &Limits,
+    budget: &CaptureBudget,
     mut hashing: FileHash,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
@@ -473,6 +554,13 @@ fn read_file<R: Read>(
     let index = summary.changes.len();
     let mut chunk = [0u8; 16 << 10];
     buf.clear();
+    // A database file is charged in full before it is read (its size is in
+    // the header), and held in a buffer of exactly that size, so what is
+    // kept never passes the budget, even for a moment.
+    if interest == Interest::Capture && entry.size <= limits.max_capture {
+        budget.take(entry.size, &entry.path)?;
+        *buf = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+    }
     let keep_limit = match interest {
         Interest::Capture => limits.max_capture,
         Interest::Parse(_) | Interest::Archive => limits.max_inspect,
@@ -512,7 +600,11 @@ fn read_file<R: Read>(
     }
     let complete = buf.len() as u64 == entry.size;
     match interest {
-        Interest::Capture if complete => summary.captured.push((entry.path.clone(), buf.clone())),
+        Interest::Capture if complete => {
+            summary
+                .captured
+                .push((entry.path.clone(), std::mem::take(buf)));
+        }
         Interest::Capture => summary.notes.push(format!(
             "{}: larger than {} bytes; not read",
             entry.path, limits.max_capture

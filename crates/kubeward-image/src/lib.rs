@@ -13,6 +13,7 @@ pub mod fs;
 mod hashing;
 pub mod inventory;
 pub mod layer;
+pub mod links;
 pub mod render;
 pub mod report;
 pub mod scan;

@@ -6,7 +6,7 @@
 //! gathered: executables no package owns and package files whose content no
 //! longer matches the database.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -14,7 +14,10 @@ use rayon::prelude::*;
 use crate::fs::FileTree;
 use crate::inventory::os::{OsRelease, parse_os_release};
 use crate::inventory::{self, Digest, OsDb, Package, PackageType};
-use crate::layer::{Change, EntryKind, LayerError, Limits, hash_files, read_layer};
+use crate::layer::{
+    CaptureBudget, Change, EntryKind, LayerError, Limits, capture_files, hash_files, read_layer,
+};
+use crate::links::{self, Linked, LinkedDatabase};
 use crate::source::digest::DigestCheck;
 use crate::source::{Image, SourceError};
 
@@ -71,6 +74,8 @@ pub struct Tamper {
     pub unowned_executables: Vec<String>,
     pub modified_files: Vec<ModifiedFile>,
     pub deleted_databases: Vec<DeletedDatabase>,
+    /// Package databases that are links (read where they lead).
+    pub linked_databases: Vec<LinkedDatabase>,
 }
 
 /// An image, read.
@@ -87,6 +92,8 @@ pub struct ScannedImage {
     pub os: Option<OsRelease>,
     /// Where the OS packages were listed.
     pub os_database: Option<String>,
+    /// User names and their uids, from `/etc/passwd`.
+    pub users: BTreeMap<String, u32>,
     pub packages: Vec<Package>,
     pub tamper: Tamper,
     /// The final file system (metadata only), for the image checks.
@@ -116,6 +123,7 @@ pub fn scan(
     let total = image.layers.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let history = image.config.layer_history();
+    let budget = CaptureBudget::new(limits.max_capture_total);
     let summaries: Vec<_> = (0..total)
         .into_par_iter()
         .map(|i| {
@@ -126,12 +134,13 @@ pub fn scan(
                 .as_deref()
                 .map(DigestCheck::new)
                 .transpose()?;
-            let summary =
-                read_layer(blob, limits, hash, diff_id).map_err(|error| ScanError::Layer {
+            let summary = read_layer(blob, limits, hash, diff_id, &budget).map_err(|error| {
+                ScanError::Layer {
                     index: i,
                     digest: image.layers[i].digest.clone(),
                     error,
-                })?;
+                }
+            })?;
             progress(
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                 total,
@@ -152,7 +161,8 @@ pub fn scan(
             let (path, whole_tree) = match change {
                 Change::Whiteout(p) => (p.as_str(), true),
                 Change::Opaque(d) => (d.as_str(), true),
-                Change::Entry(e) => (e.path.as_str(), false),
+                // A non-directory replaces whatever was under its path.
+                Change::Entry(e) => (e.path.as_str(), e.kind != EntryKind::Directory),
             };
             let hit = |k: &String| {
                 if whole_tree {
@@ -191,16 +201,22 @@ pub fn scan(
                 error,
             })?;
         if touched {
-            let db = match inventory::read_os_db(&db_files) {
-                Some(Ok(db)) => Some(db),
-                Some(Err(message)) => {
-                    notes.push(message);
-                    None
-                }
-                None => None,
-            };
+            let db = read_os_db(&db_files, &mut notes);
             snapshots.push(Snapshot { layer: i, db });
         }
+    }
+
+    let linked = links::find(&tree);
+    if !linked.files.is_empty() {
+        read_linked(
+            &linked,
+            &image,
+            limits,
+            &budget,
+            &mut db_files,
+            &mut snapshots,
+            &mut notes,
+        )?;
     }
 
     let os = ["etc/os-release", "usr/lib/os-release"]
@@ -227,7 +243,10 @@ pub fn scan(
         }
     }
 
-    let mut tamper = Tamper::default();
+    let mut tamper = Tamper {
+        linked_databases: linked.databases,
+        ..Tamper::default()
+    };
     let (os_database, mut packages, owned_db) = os_packages(&snapshots, &tree, &mut tamper);
     for (path, (layer, found)) in language {
         // A file a later layer replaced without it being read again is gone.
@@ -270,11 +289,102 @@ pub fn scan(
         layers,
         os,
         os_database,
+        users: db_files
+            .get("etc/passwd")
+            .map(|b| parse_passwd(&String::from_utf8_lossy(b)))
+            .unwrap_or_default(),
         packages,
         tamper,
         tree,
         notes,
     })
+}
+
+/// Reads the database files the final view reaches through links (one more
+/// read of each layer that holds their content) into `db_files` under the
+/// names inventory reads them by. When package database files are among
+/// them, the database they make replaces the states recorded from the layer
+/// that made the links on.
+fn read_linked(
+    linked: &Linked,
+    image: &Image,
+    limits: &Limits,
+    budget: &CaptureBudget,
+    db_files: &mut BTreeMap<String, Arc<Vec<u8>>>,
+    snapshots: &mut Vec<Snapshot>,
+    notes: &mut Vec<String>,
+) -> Result<(), ScanError> {
+    let mut wanted: BTreeMap<usize, HashSet<String>> = BTreeMap::new();
+    for f in &linked.files {
+        if f.size > limits.max_capture {
+            notes.push(format!(
+                "{}: larger than {} bytes; not read",
+                f.content, limits.max_capture
+            ));
+        } else {
+            wanted.entry(f.layer).or_default().insert(f.content.clone());
+        }
+    }
+    let read: BTreeMap<usize, _> = wanted
+        .into_par_iter()
+        .map(|(layer, names)| {
+            let blob = image.opener.open(layer)?;
+            let found =
+                capture_files(blob, limits, &names, budget).map_err(|error| ScanError::Layer {
+                    index: layer,
+                    digest: image.layers[layer].digest.clone(),
+                    error,
+                })?;
+            let found: HashMap<String, Arc<Vec<u8>>> =
+                found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+            Ok::<_, ScanError>((layer, found))
+        })
+        .collect::<Result<_, _>>()?;
+    for f in &linked.files {
+        match read.get(&f.layer).and_then(|found| found.get(&f.content)) {
+            Some(bytes) => {
+                db_files.insert(f.path.clone(), Arc::clone(bytes));
+            }
+            None if f.size <= limits.max_capture => notes.push(format!(
+                "{}: its content (`{}` in layer {}) was not found",
+                f.path, f.content, f.layer
+            )),
+            None => {}
+        }
+    }
+    if linked.has_package_files() {
+        let db = read_os_db(db_files, notes);
+        snapshots.retain(|s| s.layer < linked.layer);
+        snapshots.push(Snapshot {
+            layer: linked.layer,
+            db,
+        });
+    }
+    Ok(())
+}
+
+/// The package database `db_files` make, if any; one that cannot be read
+/// is a note.
+fn read_os_db(db_files: &BTreeMap<String, Arc<Vec<u8>>>, notes: &mut Vec<String>) -> Option<OsDb> {
+    match inventory::read_os_db(db_files)? {
+        Ok(db) => Some(db),
+        Err(message) => {
+            notes.push(message);
+            None
+        }
+    }
+}
+
+/// `name:password:uid:…` lines: name → uid.
+fn parse_passwd(text: &str) -> BTreeMap<String, u32> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let uid = fields.nth(1)?.trim().parse().ok()?;
+            Some((name.to_owned(), uid))
+        })
+        .collect()
 }
 
 type Identity = (String, String, Option<String>);

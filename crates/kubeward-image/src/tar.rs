@@ -78,6 +78,8 @@ pub struct TarReader<R> {
     /// Padding after the current entry's data.
     padding: u64,
     done: bool,
+    /// The end-of-archive marker (a zero block) was read.
+    marker: bool,
 }
 
 fn parse_number(field: &[u8], offset: u64, name: &str) -> Result<u64, TarError> {
@@ -157,7 +159,14 @@ impl<R: Read> TarReader<R> {
             remaining: 0,
             padding: 0,
             done: false,
+            marker: false,
         }
+    }
+
+    /// Whether the archive ended with its end-of-archive marker rather than
+    /// with the end of the stream.
+    pub fn saw_end_marker(&self) -> bool {
+        self.marker
     }
 
     /// The underlying reader, positioned after what was read.
@@ -233,6 +242,7 @@ impl<R: Read> TarReader<R> {
                 // End of archive (one zero block is enough; the second is not
                 // required, and nothing after it is read).
                 self.done = true;
+                self.marker = self.offset > at;
                 return Ok(None);
             }
             let bad = |message: &str| TarError::Header {

@@ -454,3 +454,173 @@ fn entries_written_through_in_root_links_land_where_they_lead() {
     let six: Vec<_> = image.packages.iter().filter(|p| p.name == "six").collect();
     assert_eq!(six.len(), 1, "{:?}", image.packages);
 }
+
+const OPENSSL_STATUS: &str = "Package: openssl\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u1\nArchitecture: amd64\n";
+
+/// (name, version, layer) of each package.
+fn package_list(image: &ScannedImage) -> Vec<(String, String, usize)> {
+    image
+        .packages
+        .iter()
+        .map(|p| (p.name.clone(), p.version.clone(), p.layer))
+        .collect()
+}
+
+/// "Malicious compliance": the package database (or os-release) as a
+/// symlink, a hard link, or under a symlinked directory set by a later
+/// layer. dpkg follows the links, so kubeward reads where they lead, reports
+/// the packages, and flags the link (KW813).
+#[test]
+fn package_databases_behind_links_are_read_and_flagged() {
+    let os = b"ID=debian\nVERSION_ID=12\n";
+    let openssl = || vec![("openssl".to_owned(), "3.0.11-1~deb12u1".to_owned(), 0usize)];
+    let mut symlink = LayerBuilder::new();
+    symlink
+        .file("etc/os-release", 0o644, os)
+        .file("usr/share/misc/s", 0o644, OPENSSL_STATUS.as_bytes())
+        .symlink("var/lib/dpkg/status", "/usr/share/misc/s");
+    let mut hard = LayerBuilder::new();
+    hard.file("etc/os-release", 0o644, os)
+        .file("usr/share/misc/s", 0o644, OPENSSL_STATUS.as_bytes())
+        .entry("var/lib/dpkg/status", b'1', 0o644, b"", "usr/share/misc/s");
+    let mut dir = LayerBuilder::new();
+    dir.file("etc/os-release", 0o644, os)
+        .file("opt/dpkg/status", 0o644, OPENSSL_STATUS.as_bytes())
+        .file("opt/dpkg/info/openssl.list", 0o644, b"/usr/bin/openssl\n")
+        .file("usr/bin/openssl", 0o755, &elf())
+        .symlink("var/lib/dpkg", "/opt/dpkg");
+    for (name, layer, target) in [
+        ("symlink", symlink.finish(), "usr/share/misc/s"),
+        ("hard link", hard.finish(), "usr/share/misc/s"),
+        ("directory", dir.finish(), "opt/dpkg"),
+    ] {
+        let image = scan_layout(&[layer], Compression::Gzip, Some("1000")).unwrap();
+        assert_eq!(package_list(&image), openssl(), "{name}");
+        assert_eq!(image.os.as_ref().unwrap().id, "debian", "{name}");
+        let linked = &image.tamper.linked_databases;
+        assert_eq!(linked.len(), 1, "{name}: {linked:?}");
+        assert_eq!(linked[0].target, target, "{name}");
+        let ids: Vec<&str> = checks::run(&image).iter().map(|f| f.rule.id).collect();
+        assert!(ids.contains(&"KW813"), "{name}: {ids:?}");
+        // The info list behind the directory link owns the binary.
+        assert!(
+            image.tamper.unowned_executables.is_empty(),
+            "{name}: {:?}",
+            image.tamper.unowned_executables
+        );
+    }
+
+    // A later layer swaps the directory for a link: its database counts
+    // from that layer, and it was not deleted (no KW812).
+    let mut base = LayerBuilder::new();
+    base.file("usr/lib/os-release", 0o644, os).file(
+        "opt/dpkg/status",
+        0o644,
+        OPENSSL_STATUS.as_bytes(),
+    );
+    let mut top = LayerBuilder::new();
+    top.symlink("var/lib/dpkg", "/opt/dpkg");
+    let image = scan_layout(&[base.finish(), top.finish()], Compression::None, None).unwrap();
+    assert_eq!(
+        package_list(&image),
+        [("openssl".to_owned(), "3.0.11-1~deb12u1".to_owned(), 1)]
+    );
+    assert!(image.tamper.deleted_databases.is_empty());
+    assert_eq!(image.tamper.linked_databases[0].path, "var/lib/dpkg");
+
+    // os-release through a relative link to an unusual place: read, not
+    // flagged; Debian's own etc/os-release -> ../usr/lib/os-release neither.
+    for (link, place) in [
+        ("../opt/osr", "opt/osr"),
+        ("../usr/lib/os-release", "usr/lib/os-release"),
+    ] {
+        let mut l = LayerBuilder::new();
+        l.file(place, 0o644, os)
+            .symlink("etc/os-release", link)
+            .file("var/lib/dpkg/status", 0o644, OPENSSL_STATUS.as_bytes());
+        let image = scan_layout(&[l.finish()], Compression::None, None).unwrap();
+        assert_eq!(
+            image.os.as_ref().map(|o| o.id.as_str()),
+            Some("debian"),
+            "{link}"
+        );
+        assert!(image.tamper.linked_databases.is_empty(), "{link}");
+    }
+}
+
+/// Package database files are kept in memory until the layers are merged:
+/// past the total budget the scan stops with a clear error.
+#[test]
+fn package_database_capture_has_a_total_budget() {
+    let mut l = LayerBuilder::new();
+    l.file("etc/os-release", 0o644, b"ID=debian\n");
+    for i in 0..8 {
+        l.file(
+            &format!("var/lib/dpkg/info/p{i}.list"),
+            0o644,
+            &b"/usr/share/doc/p/a-long-path-line\n".repeat(4 << 10),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_oci_layout(
+        dir.path(),
+        &[l.finish()],
+        Compression::Gzip,
+        None,
+        &json!({}),
+    )
+    .unwrap();
+    let limits = Limits {
+        max_capture_total: 512 << 10,
+        ..Limits::default()
+    };
+    let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+    let err = layer_error(scan(image, &limits, &|_, _| {}));
+    assert!(matches!(err, LayerError::CaptureBudget(..)), "{err}");
+    assert!(err.to_string().contains("more than 524288 bytes"), "{err}");
+    // The default budget holds it.
+    let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+    scan(image, &Limits::default(), &|_, _| {}).unwrap();
+}
+
+/// KW801 reads the image's /etc/passwd: a name with uid 0 is root, and so
+/// is any all-digit spelling of 0.
+#[test]
+fn the_root_user_is_found_by_uid() {
+    let mut l = LayerBuilder::new();
+    l.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n")
+        .file(
+            "etc/passwd",
+            0o644,
+            b"root:x:0:0:root:/root:/bin/sh\napp:x:0:0::/app:/bin/sh\nweb:x:1000:1000::/srv:/bin/sh\n",
+        );
+    let layer = l.finish();
+    for (user, root) in [
+        ("app", true),
+        ("app:app", true),
+        ("00", true),
+        ("root", true),
+        ("web", false),
+        ("1000:0", false),
+        ("nobody-here", false),
+    ] {
+        let image =
+            scan_layout(std::slice::from_ref(&layer), Compression::None, Some(user)).unwrap();
+        let fired = checks::run(&image).iter().any(|f| f.rule.id == "KW801");
+        assert_eq!(fired, root, "{user}");
+    }
+}
+
+/// A docker archive cut short says so, wherever the cut falls.
+#[test]
+fn a_truncated_docker_archive_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.tar");
+    write_docker_archive(&path, &[base_layer()], "example/app:1").unwrap();
+    let whole = std::fs::read(&path).unwrap();
+    for cut in [3000, 4096, whole.len() - 1024] {
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let err = archive::open(&path).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{cut}: {err}");
+    }
+}

@@ -304,6 +304,18 @@ fn validate(schema_path: &Path, instance: &Value) {
     }
 }
 
+/// `kubeward db info --db DB -f json`.
+fn db_info(db: &Path) -> Value {
+    json_of(&kubeward(&[
+        "db",
+        "info",
+        "--db",
+        db.to_str().unwrap(),
+        "-f",
+        "json",
+    ]))
+}
+
 /// An OSV export zip of the given records.
 fn osv_zip(path: &Path, records: &[Value]) {
     let file = std::fs::File::create(path).unwrap();
@@ -404,14 +416,7 @@ fn vulnerabilities_from_an_imported_database() {
         "critical",
     ]));
     assert_eq!(unfixed["vulnerabilities"].as_array().unwrap().len(), 1);
-    let info = json_of(&kubeward(&[
-        "db",
-        "info",
-        "--db",
-        db.to_str().unwrap(),
-        "-f",
-        "json",
-    ]));
+    let info = db_info(&db);
     assert_eq!(info["ecosystems"]["Debian"]["advisories"], 3);
 }
 
@@ -487,6 +492,114 @@ fn the_repository_dockerfile_passes_lint() {
         assert!(
             ["info", "low"].contains(&f["severity"].as_str().unwrap()),
             "{f}"
+        );
+    }
+}
+
+/// An OCI layout whose layer blob was swapped keeps its manifest digest:
+/// the scan fails on the layer's digest (exit 2) and records no verdict.
+#[test]
+fn a_swapped_layout_blob_fails_and_records_nothing() {
+    use kubeward_image::synth::{Compression, LayerBuilder, write_oci_layout};
+    let tmp = tempfile::tempdir().unwrap();
+    let layout = tmp.path().join("layout");
+    let mut real = LayerBuilder::new();
+    real.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n")
+        .file(
+            "var/lib/dpkg/status",
+            0o644,
+            b"Package: openssl\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u1\n",
+        );
+    write_oci_layout(
+        &layout,
+        &[real.finish()],
+        Compression::Gzip,
+        Some("1000"),
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    let mut decoy = LayerBuilder::new();
+    decoy.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n");
+    let decoy = kubeward_image::synth::compress(&decoy.finish(), Compression::Gzip).unwrap();
+    // The only gzip blob is the layer.
+    for entry in std::fs::read_dir(layout.join("blobs/sha256")).unwrap() {
+        let path = entry.unwrap().path();
+        if std::fs::read(&path).unwrap().starts_with(&[0x1f, 0x8b]) {
+            std::fs::write(&path, &decoy).unwrap();
+        }
+    }
+    let record = tmp.path().join("verdicts");
+    let out = kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        layout.to_str().unwrap(),
+        "--skip-vulnerabilities",
+        "--record",
+        record.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not match its digest"), "{stderr}");
+    assert!(!record.exists(), "a verdict was recorded");
+}
+
+/// `db import DIR` imports the good files, names the bad one, exits 2.
+#[test]
+fn db_import_of_a_directory_skips_a_bad_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let osv = tmp.path().join("osv");
+    std::fs::create_dir(&osv).unwrap();
+    std::fs::write(osv.join("a.json"), "{\"id\": \"X\", \"affected\": [").unwrap();
+    std::fs::write(
+        osv.join("b.json"),
+        r#"{"id":"OK-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"a"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#,
+    )
+    .unwrap();
+    let db = tmp.path().join("v.redb");
+    let out = kubeward(&[
+        "db",
+        "import",
+        "--db",
+        db.to_str().unwrap(),
+        osv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.json"), "{stderr}");
+    let info = db_info(&db);
+    assert_eq!(info["ecosystems"]["npm"]["advisories"], 1);
+}
+
+/// Bad Dockerfiles are input errors (file:line, exit 2) and the other
+/// files are still linted; a BOM is not one.
+#[test]
+fn dockerfile_lint_refuses_what_buildkit_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &[u8]| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let typo = write("typo", b"FROM alpine:3.19\nUSR root\nUSER 1000\n");
+    let empty = write("empty", b"");
+    let bom = write(
+        "bom",
+        b"\xef\xbb\xbfFROM ubuntu:latest\nRUN curl -fsSL https://x.example/i | sh\n",
+    );
+    let out = kubeward(&["dockerfile", "lint", &typo, &empty, &bom]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{typo}:2: unknown instruction")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("{empty}:1:")), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for rule in ["KW701", "KW702", "KW705"] {
+        assert!(
+            stdout.contains(&format!("{bom}:")) && stdout.contains(rule),
+            "{stdout}"
         );
     }
 }

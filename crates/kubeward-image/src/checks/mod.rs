@@ -18,6 +18,7 @@ macro_rules! check {
 }
 
 mod latest_tag;
+mod package_database_linked;
 mod package_database_removed;
 mod package_file_modified;
 mod package_manager_present;
@@ -60,6 +61,7 @@ pub static ALL: &[&ImageCheck] = &[
     &unowned_executable::CHECK,
     &package_file_modified::CHECK,
     &package_database_removed::CHECK,
+    &package_database_linked::CHECK,
 ];
 
 /// The check with this id or slug.

@@ -200,19 +200,31 @@ pub enum Interest {
     Archive,
 }
 
+/// Package databases kept whole, by their fixed paths.
+pub const PACKAGE_DATABASES: [&str; 4] = [
+    "var/lib/dpkg/status",
+    "lib/apk/db/installed",
+    "var/lib/rpm/rpmdb.sqlite",
+    "usr/lib/sysimage/rpm/rpmdb.sqlite",
+];
+
+/// Files that name the operating system and its users, kept whole.
+pub const OS_IDENTITY: [&str; 5] = [
+    "etc/os-release",
+    "usr/lib/os-release",
+    "etc/alpine-release",
+    "etc/debian_version",
+    "etc/passwd",
+];
+
+/// Directories whose files (see [`is_os_file`]) make up a package database.
+pub const PACKAGE_DATABASE_DIRS: [&str; 2] = ["var/lib/dpkg/status.d", "var/lib/dpkg/info"];
+
 /// Files kept whole for the operating-system inventory.
 pub fn is_os_file(path: &str) -> bool {
-    matches!(
-        path,
-        "etc/os-release"
-            | "usr/lib/os-release"
-            | "etc/alpine-release"
-            | "etc/debian_version"
-            | "var/lib/dpkg/status"
-            | "lib/apk/db/installed"
-            | "var/lib/rpm/rpmdb.sqlite"
-            | "usr/lib/sysimage/rpm/rpmdb.sqlite"
-    ) || path.starts_with("var/lib/dpkg/status.d/")
+    PACKAGE_DATABASES.contains(&path)
+        || OS_IDENTITY.contains(&path)
+        || path.starts_with("var/lib/dpkg/status.d/")
         || (path.starts_with("var/lib/dpkg/info/")
             && (path.ends_with(".list") || path.ends_with(".md5sums")))
 }

@@ -37,6 +37,7 @@ impl Index {
     fn build(path: &Path) -> Result<Index, SourceError> {
         let io = |e: &dyn std::fmt::Display| SourceError::Io(format!("{}: {e}", path.display()));
         let file = File::open(path).map_err(|e| io(&e))?;
+        let len = file.metadata().map_err(|e| io(&e))?.len();
         let mut reader = TarReader::new(std::io::BufReader::new(file));
         let mut members = HashMap::new();
         while let Some(header) = reader.next_seeking().map_err(|e| io(&e))? {
@@ -60,6 +61,15 @@ impl Index {
                 name = normalize(&name);
                 members.insert(name, (reader.offset(), header.size));
             }
+        }
+        // Members are skipped with seeks, which do not notice the end of
+        // the file: a cut archive shows as a missing marker or a member
+        // reaching past the end.
+        if !reader.saw_end_marker() || reader.offset() > len {
+            return Err(SourceError::Invalid(format!(
+                "{}: the archive is truncated (it ends before its end-of-archive marker)",
+                path.display()
+            )));
         }
         Ok(Index {
             path: path.to_owned(),
