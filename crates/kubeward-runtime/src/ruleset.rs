@@ -157,6 +157,24 @@ impl RuleSet {
             file: name.clone(),
             line: 0,
         };
+        // As Falco's `rules_files`: a directory stands for its files, in
+        // name order (not its subdirectories).
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut files: Vec<_> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.is_file())
+                        .collect();
+                    files.sort();
+                    for file in files {
+                        self.load_file(&file);
+                    }
+                }
+                Err(e) => self.errors.push(LoadError::new(&loc, e.to_string())),
+            }
+            return;
+        }
         match kubeward_core::bounded::read_text(path, MAX_RULE_FILE_BYTES) {
             Ok(text) => self.load_str(name, &text),
             Err(e) => self.errors.push(LoadError::new(&loc, e.to_string())),

@@ -94,6 +94,25 @@ fn rules_check_counts_and_reports_errors() {
         "{}",
         text(&out.stderr)
     );
+    // A directory stands for its files in name order, as in Falco: the
+    // second file appends to the first's rule.
+    let folder = dir.path().join("rules.d");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("a.yaml"),
+        "- rule: R\n  desc: d\n  condition: ka.verb=create\n  output: o\n  priority: INFO\n  source: k8s_audit\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("b.yaml"),
+        "- rule: R\n  condition: and ka.user.name=alice\n  append: true\n",
+    )
+    .unwrap();
+    let out = kubeward(&["rules", "check", "--format", "json", s(&folder)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["rules"], 1);
+    assert_eq!(report["errors"], json!([]));
     // The manifest rule catalogue is still `kubeward rules`.
     let out = kubeward(&["rules", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
