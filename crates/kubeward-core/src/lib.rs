@@ -8,6 +8,7 @@
 pub mod benchmark;
 pub mod bounded;
 pub mod config;
+pub mod display;
 pub mod finding;
 pub mod load;
 pub mod object;

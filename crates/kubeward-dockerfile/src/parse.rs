@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use kubeward_core::display::one_line;
+
 /// A parsed Dockerfile.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dockerfile {
@@ -288,7 +290,7 @@ pub fn parse(text: &str) -> Dockerfile {
         if !INSTRUCTIONS.contains(&keyword.as_str()) {
             df.problems.push((
                 line,
-                format!("unknown instruction `{}`", printable(&keyword)),
+                format!("unknown instruction `{}`", one_line(&keyword, 40)),
             ));
             comments.clear();
             continue;
@@ -381,12 +383,6 @@ pub fn parse(text: &str) -> Dockerfile {
     }
     expand_bases(&mut df);
     df
-}
-
-/// A word from the input as shown in an error: at most 40 characters, control
-/// characters escaped.
-fn printable(word: &str) -> String {
-    word.chars().take(40).flat_map(char::escape_debug).collect()
 }
 
 /// Substitutes build arguments (`$NAME`, `${NAME}`, `${NAME:-default}`,

@@ -15,22 +15,10 @@ use std::fmt;
 
 pub use compact_str::CompactString;
 
-/// A mapping key as an error message may show it: on one line (control
-/// characters escaped) and at most 64 characters long.
+/// A mapping key as an error message may show it: on one line and at most
+/// 64 characters long.
 pub(crate) fn shown_key(key: &str) -> String {
-    const MOST: usize = 64;
-    let mut shown = String::new();
-    for c in key.chars().take(MOST) {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    if key.chars().nth(MOST).is_some() {
-        shown.push('…');
-    }
-    shown
+    crate::display::one_line(key, 64)
 }
 
 /// A position in a source text: 1-based line and column (columns count characters).

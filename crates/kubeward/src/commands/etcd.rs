@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use kubeward_core::display::one_line;
 use kubeward_etcd::{KNOWN_PROVIDERS, StoredSecret, Tls, scan};
 use serde_json::json;
 
@@ -61,14 +62,16 @@ fn text(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     for s in secrets {
-        let key = printable(&s.key);
+        let key = one_line(&s.key, usize::MAX);
         match &s.provider {
             Some(p) if s.encrypted && KNOWN_PROVIDERS.contains(&p.as_str()) => {
                 writeln!(out, "encrypted ({p:<9}) {key}")?
             }
-            Some(p) if s.encrypted => {
-                writeln!(out, "encrypted (unknown provider {}) {key}", printable(p))?
-            }
+            Some(p) if s.encrypted => writeln!(
+                out,
+                "encrypted (unknown provider {}) {key}",
+                one_line(p, usize::MAX)
+            )?,
             _ => writeln!(out, "PLAIN TEXT            {key}")?,
         }
     }
@@ -78,17 +81,4 @@ fn text(
         secrets.len(),
         secrets.len() - plain
     )
-}
-
-/// Text for one output line: control characters (a newline in a key) escaped.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
