@@ -7,6 +7,12 @@ use crate::origin::{Location, Origin};
 use crate::suppress::{IGNORE_ANNOTATION, Ignore, parse_ignores};
 use crate::yaml::{Node, Pos, Value};
 
+/// The names in an `EncryptionConfiguration`'s `resources` lists that cover
+/// core-group Secrets: `secrets` (also written `secrets.`), and the wildcards
+/// `*.` (the core group) and `*.*` (every group). Read by both the manifest
+/// rule on such files and the CIS checks of the API server's.
+pub const ENCRYPTION_NAMES_COVERING_SECRETS: [&str; 4] = ["secrets", "secrets.", "*.", "*.*"];
+
 /// What identifies an object, where it was read, and which rules it silences.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectMeta {

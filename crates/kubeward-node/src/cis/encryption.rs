@@ -7,6 +7,7 @@
 //! no entry names is written in plain text.
 
 use kubeward_core::benchmark::Evidence;
+use kubeward_core::object::ENCRYPTION_NAMES_COVERING_SECRETS;
 use kubeward_core::yaml::{Limits, Node, parse_documents};
 
 use super::Outcome;
@@ -14,9 +15,6 @@ use crate::facts::{Component, NodeFacts};
 
 /// Providers CIS accepts as the first (writing) provider.
 const STRONG: [&str; 3] = ["aescbc", "kms", "secretbox"];
-
-/// The names in a `resources` list that cover core-group Secrets.
-const COVERS_SECRETS: [&str; 4] = ["secrets", "secrets.", "*.", "*.*"];
 
 /// The provider Secrets are written with, and where it is said.
 struct Writer {
@@ -82,7 +80,7 @@ fn secrets_writer(facts: &NodeFacts) -> Result<Writer, Outcome> {
         let matched = names
             .iter()
             .filter_map(|n| n.as_str())
-            .find(|n| COVERS_SECRETS.contains(n))?;
+            .find(|n| ENCRYPTION_NAMES_COVERING_SECRETS.contains(n))?;
         Some((entry, matched.to_owned(), entry.pos.line))
     });
     let Some((entry, matched, line)) = covering else {

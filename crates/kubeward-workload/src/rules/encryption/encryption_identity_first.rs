@@ -1,3 +1,5 @@
+use kubeward_core::object::ENCRYPTION_NAMES_COVERING_SECRETS;
+
 use super::entries;
 use crate::rules::prelude::*;
 
@@ -46,14 +48,13 @@ rule! {
     };
 }
 
-/// The names in a `resources` list that cover core-group Secrets.
-const COVERS_SECRETS: [&str; 4] = ["secrets", "secrets.", "*.", "*.*"];
-
 fn check(object: &Object, emit: &mut Emit<'_>) {
     let entries = entries(object);
-    let covers_secrets = entries
-        .iter()
-        .any(|(names, _)| names.iter().any(|n| COVERS_SECRETS.contains(&n.as_str())));
+    let covers_secrets = entries.iter().any(|(names, _)| {
+        names
+            .iter()
+            .any(|n| ENCRYPTION_NAMES_COVERING_SECRETS.contains(&n.as_str()))
+    });
     if !covers_secrets {
         emit.at(
             object.root.pos,
