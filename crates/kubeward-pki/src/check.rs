@@ -301,19 +301,11 @@ fn certificate_checks(
     ));
 
     let (key_type, bits) = key_facts(x);
-    let weak_key = match key_type.as_str() {
-        "RSA" => bits < 2048,
-        "DSA" | "unreadable" => true,
-        t if t.starts_with("ECDSA") => bits < 256,
-        _ => false,
-    };
-    out.push(result(
-        "KP104",
-        format!("{name}: key is strong enough"),
-        if weak_key { Status::Fail } else { Status::Pass },
-        Evidence::note(format!("{key_type} {bits} bit"))
-            .in_file(file.clone())
-            .setting("key", Some(format!("{key_type} {bits}"))),
+    out.push(key_strength_result(
+        name,
+        &file,
+        &key_type,
+        bits,
         "Reissue with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.",
     ));
     let alg = oid_name(&x.signature_algorithm.algorithm);
@@ -354,6 +346,32 @@ fn certificate_checks(
             "Reissue it with the usages of its role: kubeadm's *-client files need clientAuth, apiserver and etcd/server serverAuth, etcd/peer both, every leaf digitalSignature, and a CA keyCertSign.",
         ));
     }
+}
+
+/// KP104 for a key of `key_type` and `bits`: RSA under 2048 bits, ECDSA
+/// under 256, DSA and keys that could not be read are weak.
+fn key_strength_result(
+    name: &str,
+    file: &str,
+    key_type: &str,
+    bits: usize,
+    fix: &str,
+) -> CheckResult {
+    let weak = match key_type {
+        "RSA" => bits < 2048,
+        "DSA" | "unreadable" => true,
+        t if t.starts_with("ECDSA") => bits < 256,
+        _ => false,
+    };
+    result(
+        "KP104",
+        format!("{name}: key is strong enough"),
+        if weak { Status::Fail } else { Status::Pass },
+        Evidence::note(format!("{key_type} {bits} bit"))
+            .in_file(file.to_owned())
+            .setting("key", Some(format!("{key_type} {bits}"))),
+        fix,
+    )
 }
 
 /// What kubeadm's certificates are for, by their path in the folder:
@@ -490,18 +508,11 @@ fn key_checks(
 fn standalone_key_checks(key: &KeyFile<'_>, publics: &[PublicKeyFile], out: &mut Vec<CheckResult>) {
     let file = key.path.display().to_string();
     if let Ok((kind, bits)) = keys::key_strength(key.text) {
-        let weak = match kind {
-            "RSA" => bits < 2048,
-            "ECDSA" => bits < 256,
-            _ => false,
-        };
-        out.push(result(
-            "KP104",
-            format!("{}: key is strong enough", key.name),
-            if weak { Status::Fail } else { Status::Pass },
-            Evidence::note(format!("{kind} {bits} bit"))
-                .in_file(file.clone())
-                .setting("key", Some(format!("{kind} {bits}"))),
+        out.push(key_strength_result(
+            key.name,
+            &file,
+            kind,
+            bits,
             "Replace it with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.",
         ));
     }
