@@ -272,13 +272,17 @@ pub struct CheckReport {
     pub allowed: usize,
 }
 
+/// Whether an action lets the syscall run (allowed, or only logged).
+fn lets_through(action: &str) -> bool {
+    matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG")
+}
+
 /// Validates a profile and compares it with the runtime default.
 pub fn check(profile: &Profile) -> CheckReport {
     let mut report = CheckReport::default();
     if let Err(e) = action(&profile.default_action, profile.default_errno_ret) {
         report.errors.push(format!("defaultAction: {e}"));
     }
-    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
     let default_allows = lets_through(&profile.default_action);
     if default_allows {
         report.warnings.push(format!(
@@ -461,7 +465,6 @@ pub fn run(profile: &Profile, command: &mut Command) -> io::Result<ExitStatus> {
 /// Whether the profile lets `name` through whatever its arguments (allowed
 /// or only logged).
 fn allows_unconditionally(profile: &Profile, name: &str) -> bool {
-    let lets_through = |action: &str| matches!(action, "SCMP_ACT_ALLOW" | "SCMP_ACT_LOG");
     let rule = profile
         .syscalls
         .iter()
@@ -475,13 +478,15 @@ fn allows_unconditionally(profile: &Profile, name: &str) -> bool {
 
 /// Whether `program` names an executable file, directly or through `PATH`.
 fn program_exists(program: &std::ffi::OsStr) -> bool {
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::PermissionsExt;
     let executable = |path: &std::path::Path| {
         path.metadata()
             .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
     };
     let path = std::path::Path::new(program);
-    if path.components().count() > 1 || program.to_string_lossy().contains('/') {
+    // As execvp: a name with a slash is a path, any other is looked up.
+    if program.as_bytes().contains(&b'/') {
         return executable(path);
     }
     std::env::var_os("PATH")
