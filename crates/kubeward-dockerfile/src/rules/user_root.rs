@@ -33,30 +33,28 @@ rule! {
     };
 }
 
-fn last_user(l: &Lint<'_>, stage: usize, depth: usize) -> Option<(usize, String)> {
-    let own = l
-        .each("USER")
-        .filter(|(_, i)| i.stage == Some(stage))
-        .last()
-        .map(|(idx, i)| {
-            (
-                idx,
-                match &i.form {
-                    Form::Shell(s) => s.trim().to_owned(),
-                    Form::Json(v) => v.join(" "),
-                },
-            )
-        });
-    if own.is_some() || depth > 16 {
-        return own;
-    }
-    // A stage built FROM another stage inherits its user.
-    last_user(l, l.parent_stage(stage)?, depth + 1)
+/// The last `USER` of a stage, or of the nearest stage it is built `FROM`
+/// that sets one (a stage inherits its parent's user).
+fn last_user(l: &Lint<'_>, stage: usize) -> Option<(usize, String)> {
+    l.lineage(stage).into_iter().find_map(|s| {
+        l.each("USER")
+            .filter(|(_, i)| i.stage == Some(s))
+            .last()
+            .map(|(idx, i)| {
+                (
+                    idx,
+                    match &i.form {
+                        Form::Shell(s) => s.trim().to_owned(),
+                        Form::Json(v) => v.join(" "),
+                    },
+                )
+            })
+    })
 }
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
-    match last_user(l, last, 0) {
+    match last_user(l, last) {
         Some((i, user)) => {
             let name = user.split(':').next().unwrap_or("").trim();
             if name == "root" || name == "0" {
