@@ -94,10 +94,21 @@ impl Excludes {
     }
 }
 
-/// Expands the paths given on the command line into inputs: `-` is stdin, a
-/// file is taken whatever its name, a directory is walked for `.yaml`, `.yml`
-/// and `.json` files (hidden directories and symlinks are not followed).
+/// Expands the paths given on the command line into manifest inputs: `-` is
+/// stdin, a file is taken whatever its name, a directory is walked for
+/// `.yaml`, `.yml` and `.json` files (hidden directories and symlinks are not
+/// followed).
 pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Input>, Vec<Diagnostic>) {
+    discover_named(paths, excludes, is_manifest_name)
+}
+
+/// As [`discover`], with `wanted` saying which file names a directory walk
+/// takes.
+pub fn discover_named(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    wanted: fn(&Path) -> bool,
+) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -131,7 +142,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> (Vec<Input>, Vec<Diag
         });
         for entry in walker {
             match entry {
-                Ok(entry) if entry.file_type().is_file() && is_manifest_name(entry.path()) => {
+                Ok(entry) if entry.file_type().is_file() && wanted(entry.path()) => {
                     found.push(Input::File(entry.into_path()));
                 }
                 Ok(_) => {}

@@ -26,6 +26,32 @@ pub use rule::{Hit, Lint, Rule};
 /// `# kubeward:ignore KW705,KW706: vendor script, pinned by checksum`.
 pub const IGNORE_COMMENT: &str = "kubeward:ignore";
 
+/// Whether a directory walk takes a file by its name as a Dockerfile:
+/// `Dockerfile` or `Containerfile` in any case, with a suffix as Compose
+/// files name variants (`Dockerfile.dev`, spelt with the capital), or as an
+/// extension (`api.Dockerfile`, `api.dockerfile`). Source files named after
+/// Dockerfiles (`dockerfile.rs`) and BuildKit's per-Dockerfile ignore files
+/// (`Dockerfile.dockerignore`) are not Dockerfiles.
+pub fn is_dockerfile_name(path: &std::path::Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.ends_with(".dockerignore") {
+        return false;
+    }
+    ["Dockerfile", "Containerfile"].iter().any(|stem| {
+        name.eq_ignore_ascii_case(stem)
+            || name
+                .strip_prefix(stem)
+                .is_some_and(|rest| rest.starts_with('.'))
+            || name
+                .len()
+                .checked_sub(stem.len() + 1)
+                .and_then(|dot| name.get(dot..))
+                .is_some_and(|tail| tail.starts_with('.') && tail[1..].eq_ignore_ascii_case(stem))
+    })
+}
+
 /// What linting one Dockerfile gave.
 #[derive(Debug, Default)]
 pub struct LintResult {
@@ -101,4 +127,36 @@ pub fn lint(name: &str, text: &str, has_dockerignore: bool, rules: &[&'static Ru
 /// The metadata of every Dockerfile rule.
 pub fn metas() -> Vec<&'static RuleMeta> {
     rules::ALL.iter().map(|r| &r.meta).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dockerfile_name;
+    use std::path::Path;
+
+    #[test]
+    fn dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "dir/dockerfile",
+            "Containerfile",
+            "Dockerfile.dev",
+            "api.Dockerfile",
+            "web.containerfile",
+            "DOCKERFILE",
+        ] {
+            assert!(is_dockerfile_name(Path::new(name)), "{name}");
+        }
+        for name in [
+            "Dockerfile.dockerignore",
+            "Dockerfiles",
+            "mydockerfile",
+            "Dockerfile-old",
+            "dockerfile.rs",
+            "README.md",
+            "dockerfile.rs.bak/x",
+        ] {
+            assert!(!is_dockerfile_name(Path::new(name)), "{name}");
+        }
+    }
 }

@@ -35,6 +35,9 @@ pub struct Report<'a> {
     /// How many inputs were read and objects checked.
     pub inputs: usize,
     pub objects: usize,
+    /// What the objects are, in the singular (`object`, `instruction`), for
+    /// the text summary.
+    pub object_noun: &'static str,
     /// The `--fail-on` threshold (`None`: never fail).
     pub fail_on: Option<Severity>,
 }

@@ -88,7 +88,7 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         plural(counts.active(), "finding"),
         by_severity.join(", "),
         counts.suppressed,
-        plural(report.objects, "object"),
+        plural(report.objects, report.object_noun),
         plural(report.inputs, "input"),
     )?;
     if !report.errors.is_empty() {

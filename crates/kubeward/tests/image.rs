@@ -603,3 +603,57 @@ fn dockerfile_lint_refuses_what_buildkit_refuses() {
         );
     }
 }
+
+/// A directory stands for the Dockerfiles in it (by name, hidden directories
+/// left out), each linted with its own directory as the build context.
+#[test]
+fn dockerfile_lint_walks_a_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    };
+    write("Dockerfile", "FROM alpine:3.19\nUSER root\n");
+    write(
+        "api/api.Dockerfile",
+        "FROM alpine:3.19\nUSER 1000\nCOPY . .\n",
+    );
+    write("api/.dockerignore", "target\n");
+    write("web/Containerfile.dev", "FROM alpine:3.19\nCOPY . .\n");
+    write("Dockerfile.dockerignore", "USR not a Dockerfile\n");
+    write("README.md", "USR not a Dockerfile either\n");
+    write(".git/Dockerfile", "USR hidden\n");
+    let dir = tmp.path().to_str().unwrap();
+    let out = kubeward(&["dockerfile", "lint", dir, "-f", "json", "--fail-on", "none"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let hits: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap_or_default();
+            let file = file.strip_prefix(dir).unwrap_or(file).to_owned();
+            (file, f["rule"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let has = |file: &str, rule: &str| hits.iter().any(|(f, r)| f == file && r == rule);
+    assert!(has("/Dockerfile", "KW701"), "{hits:?}");
+    // api/ has its own .dockerignore; web/ does not.
+    assert!(!has("/api/api.Dockerfile", "KW711"), "{hits:?}");
+    assert!(has("/web/Containerfile.dev", "KW711"), "{hits:?}");
+    assert!(
+        hits.iter()
+            .all(|(f, _)| !f.contains("ignore") && !f.contains(".git")),
+        "{hits:?}"
+    );
+    let text = kubeward(&["dockerfile", "lint", dir, "--fail-on", "none"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("7 instructions in 3 inputs"), "{stdout}");
+}

@@ -1,11 +1,11 @@
 //! `kubeward dockerfile lint`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use kubeward_core::bounded;
 use kubeward_core::config::Threshold;
+use kubeward_core::load::{self, Excludes, Input};
 use kubeward_core::{Diagnostic, Severity};
 use kubeward_dockerfile::rules;
 use kubeward_report::{Format, Report, TextOptions, render};
@@ -30,7 +30,9 @@ pub(crate) enum DockerfileCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct LintArgs {
-    #[arg(value_name = "FILE", default_value = "Dockerfile")]
+    /// Dockerfiles, `-` for standard input, or directories to walk for files
+    /// named `Dockerfile`, `Containerfile`, `Dockerfile.*` or `*.Dockerfile`.
+    #[arg(value_name = "PATH", default_value = "Dockerfile")]
     pub files: Vec<PathBuf>,
     /// Output format.
     #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]
@@ -38,7 +40,7 @@ pub(crate) struct LintArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_name = "SEVERITY", default_value = "high")]
     pub fail_on: Threshold,
-    /// Build context directory, where `.dockerignore` is looked for [default: each file's directory].
+    /// Build context directory, where `.dockerignore` is looked for [default: each Dockerfile's directory].
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
     /// Do not run these rules (ids or slugs).
@@ -70,21 +72,29 @@ pub(crate) fn run(args: DockerfileArgs, color: ColorWhen) -> u8 {
     let mut errors = Vec::new();
     let mut notices = Vec::new();
     let mut instructions = 0;
-    for file in &args.files {
-        let name = file.display().to_string();
-        let text = if file == Path::new("-") {
-            bounded::read_text_from(std::io::stdin().lock(), MAX_DOCKERFILE_BYTES)
-        } else {
-            bounded::read_text(file, MAX_DOCKERFILE_BYTES)
+    // A directory stands for the Dockerfiles in it, as `scan` walks one for manifests.
+    let (inputs, walk_errors) = load::discover_named(
+        &args.files,
+        &Excludes::default(),
+        kubeward_dockerfile::is_dockerfile_name,
+    );
+    errors.extend(walk_errors);
+    for input in &inputs {
+        let name = input.name();
+        let (file, text) = match input {
+            Input::Stdin => (
+                Path::new("-"),
+                bounded::read_text_from(std::io::stdin().lock(), MAX_DOCKERFILE_BYTES),
+            ),
+            Input::File(path) => (
+                path.as_path(),
+                bounded::read_text(path, MAX_DOCKERFILE_BYTES),
+            ),
         };
         let text = match text {
             Ok(t) => t,
             Err(e) => {
-                errors.push(Diagnostic::new(
-                    Arc::from(name.as_str()),
-                    None,
-                    e.to_string(),
-                ));
+                errors.push(Diagnostic::new(name, None, e.to_string()));
                 continue;
             }
         };
@@ -117,8 +127,9 @@ pub(crate) fn run(args: DockerfileArgs, color: ColorWhen) -> u8 {
         rules: &metas,
         errors: &errors,
         notices: &notices,
-        inputs: args.files.len(),
+        inputs: inputs.len(),
         objects: instructions,
+        object_noun: "instruction",
         fail_on: match args.fail_on {
             Threshold::At(s) => Some(s),
             Threshold::Never => None::<Severity>,

@@ -63,6 +63,7 @@ pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
         notices: &result.notices,
         inputs: result.inputs,
         objects: result.objects,
+        object_noun: "object",
         fail_on,
     };
     let text = TextOptions {
