@@ -41,22 +41,35 @@ fn add(path: String, value: Value) -> PatchOp {
     }
 }
 
-/// A JSON Pointer from a dotted JSON path such as `spec.template.spec` or
-/// `spec.containers[0]`.
-fn pointer(path: &str) -> String {
-    let mut out = String::new();
-    for part in path.split('.') {
-        let (name, index) = match part.split_once('[') {
-            Some((name, rest)) => (name, Some(rest.trim_end_matches(']'))),
-            None => (part, None),
-        };
-        out.push('/');
-        out.push_str(&name.replace('~', "~0").replace('/', "~1"));
-        if let Some(i) = index {
+/// A JSON Pointer from a JSON path as findings and violations write them:
+/// `spec.containers[0].securityContext`, or `metadata.annotations[a.b/c]`,
+/// where a bracketed key may hold dots.
+pub fn pointer(path: &str) -> String {
+    fn flush(segment: &mut String, out: &mut String) {
+        if !segment.is_empty() {
             out.push('/');
-            out.push_str(i);
+            out.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+            segment.clear();
         }
     }
+    let mut out = String::new();
+    let mut segment = String::new();
+    let mut in_brackets = false;
+    for c in path.chars() {
+        match c {
+            '.' if !in_brackets => flush(&mut segment, &mut out),
+            '[' if !in_brackets => {
+                flush(&mut segment, &mut out);
+                in_brackets = true;
+            }
+            ']' if in_brackets => {
+                flush(&mut segment, &mut out);
+                in_brackets = false;
+            }
+            c => segment.push(c),
+        }
+    }
+    flush(&mut segment, &mut out);
     out
 }
 
@@ -257,5 +270,9 @@ mod tests {
             "/spec/template/spec/containers/2/securityContext"
         );
         assert_eq!(pointer("metadata.a~b/c"), "/metadata/a~0b~1c");
+        assert_eq!(
+            pointer("metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]"),
+            "/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1app"
+        );
     }
 }

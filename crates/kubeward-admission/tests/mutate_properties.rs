@@ -3,6 +3,8 @@
 //! restricted Pod Security level, and the patch never changes a set value.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+mod common;
+
 use std::sync::Arc;
 
 use kubeward_admission::mutate::patch;
@@ -132,20 +134,6 @@ fn with_pod<T>(value: &Value, f: impl FnOnce(&Pod<'_>) -> T) -> T {
     f(&Pod::of(&objects[0]).unwrap())
 }
 
-/// Every scalar leaf of a JSON value, with its JSON Pointer.
-fn leaves(value: &Value, at: String, out: &mut Vec<(String, Value)>) {
-    match value {
-        Value::Object(m) => m
-            .iter()
-            .for_each(|(k, v)| leaves(v, format!("{at}/{k}"), out)),
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .for_each(|(i, v)| leaves(v, format!("{at}/{i}"), out)),
-        v => out.push((at, v.clone())),
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -159,7 +147,7 @@ proptest! {
         prop_assert!(denied.is_empty(), "{denied:?}\n{patched:#}");
         // Nothing that was set changed.
         let mut before = Vec::new();
-        leaves(&original, String::new(), &mut before);
+        common::leaves(&original, String::new(), &mut before);
         for (pointer, value) in before {
             prop_assert_eq!(patched.pointer(&pointer), Some(&value), "{}", pointer);
         }
