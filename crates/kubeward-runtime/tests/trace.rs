@@ -222,3 +222,112 @@ fn recorded_seccomp_profile_allows_the_command_and_blocks_the_rest() {
             .success()
     );
 }
+
+fn all_upstream(rules: &Path) -> Engine {
+    engine(
+        &[
+            &rules.join("falco_rules.yaml"),
+            &rules.join("falco-incubating_rules.yaml"),
+            &rules.join("falco-sandbox_rules.yaml"),
+        ],
+        r#"
+- rule: modes and ids
+  desc: the raw and rendered forms of mode and uid arguments
+  condition: evt.type in (chmod, fchmodat, mkdir, mkdirat, setuid, setresuid)
+  output: "%evt.type args=[%evt.args] rawmode=%evt.rawarg.mode rawuid=%evt.rawarg.uid"
+  priority: INFO
+"#,
+    )
+}
+
+#[test]
+fn chmod_modes_render_as_flag_names_and_mkdir_has_its_path() {
+    let Some(rules) = upstream() else { return };
+    let engine = all_upstream(&rules);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("suid");
+    std::fs::write(&file, "x").unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let made = format!("/usr/bin/kubeward-mkdir-test-{}", std::process::id());
+    let script = format!(
+        "chmod u+s {f}; mkdir {made}; rmdir {made}; cd {d} && mkdir sub",
+        f = file.display(),
+        d = dir.path().display()
+    );
+    let (alerts, exit) = run(&engine, Command::new("sh").arg("-c").arg(&script));
+    assert_eq!(exit, Exit::Code(0));
+    let rules = fired(&alerts);
+    assert!(rules.contains("Set Setuid or Setgid bit"), "{rules:?}");
+    assert!(rules.contains("Mkdir binary dirs"), "{rules:?}");
+    let suid = alerts
+        .iter()
+        .find(|a| a.rule == "Set Setuid or Setgid bit")
+        .unwrap();
+    assert!(
+        suid.output.contains(&format!(
+            "filename={} mode=S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID",
+            file.display()
+        )),
+        "{}",
+        suid.output
+    );
+    let own: Vec<&str> = alerts
+        .iter()
+        .filter(|a| a.rule == "modes and ids")
+        .map(|a| a.output.as_str())
+        .collect();
+    // chmod(2) or fchmodat(2), whichever this coreutils uses; the raw mode is 0o4755.
+    assert!(
+        own.iter()
+            .any(|o| (o.starts_with("chmod") || o.starts_with("fchmodat"))
+                && o.ends_with("rawmode=2541 rawuid=<NA>")),
+        "{own:?}"
+    );
+    let mkdir = alerts
+        .iter()
+        .find(|a| a.rule == "Mkdir binary dirs")
+        .unwrap();
+    assert!(
+        mkdir.output.contains(&format!("directory={made} ")),
+        "{}",
+        mkdir.output
+    );
+    // A relative path is shown resolved against the working directory; the mode in hex.
+    let sub = format!("path={}/sub mode=1FF]", dir.path().display());
+    assert!(own.iter().any(|o| o.contains(&sub)), "{own:?}");
+    assert!(!Path::new(&made).exists());
+}
+
+#[test]
+fn setuid_arguments_are_user_names() {
+    let Some(rules) = upstream() else { return };
+    let engine = all_upstream(&rules);
+    // As nobody (saved uid daemon): setuid(nobody) is somebody becoming
+    // themselves, which the upstream rule leaves alone; setuid(daemon) is not.
+    let script = "import os; os.setgid(65534); os.setresuid(65534, 65534, 1); \
+                  os.setuid(65534); os.setuid(1)";
+    let (alerts, exit) = run(&engine, Command::new("python3").arg("-c").arg(script));
+    assert_eq!(exit, Exit::Code(0));
+    let setuid: Vec<&str> = alerts
+        .iter()
+        .filter(|a| a.rule == "Non sudo setuid")
+        .map(|a| a.output.as_str())
+        .collect();
+    assert_eq!(setuid.len(), 1, "{setuid:?}");
+    assert!(setuid[0].contains("arg_uid=daemon "), "{}", setuid[0]);
+    let own: Vec<&str> = alerts
+        .iter()
+        .filter(|a| a.rule == "modes and ids")
+        .map(|a| a.output.as_str())
+        .collect();
+    assert!(
+        own.contains(
+            &"setresuid args=[res=0 ruid=nobody euid=nobody suid=daemon] rawmode=<NA> rawuid=<NA>"
+        ),
+        "{own:?}"
+    );
+    assert!(
+        own.contains(&"setuid args=[res=0 uid=nobody] rawmode=<NA> rawuid=65534"),
+        "{own:?}"
+    );
+}

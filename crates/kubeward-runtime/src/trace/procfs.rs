@@ -36,31 +36,41 @@ fn link(path: &str) -> Option<String> {
 /// Names of users and groups, looked up once each.
 #[derive(Debug, Default)]
 pub struct Names {
-    users: HashMap<u32, String>,
-    groups: HashMap<u32, String>,
+    users: HashMap<u32, Option<String>>,
+    groups: HashMap<u32, Option<String>>,
 }
 
 impl Names {
+    /// The user's name, or the number when it has none.
     pub fn user(&mut self, uid: u32) -> String {
+        self.known_user(uid).unwrap_or_else(|| uid.to_string())
+    }
+
+    /// The group's name, or the number when it has none.
+    pub fn group(&mut self, gid: u32) -> String {
+        self.known_group(gid).unwrap_or_else(|| gid.to_string())
+    }
+
+    pub fn known_user(&mut self, uid: u32) -> Option<String> {
         self.users
             .entry(uid)
             .or_insert_with(|| {
                 User::from_uid(Uid::from_raw(uid))
                     .ok()
                     .flatten()
-                    .map_or_else(|| uid.to_string(), |u| u.name)
+                    .map(|u| u.name)
             })
             .clone()
     }
 
-    pub fn group(&mut self, gid: u32) -> String {
+    pub fn known_group(&mut self, gid: u32) -> Option<String> {
         self.groups
             .entry(gid)
             .or_insert_with(|| {
                 Group::from_gid(Gid::from_raw(gid))
                     .ok()
                     .flatten()
-                    .map_or_else(|| gid.to_string(), |g| g.name)
+                    .map(|g| g.name)
             })
             .clone()
     }
