@@ -196,13 +196,12 @@ impl Tracer<'_> {
             state.process.ancestors = parent_state.process.lineage_for_child();
             self.procs.insert(tgid, state);
         }
-        self.threads.insert(
-            child,
-            Thread {
-                tgid,
-                pending: None,
-            },
-        );
+        // A child that stopped before this event is already known, maybe
+        // inside a syscall: keep that, or its entries and exits swap.
+        self.threads.entry(child).or_insert(Thread {
+            tgid,
+            pending: None,
+        });
         if !self.early.remove(&child) {
             self.fresh.insert(child);
         }
