@@ -331,3 +331,67 @@ fn setuid_arguments_are_user_names() {
         "{own:?}"
     );
 }
+
+const NET_RULE: &str = r#"
+- rule: net
+  desc: socket endpoints
+  condition: evt.type in (accept, accept4, bind, listen) and fd.typechar = 4
+  output: "%evt.type name=%fd.name sip=%fd.sip sport=%fd.sport cip=%fd.cip lport=%fd.lport"
+  priority: INFO
+"#;
+
+#[test]
+fn an_accepted_socket_has_its_own_endpoints() {
+    let engine = engine(&[], NET_RULE);
+    // One listener on every address with a fixed port, one on loopback with
+    // a port the kernel picks; the second is accepted without asking for
+    // the peer's address.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let script = format!(
+        "import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', {port})); s.listen(1)
+c = socket.socket(); c.connect(('127.0.0.1', {port})); a, _ = s.accept()
+t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen(1)
+d = socket.socket(); d.connect(t.getsockname())
+import os; os.write(1, ('%d %d\\n' % (c.getsockname()[1], t.getsockname()[1])).encode())
+import ctypes; assert ctypes.CDLL(None).accept(t.fileno(), None, None) >= 0
+"
+    );
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let (alerts, exit) = run(
+        &engine,
+        Command::new("python3")
+            .arg("-c")
+            .arg(&script)
+            .stdout(out.reopen().unwrap()),
+    );
+    assert_eq!(exit, Exit::Code(0));
+    let printed = std::fs::read_to_string(out.path()).unwrap();
+    let (client_port, kernel_port) = printed.trim().split_once(' ').unwrap();
+    let outputs: Vec<&str> = alerts.iter().map(|a| a.output.as_str()).collect();
+    let first = format!(
+        "name=127.0.0.1:{client_port}->127.0.0.1:{port} sip=127.0.0.1 sport={port} cip=127.0.0.1 lport={port}"
+    );
+    assert!(
+        outputs
+            .iter()
+            .any(|o| o.starts_with("accept") && o.ends_with(&first)),
+        "{outputs:?}"
+    );
+    assert!(
+        outputs.iter().any(|o| o.starts_with("listen")
+            && o.contains(&format!("sip=127.0.0.1 sport={kernel_port} "))),
+        "{outputs:?}"
+    );
+    let second =
+        format!("->127.0.0.1:{kernel_port} sip=127.0.0.1 sport={kernel_port} cip=127.0.0.1");
+    assert!(
+        outputs
+            .iter()
+            .any(|o| o.starts_with("accept") && o.contains(&second) && !o.contains("0.0.0.0:0")),
+        "{outputs:?}"
+    );
+}

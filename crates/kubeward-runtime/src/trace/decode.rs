@@ -374,7 +374,8 @@ pub(crate) fn decode(
                             local_is_server: true,
                             connected: false,
                         });
-                        net.server = *addr;
+                        // The kernel's address: it has the port it picked for port 0.
+                        net.server = procfs::socket_local_address(pid, num).or(*addr);
                         net.local_is_server = true;
                         fd.name = shown.clone();
                         fd.net = Some(net);
@@ -400,7 +401,21 @@ pub(crate) fn decode(
                 Arg::int(ArgName::FD, as_i64(a[0])),
                 Arg::int(ArgName::BACKLOG, as_i64(a[1])),
             ];
-            out.fd = state.fd(as_i64(a[0]));
+            let num = as_i64(a[0]);
+            let mut fd = state.fd(num);
+            // A socket bound to port 0 has its port from here on (before
+            // listen the kernel does not list a bound TCP socket).
+            if let Some(fd) = fd.as_mut()
+                && let Some(net) = fd.net.as_mut()
+                && ret == 0
+                && let Some(local) = procfs::socket_local_address(pid, num)
+            {
+                net.server = Some(local);
+                net.local_is_server = true;
+                fd.name = local.to_string();
+                state.fds.insert(num, fd.clone());
+            }
+            out.fd = fd;
         }
         Sysno::accept | Sysno::accept4 => {
             let listening = state.fd(as_i64(a[0]));
@@ -408,18 +423,24 @@ pub(crate) fn decode(
             if ret >= 0 {
                 let len = read_bytes(pid, a[2], 4)
                     .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap_or([0; 4])));
-                let peer = sockaddr(pid, a[1], u64::from(len));
-                let local = listening
-                    .as_ref()
-                    .and_then(|l| l.net.and_then(|n| n.server))
-                    .or_else(|| procfs::socket_local_address(pid, ret));
+                let peer = sockaddr(pid, a[1], u64::from(len)).and_then(|p| p.1);
+                // The new socket's own endpoints, as the kernel has them: the
+                // listener may be bound to every address (0.0.0.0) or port 0,
+                // and the caller need not ask for the peer's address.
+                let (local, remote) =
+                    procfs::socket_endpoints(pid, ret).map_or((None, None), |(l, r)| (Some(l), r));
+                let local = local.or_else(|| {
+                    listening
+                        .as_ref()
+                        .and_then(|l| l.net.and_then(|n| n.server))
+                });
                 let kind = listening.as_ref().map_or(FdKind::Unknown, |l| l.kind);
                 let net = NetTuple {
                     proto: listening
                         .as_ref()
                         .and_then(|l| l.net)
                         .map_or(L4Proto::Tcp, |n| n.proto),
-                    client: peer.as_ref().and_then(|p| p.1),
+                    client: remote.or(peer),
                     server: local,
                     local_is_server: true,
                     connected: true,

@@ -259,8 +259,10 @@ pub fn fd_target(pid: i64, fd: i64) -> Option<String> {
     link(&format!("/proc/{pid}/fd/{fd}"))
 }
 
-/// The local address of a socket fd, from /proc/PID/net/{tcp,udp}{,6}.
-pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
+/// The local and remote addresses of a TCP or UDP socket fd, as the kernel
+/// has them (/proc/PID/net/{tcp,udp}{,6}). The remote address is `None`
+/// while the socket is not connected.
+pub fn socket_endpoints(pid: i64, fd: i64) -> Option<(SocketAddr, Option<SocketAddr>)> {
     let target = fd_target(pid, fd)?;
     let inode = target.strip_prefix("socket:[")?.strip_suffix(']')?;
     for table in ["tcp", "udp", "tcp6", "udp6"] {
@@ -268,11 +270,21 @@ pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split_whitespace().collect();
             if cols.get(9) == Some(&inode) {
-                return parse_hex_address(cols.get(1)?);
+                let local = parse_hex_address(cols.get(1)?)?;
+                let remote = cols
+                    .get(2)
+                    .and_then(|r| parse_hex_address(r))
+                    .filter(|r| r.port() != 0);
+                return Some((local, remote));
             }
         }
     }
     None
+}
+
+/// The local address of a socket fd.
+pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
+    socket_endpoints(pid, fd).map(|(local, _)| local)
 }
 
 fn parse_hex_address(text: &str) -> Option<SocketAddr> {
