@@ -395,3 +395,43 @@ import ctypes; assert ctypes.CDLL(None).accept(t.fileno(), None, None) >= 0
         "{outputs:?}"
     );
 }
+
+#[test]
+fn stop_signals_stop_a_traced_process_until_it_is_continued() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = dir.path().join("counter");
+    // A background loop is stopped (SIGSTOP, then SIGTSTP) and continued;
+    // while stopped it must not count on.
+    let script = format!(
+        r#"( while :; do echo x >> {c}; sleep 0.02; done ) & P=$!
+lines() {{ wc -l < {c}; }}
+state() {{ cut -d' ' -f3 /proc/$P/stat; }}
+sleep 0.3; kill -STOP $P; sleep 0.1; a=$(lines); sleep 0.5; b=$(lines); s=$(state)
+kill -CONT $P; sleep 0.3; c=$(lines)
+kill -TSTP $P; sleep 0.1; d=$(lines); sleep 0.5; e=$(lines); t=$(state)
+kill -CONT $P; sleep 0.3; f=$(lines); kill -KILL $P; wait $P
+echo "$a $b $s $c $d $e $t $f""#,
+        c = counter.display()
+    );
+    let out = dir.path().join("out");
+    let (_, exit) = run(
+        &engine(&[], ""),
+        Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .stdout(std::fs::File::create(&out).unwrap()),
+    );
+    assert_eq!(exit, Exit::Code(0));
+    let printed = std::fs::read_to_string(&out).unwrap();
+    let fields: Vec<&str> = printed.split_whitespace().collect();
+    let [a, b, s, c, d, e, t, f] = fields[..] else {
+        panic!("{printed}")
+    };
+    let n = |x: &str| x.parse::<u32>().unwrap();
+    // Stopped: T, or t as procfs shows a stopped process under ptrace.
+    let stopped = |state: &str| state.eq_ignore_ascii_case("t");
+    assert!(a == b && stopped(s), "SIGSTOP: {printed}");
+    assert!(n(c) > n(b), "SIGCONT: {printed}");
+    assert!(d == e && stopped(t), "SIGTSTP: {printed}");
+    assert!(n(f) > n(e), "SIGCONT: {printed}");
+}
