@@ -72,3 +72,51 @@ fn upstream_files_load_together_and_with_overlays() {
     ]);
     assert!(gke.errors.is_empty(), "{:#?}", gke.errors);
 }
+
+/// Falco's legacy exception cases that load: a tuple value naming a list
+/// (with and without parentheses), and scalar values appended to a
+/// single-field exception. `cat` opening something is excepted exactly for
+/// the command lines the exception names.
+#[test]
+fn exception_values_naming_lists_and_single_field_appends_load() {
+    use kubeward_runtime::event::{EventType, Process, SyscallEvent};
+    let Some(falco) = kubeward_testkit::conformance_dir("falco") else {
+        return;
+    };
+    let dir = falco.join("rules/extras/falco-legacy-tests/exceptions");
+    for case in [
+        "rule_exception_values_listref.yaml",
+        "rule_exception_values_listref_noparens.yaml",
+        "rule_exception_single_field_append.yaml",
+    ] {
+        let compiled = load(&[&dir.join(case)]);
+        assert!(compiled.errors.is_empty(), "{case}: {:?}", compiled.errors);
+        assert_eq!(compiled.syscall.len(), 1, "{case}");
+        for (args, fires) in [
+            ("/dev/zero", false),
+            ("/dev/null", false),
+            ("/etc/passwd", true),
+        ] {
+            let mut process = Process {
+                name: "cat".into(),
+                args: vec![args.into()],
+                ..Process::default()
+            };
+            process.set_command_line();
+            let event = SyscallEvent {
+                num: 1,
+                ts: 0,
+                etype: EventType::from_name("open").unwrap(),
+                res: 3,
+                process: &process,
+                fd: None,
+                args: &[],
+            };
+            assert_eq!(
+                compiled.syscall[0].condition.eval(&event),
+                fires,
+                "{case}: cat {args}"
+            );
+        }
+    }
+}

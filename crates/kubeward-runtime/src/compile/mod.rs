@@ -255,7 +255,9 @@ fn exception_value(comp: &str, value: &ExceptionValue) -> String {
             )
         }
         // A scalar with a list operator may name a list: parenthesised, the
-        // list expansion fills it in.
+        // list expansion fills it in. One already in parentheses is a list
+        // as written (`(cat_cmdlines)`), as Falco takes it.
+        ExceptionValue::Scalar(s) if comp_takes_list(comp) && s.starts_with('(') => s.clone(),
         ExceptionValue::Scalar(s) if comp_takes_list(comp) => format!("({})", quote(s)),
         ExceptionValue::Scalar(s) => quote(s),
     }
