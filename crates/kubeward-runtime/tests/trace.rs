@@ -419,7 +419,8 @@ echo "$a $b $s $c $d $e $t $f""#,
         Command::new("sh")
             .arg("-c")
             .arg(&script)
-            .stdout(std::fs::File::create(&out).unwrap()),
+            .stdout(std::fs::File::create(&out).unwrap())
+            .stderr(std::process::Stdio::null()),
     );
     assert_eq!(exit, Exit::Code(0));
     let printed = std::fs::read_to_string(&out).unwrap();

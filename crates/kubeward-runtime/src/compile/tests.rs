@@ -230,3 +230,40 @@ fn exception_values_must_match_the_fields_in_length() {
     assert!(c.errors.is_empty(), "{:?}", c.errors);
     assert_eq!(c.audit.len(), 1);
 }
+
+/// libsinsp takes only `in`, `intersects` and `exists` on a list-valued
+/// field; a rule that compares one otherwise does not load in Falco, so it
+/// does not load here either.
+#[test]
+fn list_fields_take_only_set_operators() {
+    let audit = |condition: &str| {
+        compiled(&format!(
+            "- rule: R\n  desc: d\n  condition: {condition}\n  output: o\n  priority: INFO\n  source: k8s_audit\n"
+        ))
+    };
+    for refused in [
+        "ka.user.groups = g1",
+        "ka.user.groups contains g1",
+        "ka.req.pod.containers.image[0] startswith nginx",
+        "ka.req.role.rules.resources contains pods/exec",
+    ] {
+        let c = audit(refused);
+        assert!(
+            c.errors
+                .iter()
+                .any(|e| e.message.contains("does not apply to a list field") && e.loc.line == 3),
+            "{refused}: {:?}",
+            c.errors
+        );
+    }
+    for accepted in [
+        "ka.user.groups in (g1, g2)",
+        "ka.user.groups intersects (g1)",
+        "ka.user.groups exists",
+        "ka.req.container.privileged = true",
+        "ka.req.container.image startswith nginx",
+    ] {
+        let c = audit(accepted);
+        assert!(c.errors.is_empty(), "{accepted}: {:?}", c.errors);
+    }
+}
