@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::{FieldType, Lookup, Source, has_known_prefix};
+use super::catalogue::SYSCALL_FIELDS;
+use super::{FieldType, Lookup, Source, is_falco_field};
 use crate::event::{ArgName, EventType, FdKind, SyscallEvent};
 use crate::time::format_rfc3339;
 use crate::value::Val;
@@ -88,25 +89,6 @@ pub enum SysField {
     ContainerId,
     ContainerName,
 }
-
-/// Field classes of Falco's syscall source and the container plugin.
-const CLASSES: &[&str] = &[
-    "evt",
-    "proc",
-    "thread",
-    "user",
-    "group",
-    "fd",
-    "fs",
-    "fdlist",
-    "container",
-    "k8s",
-    "span",
-    "mesos",
-    "k8smeta",
-    "syslog",
-    "cgroup",
-];
 
 /// The syscall source.
 #[derive(Debug)]
@@ -230,7 +212,7 @@ impl SysField {
             "fd.net" => found(F::FdNet(Side::Any), Net),
             "container.id" => found(F::ContainerId, Str),
             "container.name" => found(F::ContainerName, Str),
-            _ if has_known_prefix(name, CLASSES) => Lookup::Unsupported,
+            _ if is_falco_field(SYSCALL_FIELDS, name) => Lookup::Unsupported,
             _ => Lookup::Unknown(format!("unknown field `{name}`")),
         }
     }
