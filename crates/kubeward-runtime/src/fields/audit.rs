@@ -581,7 +581,7 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
 }
 
 /// The elements of the array at `array`, or the one at `index`.
-fn selected<'v>(json: &'v Value, array: Path, index: Option<usize>) -> Option<&'v [Value]> {
+fn selected(json: &Value, array: Path, index: Option<usize>) -> Option<&[Value]> {
     let Value::Array(list) = walk(json, array)? else {
         return None;
     };
