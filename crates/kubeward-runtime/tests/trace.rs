@@ -38,6 +38,15 @@ fn run(engine: &Engine, command: &mut Command) -> (Vec<Alert>, Exit) {
     (alerts, outcome.exit)
 }
 
+/// The outputs of one rule's alerts.
+fn outputs<'a>(alerts: &'a [Alert], rule: &str) -> Vec<&'a str> {
+    alerts
+        .iter()
+        .filter(|a| a.rule == rule)
+        .map(|a| a.output.as_str())
+        .collect()
+}
+
 fn fired(alerts: &[Alert]) -> BTreeSet<&str> {
     alerts.iter().map(|a| a.rule.as_str()).collect()
 }
@@ -271,11 +280,7 @@ fn chmod_modes_render_as_flag_names_and_mkdir_has_its_path() {
         "{}",
         suid.output
     );
-    let own: Vec<&str> = alerts
-        .iter()
-        .filter(|a| a.rule == "modes and ids")
-        .map(|a| a.output.as_str())
-        .collect();
+    let own = outputs(&alerts, "modes and ids");
     // chmod(2) or fchmodat(2), whichever this coreutils uses; the raw mode is 0o4755.
     assert!(
         own.iter()
@@ -308,18 +313,10 @@ fn setuid_arguments_are_user_names() {
                   os.setuid(65534); os.setuid(1)";
     let (alerts, exit) = run(&engine, Command::new("python3").arg("-c").arg(script));
     assert_eq!(exit, Exit::Code(0));
-    let setuid: Vec<&str> = alerts
-        .iter()
-        .filter(|a| a.rule == "Non sudo setuid")
-        .map(|a| a.output.as_str())
-        .collect();
+    let setuid = outputs(&alerts, "Non sudo setuid");
     assert_eq!(setuid.len(), 1, "{setuid:?}");
     assert!(setuid[0].contains("arg_uid=daemon "), "{}", setuid[0]);
-    let own: Vec<&str> = alerts
-        .iter()
-        .filter(|a| a.rule == "modes and ids")
-        .map(|a| a.output.as_str())
-        .collect();
+    let own = outputs(&alerts, "modes and ids");
     assert!(
         own.contains(
             &"setresuid args=[res=0 ruid=nobody euid=nobody suid=daemon] rawmode=<NA> rawuid=<NA>"

@@ -5,8 +5,8 @@
 //! and the field tables of the container, k8smeta, k8saudit and json
 //! plugins (falcosecurity/plugins).
 
-/// Fields of syscall rules: libsinsp's, the container plugin's and the
-/// k8smeta plugin's.
+/// Fields of syscall rules besides the generic ones: libsinsp's, the
+/// container plugin's and the k8smeta plugin's.
 pub(crate) const SYSCALL_FIELDS: &[&str] = &[
     "container.cni.json",
     "container.duration",
@@ -41,7 +41,6 @@ pub(crate) const SYSCALL_FIELDS: &[&str] = &[
     "evt.arg",
     "evt.args",
     "evt.around",
-    "evt.asynctype",
     "evt.buffer",
     "evt.buflen",
     "evt.buflen.file",
@@ -63,21 +62,17 @@ pub(crate) const SYSCALL_FIELDS: &[&str] = &[
     "evt.count.procinfo",
     "evt.count.threadinfo",
     "evt.cpu",
-    "evt.datetime",
-    "evt.datetime.s",
     "evt.deltatime",
     "evt.deltatime.ns",
     "evt.deltatime.s",
     "evt.dir",
     "evt.failed",
-    "evt.hostname",
     "evt.info",
     "evt.infra.docker.container.id",
     "evt.infra.docker.container.image",
     "evt.infra.docker.container.name",
     "evt.infra.docker.name",
     "evt.io_dir",
-    "evt.is_async",
     "evt.is_io",
     "evt.is_io_read",
     "evt.is_io_write",
@@ -92,23 +87,10 @@ pub(crate) const SYSCALL_FIELDS: &[&str] = &[
     "evt.latency.ns",
     "evt.latency.quantized",
     "evt.latency.s",
-    "evt.num",
     "evt.outputtime",
-    "evt.plugininfo",
-    "evt.pluginname",
     "evt.rawarg",
     "evt.rawres",
-    "evt.rawtime",
-    "evt.rawtime.ns",
-    "evt.rawtime.s",
-    "evt.reltime",
-    "evt.reltime.ns",
-    "evt.reltime.s",
     "evt.res",
-    "evt.source",
-    "evt.time",
-    "evt.time.iso8601",
-    "evt.time.s",
     "evt.type",
     "evt.type.is",
     "evt.wait_latency",
@@ -328,27 +310,9 @@ pub(crate) const SYSCALL_FIELDS: &[&str] = &[
     "user.uid",
 ];
 
-/// Fields of k8s_audit rules: the generic event fields, the k8saudit
+/// Fields of k8s_audit rules besides the generic ones: the k8saudit
 /// plugin's and the json plugin's.
 pub(crate) const AUDIT_FIELDS: &[&str] = &[
-    "evt.asynctype",
-    "evt.datetime",
-    "evt.datetime.s",
-    "evt.hostname",
-    "evt.is_async",
-    "evt.num",
-    "evt.plugininfo",
-    "evt.pluginname",
-    "evt.rawtime",
-    "evt.rawtime.ns",
-    "evt.rawtime.s",
-    "evt.reltime",
-    "evt.reltime.ns",
-    "evt.reltime.s",
-    "evt.source",
-    "evt.time",
-    "evt.time.iso8601",
-    "evt.time.s",
     "jevt.obj",
     "jevt.rawtime",
     "jevt.value",
@@ -455,4 +419,26 @@ pub(crate) const AUDIT_FIELDS: &[&str] = &[
     "ka.useragent",
     "ka.validations.admission.policy.failure",
     "ka.verb",
+];
+
+/// Fields libsinsp gives events of every source (`evt.num`, `evt.time` …).
+pub(crate) const GENERIC_FIELDS: &[&str] = &[
+    "evt.asynctype",
+    "evt.datetime",
+    "evt.datetime.s",
+    "evt.hostname",
+    "evt.is_async",
+    "evt.num",
+    "evt.plugininfo",
+    "evt.pluginname",
+    "evt.rawtime",
+    "evt.rawtime.ns",
+    "evt.rawtime.s",
+    "evt.reltime",
+    "evt.reltime.ns",
+    "evt.reltime.s",
+    "evt.source",
+    "evt.time",
+    "evt.time.iso8601",
+    "evt.time.s",
 ];

@@ -57,7 +57,9 @@ pub trait Source: 'static {
 /// Whether `name` is a Falco field of the given catalogue, so that a field
 /// kubeward cannot supply is told from a misspelt one.
 pub(crate) fn is_falco_field(catalogue: &[&str], name: &str) -> bool {
-    if catalogue.binary_search(&name).is_ok() {
+    if catalogue.binary_search(&name).is_ok()
+        || catalogue::GENERIC_FIELDS.binary_search(&name).is_ok()
+    {
         return true;
     }
     // Fields whose argument may follow a dot (`evt.arg.path`, `evt.abspath.src`).
@@ -72,12 +74,12 @@ pub(crate) fn is_falco_field(catalogue: &[&str], name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::catalogue::{AUDIT_FIELDS, SYSCALL_FIELDS};
+    use super::catalogue::{AUDIT_FIELDS, GENERIC_FIELDS, SYSCALL_FIELDS};
     use super::is_falco_field;
 
     #[test]
     fn catalogues_are_sorted_and_tell_fields_from_typos() {
-        for list in [SYSCALL_FIELDS, AUDIT_FIELDS] {
+        for list in [SYSCALL_FIELDS, AUDIT_FIELDS, GENERIC_FIELDS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
         for name in [
