@@ -131,12 +131,27 @@ fn reports_errors_and_unsupported_fields() {
     let c = compiled(&rule("proc.exe_ino.ctime > 0"));
     assert!(c.errors.is_empty());
     assert_eq!(c.unsupported_fields["R"], ["proc.exe_ino.ctime"]);
-    let c = compiled(&rule("foo.bar = 1"));
-    assert!(
-        c.errors[0].message.contains("unknown field"),
-        "{:?}",
-        c.errors
-    );
+    // Misspelt names are errors even in a known class; so are argument
+    // names no event has, while real ones kubeward does not decode are
+    // unsupported.
+    for misspelt in [
+        "foo.bar = 1",
+        "proc.nmae = bash",
+        "evt.arg.pathnmae = x",
+        "evt.rawarg[pathnmae] = 1",
+    ] {
+        let c = compiled(&rule(misspelt));
+        assert!(
+            c.errors
+                .first()
+                .is_some_and(|e| e.message.contains("unknown field")),
+            "{misspelt}: {:?}",
+            c.errors
+        );
+    }
+    let c = compiled(&rule("evt.arg.sun_path = /run/x.sock"));
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    assert_eq!(c.unsupported_fields["R"], ["evt.arg.sun_path"]);
     let c = compiled(&rule("user.uid = root"));
     assert!(
         c.errors[0].message.contains("not a number"),

@@ -74,12 +74,12 @@ pub(crate) fn is_falco_field(catalogue: &[&str], name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::catalogue::{AUDIT_FIELDS, GENERIC_FIELDS, SYSCALL_FIELDS};
+    use super::catalogue::{AUDIT_FIELDS, EVENT_ARGS, GENERIC_FIELDS, SYSCALL_FIELDS};
     use super::is_falco_field;
 
     #[test]
     fn catalogues_are_sorted_and_tell_fields_from_typos() {
-        for list in [SYSCALL_FIELDS, AUDIT_FIELDS, GENERIC_FIELDS] {
+        for list in [SYSCALL_FIELDS, AUDIT_FIELDS, GENERIC_FIELDS, EVENT_ARGS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
         for name in [

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::catalogue::SYSCALL_FIELDS;
+use super::catalogue::{EVENT_ARGS, SYSCALL_FIELDS};
 use super::{FieldType, Lookup, Source, is_falco_field};
 use crate::event::{ArgName, EventType, FdKind, SyscallEvent};
 use crate::time::format_rfc3339;
@@ -102,6 +102,18 @@ fn index_arg(arg: Option<&str>) -> Result<Option<usize>, String> {
     .transpose()
 }
 
+/// An argument kubeward does not decode: unsupported when some event has
+/// it, else no field at all (libsinsp: "unknown event argument").
+fn unsupported_arg(field: &str, arg: &str) -> Lookup<SysField> {
+    if EVENT_ARGS.binary_search(&arg).is_ok() {
+        Lookup::Unsupported
+    } else {
+        Lookup::Unknown(format!(
+            "unknown field `{field}`: no event has an argument `{arg}`"
+        ))
+    }
+}
+
 impl SysField {
     fn lookup(name: &str, arg: Option<&str>) -> Lookup<Self> {
         use FieldType::{Bool, Int, Ip, Net, Str};
@@ -114,7 +126,7 @@ impl SysField {
             return match ArgName::from_name(arg_name) {
                 Some(a) if name.starts_with("evt.arg.") => found(F::EvtArg(a), Str),
                 Some(a) => found(F::EvtRawArg(a), Int),
-                None => Lookup::Unsupported,
+                None => unsupported_arg(name, arg_name),
             };
         }
         let ancestor = |make: fn(Option<usize>) -> SysField| match index_arg(arg) {
@@ -141,7 +153,7 @@ impl SysField {
                     Err(_) => match ArgName::from_name(a) {
                         Some(n) if name == "evt.arg" => found(F::EvtArg(n), Str),
                         Some(n) => found(F::EvtRawArg(n), Int),
-                        None => Lookup::Unsupported,
+                        None => unsupported_arg(name, a),
                     },
                 },
                 None => Lookup::Unknown(format!("`{name}` needs an argument name or index")),
