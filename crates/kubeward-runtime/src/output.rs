@@ -58,9 +58,14 @@ impl<S: Source> Template<S> {
                     });
                     rest = &after[digits + used..];
                 }
+                // As in Falco, every `%` starts a field.
                 None => {
-                    literal.push('%');
-                    rest = after;
+                    let token: String = after[digits..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .take(64)
+                        .collect();
+                    return Err(format!("`%{token}` is not a field"));
                 }
             }
         }

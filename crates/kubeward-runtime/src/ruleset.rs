@@ -587,7 +587,30 @@ fn append_exceptions(
 ) -> Result<(), LoadError> {
     for exception in new {
         match existing.iter_mut().find(|e| e.name == exception.name) {
-            Some(old) => old.values.extend(exception.values.iter().cloned()),
+            Some(old) => {
+                if matches!(old.fields, ExceptionFields::Single { .. }) {
+                    // One field: each value is one item (a list of several
+                    // is the values as one list, as when defined).
+                    for value in &exception.values {
+                        old.values.push(match value.as_slice() {
+                            [one] => vec![one.clone()],
+                            many => vec![ExceptionValue::List(
+                                many.iter()
+                                    .map(|v| match v {
+                                        ExceptionValue::Scalar(s) => Ok(s.clone()),
+                                        ExceptionValue::List(_) => Err(item.error(format!(
+                                            "exception `{}`: a value of a single-field exception cannot hold lists",
+                                            exception.name
+                                        ))),
+                                    })
+                                    .collect::<Result<_, _>>()?,
+                            )],
+                        });
+                    }
+                } else {
+                    old.values.extend(exception.values.iter().cloned());
+                }
+            }
             None => {
                 if exception_is_partial(exception) {
                     return Err(item.error(format!(
@@ -909,6 +932,16 @@ impl Item<'_> {
                     for value in list {
                         values.push(match &fields {
                             ExceptionFields::Single { .. } => vec![exception_value(value).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings")))?],
+                            // Values appended to an exception defined
+                            // earlier: their shape is checked against its
+                            // fields when appended.
+                            ExceptionFields::Tuple { fields, .. } if fields.is_empty() => match value.as_seq() {
+                                Some(tuple) => tuple
+                                    .iter()
+                                    .map(|t| exception_value(t).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings"))))
+                                    .collect::<Result<Vec<_>, _>>()?,
+                                None => vec![exception_value(value).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings")))?],
+                            },
                             ExceptionFields::Tuple { fields, .. } => {
                                 let Some(tuple) = value.as_seq() else {
                                     return Err(err(format!("exception `{name}`: each value must be a list (one entry per field)")));

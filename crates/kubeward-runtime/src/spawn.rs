@@ -3,6 +3,7 @@
 //! to be traced or to confine the child with a seccomp filter before it
 //! executes the command. Only async-signal-safe system calls run there, with
 //! no allocation: everything the child needs is prepared before the fork.
+//! Also `PTRACE_LISTEN`, which nix does not wrap.
 #![allow(unsafe_code)]
 
 use std::io;
@@ -21,6 +22,15 @@ pub(crate) fn spawn_traced(command: &mut Command) -> io::Result<Child> {
         });
     }
     command.spawn()
+}
+
+/// Leaves a tracee in group-stop stopped while the tracer waits on: it stays
+/// stopped until `SIGCONT`, and the tracer hears of that (`PTRACE_LISTEN`).
+pub(crate) fn listen(pid: nix::unistd::Pid) -> nix::Result<()> {
+    // SAFETY: PTRACE_LISTEN reads and writes no memory of ours (address and
+    // data are 0); it only changes the tracee's state in the kernel.
+    let res = unsafe { nix::libc::ptrace(nix::libc::PTRACE_LISTEN, pid.as_raw(), 0, 0) };
+    nix::errno::Errno::result(res).map(drop)
 }
 
 /// Spawns `command` under a seccomp filter, installed in the child as the

@@ -52,7 +52,15 @@ fn upstream_k8s_audit_cases() {
             };
             set.load_file(&path);
         }
-        let compiled = compile(&set);
+        let mut compiled = compile(&set);
+        // The 2019 overlay engine_v4_k8s_audit_rules.yaml has one rule
+        // ("ClusterRole With Pod Exec Created") that applies `contains` to a
+        // list field, which today's libsinsp refuses as kubeward does. Its
+        // cases expect other rules, so they run without that one.
+        compiled.errors.retain(|e| {
+            !(e.message.contains("does not apply to a list field")
+                && e.loc.file.ends_with("engine_v4_k8s_audit_rules.yaml"))
+        });
         // Some overlays append to lists that today's rules no longer define
         // (renamed upstream): those cases cannot be run; any other error fails.
         if !compiled.errors.is_empty() {

@@ -255,7 +255,9 @@ fn exception_value(comp: &str, value: &ExceptionValue) -> String {
             )
         }
         // A scalar with a list operator may name a list: parenthesised, the
-        // list expansion fills it in.
+        // list expansion fills it in. One already in parentheses is a list
+        // as written (`(cat_cmdlines)`), as Falco takes it.
+        ExceptionValue::Scalar(s) if comp_takes_list(comp) && s.starts_with('(') => s.clone(),
         ExceptionValue::Scalar(s) if comp_takes_list(comp) => format!("({})", quote(s)),
         ExceptionValue::Scalar(s) => quote(s),
     }
@@ -377,6 +379,20 @@ impl Context<'_> {
             _source: std::marker::PhantomData,
         };
         let condition = builder.expr(expr, None)?;
+        // An exception with no values adds nothing to the condition, but its
+        // fields must still be fields, as Falco checks them.
+        for ex in rule.exceptions.iter().filter(|e| e.values.is_empty()) {
+            let fields = match &ex.fields {
+                ExceptionFields::Tuple { fields, .. } => fields.as_slice(),
+                ExceptionFields::Single { field, .. } => std::slice::from_ref(field),
+            };
+            for field in fields {
+                condition::parse_operand(field)
+                    .map_err(|e| e.to_string())
+                    .and_then(|operand| builder.operand(&operand))
+                    .map_err(|e| format!("exception `{}`: {e}", ex.name))?;
+            }
+        }
         let output = Template::compile(&rule.output, &mut |operand| {
             builder.operand(operand).map(|(o, _)| o)
         })

@@ -167,6 +167,13 @@ impl<S: Source> Cmp<S> {
         } else {
             kind
         };
+        // As libsinsp: a list-valued field takes only these operators.
+        if kind == FieldType::List && !matches!(op, Op::Exists | Op::In | Op::Intersects) {
+            return Err(format!(
+                "'{}' does not apply to a list field (only in, intersects and exists do)",
+                op.name()
+            ));
+        }
         let items: Vec<String> = match rhs {
             Rhs::None => return Ok(Cmp::Exists),
             Rhs::List(items) => items.clone(),

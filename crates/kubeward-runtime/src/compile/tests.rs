@@ -131,12 +131,27 @@ fn reports_errors_and_unsupported_fields() {
     let c = compiled(&rule("proc.exe_ino.ctime > 0"));
     assert!(c.errors.is_empty());
     assert_eq!(c.unsupported_fields["R"], ["proc.exe_ino.ctime"]);
-    let c = compiled(&rule("foo.bar = 1"));
-    assert!(
-        c.errors[0].message.contains("unknown field"),
-        "{:?}",
-        c.errors
-    );
+    // Misspelt names are errors even in a known class; so are argument
+    // names no event has, while real ones kubeward does not decode are
+    // unsupported.
+    for misspelt in [
+        "foo.bar = 1",
+        "proc.nmae = bash",
+        "evt.arg.pathnmae = x",
+        "evt.rawarg[pathnmae] = 1",
+    ] {
+        let c = compiled(&rule(misspelt));
+        assert!(
+            c.errors
+                .first()
+                .is_some_and(|e| e.message.contains("unknown field")),
+            "{misspelt}: {:?}",
+            c.errors
+        );
+    }
+    let c = compiled(&rule("evt.arg.sun_path = /run/x.sock"));
+    assert!(c.errors.is_empty(), "{:?}", c.errors);
+    assert_eq!(c.unsupported_fields["R"], ["evt.arg.sun_path"]);
     let c = compiled(&rule("user.uid = root"));
     assert!(
         c.errors[0].message.contains("not a number"),
@@ -229,4 +244,41 @@ fn exception_values_must_match_the_fields_in_length() {
     let c = compiled(&whole);
     assert!(c.errors.is_empty(), "{:?}", c.errors);
     assert_eq!(c.audit.len(), 1);
+}
+
+/// libsinsp takes only `in`, `intersects` and `exists` on a list-valued
+/// field; a rule that compares one otherwise does not load in Falco, so it
+/// does not load here either.
+#[test]
+fn list_fields_take_only_set_operators() {
+    let audit = |condition: &str| {
+        compiled(&format!(
+            "- rule: R\n  desc: d\n  condition: {condition}\n  output: o\n  priority: INFO\n  source: k8s_audit\n"
+        ))
+    };
+    for refused in [
+        "ka.user.groups = g1",
+        "ka.user.groups contains g1",
+        "ka.req.pod.containers.image[0] startswith nginx",
+        "ka.req.role.rules.resources contains pods/exec",
+    ] {
+        let c = audit(refused);
+        assert!(
+            c.errors
+                .iter()
+                .any(|e| e.message.contains("does not apply to a list field") && e.loc.line == 3),
+            "{refused}: {:?}",
+            c.errors
+        );
+    }
+    for accepted in [
+        "ka.user.groups in (g1, g2)",
+        "ka.user.groups intersects (g1)",
+        "ka.user.groups exists",
+        "ka.req.container.privileged = true",
+        "ka.req.container.image startswith nginx",
+    ] {
+        let c = audit(accepted);
+        assert!(c.errors.is_empty(), "{accepted}: {:?}", c.errors);
+    }
 }

@@ -82,17 +82,25 @@ pub fn parse_audit_payload(bytes: &[u8]) -> Result<Vec<Result<AuditEvent, String
     Ok(split_events(value))
 }
 
+/// The events of a list, an error naming the item it is about (`item 2:
+/// …`), so that two bad items give two different lines.
+fn list_events(items: Vec<Value>) -> Vec<Result<AuditEvent, String>> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| AuditEvent::from_value(item).map_err(|e| format!("item {}: {e}", i + 1)))
+        .collect()
+}
+
 /// The events a parsed document holds.
 pub fn split_events(value: Value) -> Vec<Result<AuditEvent, String>> {
     match value {
-        Value::Array(items) => items.into_iter().map(AuditEvent::from_value).collect(),
+        Value::Array(items) => list_events(items),
         Value::Object(mut object)
             if object.get("kind").and_then(Value::as_str) == Some("EventList") =>
         {
             match object.remove("items") {
-                Some(Value::Array(items)) => {
-                    items.into_iter().map(AuditEvent::from_value).collect()
-                }
+                Some(Value::Array(items)) => list_events(items),
                 Some(Value::Null) | None => Vec::new(),
                 Some(_) => vec![Err("EventList items must be a list".to_owned())],
             }
@@ -111,7 +119,19 @@ mod tests {
         let events = parse_audit_payload(list).unwrap();
         assert_eq!(events.len(), 2);
         assert!(events[0].is_ok());
-        assert!(events[1].is_err());
+        assert_eq!(
+            events[1].as_ref().err().map(String::as_str),
+            Some("item 2: audit event has no stageTimestamp")
+        );
+        let pair = parse_audit_payload(b"[1, 2]").unwrap();
+        let errors: Vec<_> = pair.iter().filter_map(|e| e.as_ref().err()).collect();
+        assert_eq!(
+            errors,
+            [
+                "item 1: an audit event must be a JSON object",
+                "item 2: an audit event must be a JSON object"
+            ]
+        );
         assert!(parse_audit_payload(b"{").is_err());
         assert!(parse_audit_payload(b"42").unwrap()[0].is_err());
     }

@@ -332,6 +332,12 @@ impl ArgName {
     pub const CMD: ArgName = ArgName(23);
     pub const DATA: ArgName = ArgName(24);
     pub const BACKLOG: ArgName = ArgName(29);
+    pub const EUID: ArgName = ArgName(30);
+    pub const RUID: ArgName = ArgName(31);
+    pub const SUID: ArgName = ArgName(32);
+    pub const EGID: ArgName = ArgName(33);
+    pub const RGID: ArgName = ArgName(34);
+    pub const SGID: ArgName = ArgName(35);
 
     pub fn from_name(name: &str) -> Option<Self> {
         Self::NAMES

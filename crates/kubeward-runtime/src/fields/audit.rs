@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::{FieldType, Lookup, Source, has_known_prefix};
+use super::catalogue::AUDIT_FIELDS;
+use super::{FieldType, Lookup, Source, is_falco_field};
 use crate::event::{AuditEvent, EventType};
 use crate::time::format_rfc3339;
 use crate::value::Val;
@@ -37,9 +38,38 @@ pub enum AuditField {
     /// Like `Each`, but the inner value falls back to a pod-level value
     /// (`eff_run_as_user`): per container, else the pod's, else 0.
     Effective {
+        array: Path,
         inner: Path,
         pod: Path,
+        index: Option<usize>,
     },
+    /// Each container's `command` or `args`, its words joined by spaces.
+    Joined {
+        array: Path,
+        key: &'static str,
+        index: Option<usize>,
+    },
+    /// Each port's `hostPort`, or its `containerPort` when it has none (as
+    /// with `hostNetwork`), for every container.
+    HostPorts {
+        array: Path,
+        index: Option<usize>,
+    },
+    /// `ka.req.container.privileged`: `true` when any container is
+    /// privileged, else `false`.
+    AnyPrivileged,
+    /// The names of binding subjects of one kind; service accounts in
+    /// `namespace:name` form when `namespaced`.
+    SubjectNames {
+        kind: &'static str,
+        namespaced: bool,
+    },
+    /// `ka.req.volume.hostpath[PATH]`: `true` when a hostPath volume is
+    /// PATH, or starts with it when PATH ends in `*`, else `false`.
+    VolumeHostPath(String),
+    /// A fixed text (`ka.req.binding.subject.has_name`, kept by the plugin
+    /// for old rules).
+    Fixed(&'static str),
     /// `ka.target.pod.name`: the response's name for pod objects.
     TargetPodName,
     /// The volume kinds of each pod volume (`hostPath`, `secret` …).
@@ -56,8 +86,6 @@ pub enum AuditField {
 #[derive(Debug)]
 pub struct AuditSource;
 
-const CLASSES: &[&str] = &["ka", "jevt", "json", "evt"];
-
 const CONTAINERS: Path = &["requestObject", "spec", "containers"];
 const INIT_CONTAINERS: Path = &["requestObject", "spec", "initContainers"];
 const EPHEMERAL_CONTAINERS: Path = &["requestObject", "spec", "ephemeralContainers"];
@@ -66,48 +94,131 @@ fn each(array: Path, inner: Path, arg: Option<&str>) -> Lookup<AuditField> {
     each_kind(array, inner, arg, false)
 }
 
-fn each_kind(array: Path, inner: Path, arg: Option<&str>, repository: bool) -> Lookup<AuditField> {
-    let index = match arg.map(str::parse::<usize>) {
-        None => None,
-        Some(Ok(i)) => Some(i),
-        Some(Err(_)) => return Lookup::Unknown(format!("`{}` is not an index", arg.unwrap_or(""))),
-    };
-    let kind = if index.is_some() {
-        FieldType::Str
-    } else {
-        FieldType::List
-    };
-    Lookup::Found(
-        AuditField::Each {
-            array,
-            inner,
-            index,
-            repository,
-        },
-        kind,
-    )
+/// An index argument (`[0]`), or none.
+fn index(arg: Option<&str>) -> Result<Option<usize>, Lookup<AuditField>> {
+    match arg.map(str::parse::<usize>) {
+        None => Ok(None),
+        Some(Ok(i)) => Ok(Some(i)),
+        Some(Err(_)) => Err(Lookup::Unknown(format!(
+            "`{}` is not an index",
+            arg.unwrap_or("")
+        ))),
+    }
 }
+
+/// A list field of the plugin: a list even when indexed, as the plugin
+/// declares it (so only `in`, `intersects` and `exists` apply).
+fn each_kind(array: Path, inner: Path, arg: Option<&str>, repository: bool) -> Lookup<AuditField> {
+    match index(arg) {
+        Ok(index) => Lookup::Found(
+            AuditField::Each {
+                array,
+                inner,
+                index,
+                repository,
+            },
+            FieldType::List,
+        ),
+        Err(e) => e,
+    }
+}
+
+/// The first container's value of a per-container field, as one string
+/// (`ka.req.container.image`).
+fn first_container(inner: Path, repository: bool) -> Lookup<AuditField> {
+    match each_kind(CONTAINERS, inner, Some("0"), repository) {
+        Lookup::Found(field, _) => Lookup::Found(field, FieldType::Str),
+        other => other,
+    }
+}
+
+/// The fields every container list has (`ka.req.pod.containers.*`,
+/// `initContainers.*`, `ephemeralContainers.*`); ephemeral containers have
+/// no ports.
+fn container_field(array: Path, field: &str, arg: Option<&str>) -> Option<Lookup<AuditField>> {
+    use AuditField as A;
+    let at = |inner: Path| each(array, inner, arg);
+    let index = match index(arg) {
+        Ok(i) => i,
+        Err(e) => return Some(e),
+    };
+    let list = |f: AuditField| Lookup::Found(f, FieldType::List);
+    let effective = |key: &'static [&'static str], pod: Path| {
+        list(A::Effective {
+            array,
+            inner: key,
+            pod,
+            index,
+        })
+    };
+    Some(match field {
+        "name" => at(&["name"]),
+        "image" => at(&["image"]),
+        "image.repository" => each_kind(array, &["image"], arg, true),
+        "command" | "args" => list(A::Joined {
+            array,
+            key: if field == "command" {
+                "command"
+            } else {
+                "args"
+            },
+            index,
+        }),
+        "privileged" => at(&["securityContext", "privileged"]),
+        "allow_privilege_escalation" => at(&["securityContext", "allowPrivilegeEscalation"]),
+        "read_only_fs" => at(&["securityContext", "readOnlyRootFilesystem"]),
+        "run_as_user" => at(&["securityContext", "runAsUser"]),
+        "run_as_group" => at(&["securityContext", "runAsGroup"]),
+        "proc_mount" => at(&["securityContext", "procMount"]),
+        "add_capabilities" => at(&["securityContext", "capabilities", "add"]),
+        "eff_run_as_user" => effective(
+            &["securityContext", "runAsUser"],
+            &["requestObject", "spec", "securityContext", "runAsUser"],
+        ),
+        "eff_run_as_group" => effective(
+            &["securityContext", "runAsGroup"],
+            &["requestObject", "spec", "securityContext", "runAsGroup"],
+        ),
+        "host_port" if array != EPHEMERAL_CONTAINERS => list(A::HostPorts { array, index }),
+        _ => return None,
+    })
+}
+
+const CONTAINER_LISTS: &[(&str, Path)] = &[
+    ("ka.req.pod.containers.", CONTAINERS),
+    ("ka.req.pod.initContainers.", INIT_CONTAINERS),
+    ("ka.req.pod.ephemeralContainers.", EPHEMERAL_CONTAINERS),
+];
 
 impl AuditField {
     fn lookup(name: &str, arg: Option<&str>) -> Lookup<Self> {
         use AuditField as A;
         use FieldType::{Int, List, Str};
         let at = |p: Path| Lookup::Found(A::At(p), Str);
-        let containers = |inner: Path| each(CONTAINERS, inner, arg);
+        let annotation = |key: &'static str| Lookup::Found(A::Annotation(key), Str);
+        let subjects = |kind: &'static str, namespaced: bool| {
+            Lookup::Found(A::SubjectNames { kind, namespaced }, List)
+        };
+        if let Some(found) = CONTAINER_LISTS.iter().find_map(|(prefix, array)| {
+            name.strip_prefix(prefix)
+                .and_then(|field| container_field(array, field, arg))
+        }) {
+            return found;
+        }
         match name {
             "ka.auditid" => at(&["auditID"]),
             "ka.stage" => at(&["stage"]),
-            "ka.auth.decision" => {
-                Lookup::Found(A::Annotation("authorization.k8s.io/decision"), Str)
+            "ka.auth.decision" => annotation("authorization.k8s.io/decision"),
+            "ka.auth.reason" => annotation("authorization.k8s.io/reason"),
+            "ka.auth.openshift.decision" => annotation("authentication.openshift.io/decision"),
+            "ka.auth.openshift.username" => annotation("authentication.openshift.io/username"),
+            "ka.validations.admission.policy.failure" => {
+                annotation("validation.policy.admission.k8s.io/validation_failure")
             }
-            "ka.auth.reason" => Lookup::Found(A::Annotation("authorization.k8s.io/reason"), Str),
-            "ka.auth.openshift.decision" => {
-                Lookup::Found(A::Annotation("authorization.openshift.io/decision"), Str)
+            "ka.security.pod.violations" => {
+                annotation("pod-security.kubernetes.io/audit-violations")
             }
-            "ka.auth.openshift.reason" => {
-                Lookup::Found(A::Annotation("authorization.openshift.io/reason"), Str)
-            }
-            "ka.cluster.name" => Lookup::Found(A::Annotation("cluster_name"), Str),
+            "ka.cluster.name" => annotation("cluster_name"),
             "ka.user.name" => at(&["user", "username"]),
             "ka.user.groups" => Lookup::Found(
                 A::Each {
@@ -142,68 +253,27 @@ impl AuditField {
             "ka.target.resource" => at(&["objectRef", "resource"]),
             "ka.target.subresource" => at(&["objectRef", "subresource"]),
             "ka.target.pod.name" => Lookup::Found(A::TargetPodName, Str),
-            "ka.req.binding.subjects" => at(&["requestObject", "subjects"]),
+            "ka.req.binding.subjects" => each(&["requestObject", "subjects"], &[], None),
+            "ka.req.binding.subjects.user_names" => subjects("User", false),
+            "ka.req.binding.subjects.serviceaccount_names" => subjects("ServiceAccount", false),
+            "ka.req.binding.subjects.serviceaccount_ns_names" => subjects("ServiceAccount", true),
+            "ka.req.binding.subjects.group_names" => subjects("Group", false),
+            "ka.req.binding.subject.has_name" => match arg {
+                Some(_) => Lookup::Found(A::Fixed("true"), Str),
+                None => Lookup::Unknown(
+                    "`ka.req.binding.subject.has_name` needs a name argument".to_owned(),
+                ),
+            },
             "ka.req.binding.role" => at(&["requestObject", "roleRef", "name"]),
             "ka.req.configmap.obj" => at(&["requestObject", "data"]),
-            "ka.req.pod.containers.image" => containers(&["image"]),
-            "ka.req.container.image" => each(CONTAINERS, &["image"], Some(arg.unwrap_or("0"))),
-            "ka.req.pod.containers.image.repository" => {
-                each_kind(CONTAINERS, &["image"], arg, true)
-            }
-            "ka.req.container.image.repository" => {
-                each_kind(CONTAINERS, &["image"], Some(arg.unwrap_or("0")), true)
-            }
-            "ka.req.pod.initContainers.image" => each(INIT_CONTAINERS, &["image"], arg),
-            "ka.req.pod.initContainers.image.repository" => {
-                each_kind(INIT_CONTAINERS, &["image"], arg, true)
-            }
-            "ka.req.pod.ephemeralContainers.image" => each(EPHEMERAL_CONTAINERS, &["image"], arg),
-            "ka.req.pod.ephemeralContainers.image.repository" => {
-                each_kind(EPHEMERAL_CONTAINERS, &["image"], arg, true)
-            }
+            "ka.req.container.image" => first_container(&["image"], false),
+            "ka.req.container.image.repository" => first_container(&["image"], true),
             "ka.req.pod.host_ipc" => at(&["requestObject", "spec", "hostIPC"]),
             "ka.req.pod.host_network" | "ka.req.container.host_network" => {
                 at(&["requestObject", "spec", "hostNetwork"])
             }
             "ka.req.pod.host_pid" => at(&["requestObject", "spec", "hostPID"]),
-            "ka.req.pod.containers.host_port" => containers(&["ports", "hostPort"]),
-            "ka.req.pod.containers.privileged" | "ka.req.container.privileged" => {
-                containers(&["securityContext", "privileged"])
-            }
-            "ka.req.pod.initContainers.privileged" => {
-                each(INIT_CONTAINERS, &["securityContext", "privileged"], arg)
-            }
-            "ka.req.pod.ephemeralContainers.privileged" => each(
-                EPHEMERAL_CONTAINERS,
-                &["securityContext", "privileged"],
-                arg,
-            ),
-            "ka.req.pod.containers.allow_privilege_escalation" => {
-                containers(&["securityContext", "allowPrivilegeEscalation"])
-            }
-            "ka.req.pod.containers.read_only_fs" => {
-                containers(&["securityContext", "readOnlyRootFilesystem"])
-            }
-            "ka.req.pod.containers.run_as_user" => containers(&["securityContext", "runAsUser"]),
-            "ka.req.pod.containers.run_as_group" => containers(&["securityContext", "runAsGroup"]),
-            "ka.req.pod.containers.proc_mount" => containers(&["securityContext", "procMount"]),
-            "ka.req.pod.containers.add_capabilities" => {
-                containers(&["securityContext", "capabilities", "add"])
-            }
-            "ka.req.pod.containers.eff_run_as_user" => Lookup::Found(
-                A::Effective {
-                    inner: &["securityContext", "runAsUser"],
-                    pod: &["requestObject", "spec", "securityContext", "runAsUser"],
-                },
-                List,
-            ),
-            "ka.req.pod.containers.eff_run_as_group" => Lookup::Found(
-                A::Effective {
-                    inner: &["securityContext", "runAsGroup"],
-                    pod: &["requestObject", "spec", "securityContext", "runAsGroup"],
-                },
-                List,
-            ),
+            "ka.req.container.privileged" => Lookup::Found(A::AnyPrivileged, Str),
             "ka.req.pod.run_as_user" => {
                 at(&["requestObject", "spec", "securityContext", "runAsUser"])
             }
@@ -232,7 +302,14 @@ impl AuditField {
                 arg,
             ),
             "ka.req.pod.volumes.volume_type" => Lookup::Found(A::VolumeTypes, List),
-            "ka.req.role.rules" => at(&["requestObject", "rules"]),
+            "ka.req.volume.hostpath" => match arg {
+                Some(path) => Lookup::Found(A::VolumeHostPath(path.to_owned()), Str),
+                None => Lookup::Unknown(
+                    "`ka.req.volume.hostpath` needs a path argument, e.g. ka.req.volume.hostpath[/etc*]"
+                        .to_owned(),
+                ),
+            },
+            "ka.req.role.rules" => each(&["requestObject", "rules"], &[], None),
             "ka.req.role.rules.apiGroups" => each(&["requestObject", "rules"], &["apiGroups"], arg),
             "ka.req.role.rules.nonResourceURLs" => {
                 each(&["requestObject", "rules"], &["nonResourceURLs"], arg)
@@ -257,7 +334,7 @@ impl AuditField {
                 Lookup::Found(A::Time, Str)
             }
             "jevt.rawtime" | "json.rawtime" | "evt.rawtime" => Lookup::Found(A::RawTime, Int),
-            _ if has_known_prefix(name, CLASSES) => Lookup::Unsupported,
+            _ if is_falco_field(AUDIT_FIELDS, name) => Lookup::Unsupported,
             _ => Lookup::Unknown(format!("unknown field `{name}` for k8s_audit rules")),
         }
     }
@@ -365,8 +442,13 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
                 (None, _) => Val::List(out),
             }
         }
-        A::Effective { inner, pod } => {
-            let Some(Value::Array(list)) = walk(json, CONTAINERS) else {
+        A::Effective {
+            array,
+            inner,
+            pod,
+            index,
+        } => {
+            let Some(list) = selected(json, array, *index) else {
                 return Val::Missing;
             };
             let pod_value = walk(json, pod).and_then(render);
@@ -381,6 +463,92 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
                     .collect(),
             )
         }
+        A::Joined { array, key, index } => {
+            let Some(list) = selected(json, array, *index) else {
+                return Val::Missing;
+            };
+            let joined: Vec<Cow<'_, str>> = list
+                .iter()
+                .filter_map(|c| c.get(*key)?.as_array())
+                .map(|words| {
+                    let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+                    Cow::Owned(words.join(" "))
+                })
+                .collect();
+            if joined.is_empty() {
+                Val::Missing
+            } else {
+                Val::List(joined)
+            }
+        }
+        A::HostPorts { array, index } => {
+            let Some(list) = selected(json, array, *index) else {
+                return Val::Missing;
+            };
+            let ports: Vec<Cow<'_, str>> = list
+                .iter()
+                .filter_map(|c| c.get("ports")?.as_array())
+                .flatten()
+                .filter_map(|port| {
+                    port.get("hostPort")
+                        .or_else(|| port.get("containerPort"))
+                        .and_then(render)
+                })
+                .collect();
+            if ports.is_empty() {
+                Val::Missing
+            } else {
+                Val::List(ports)
+            }
+        }
+        A::AnyPrivileged => match walk(json, CONTAINERS) {
+            Some(Value::Array(list)) => {
+                let any = list.iter().any(|c| {
+                    walk(c, &["securityContext", "privileged"]).and_then(Value::as_bool)
+                        == Some(true)
+                });
+                Val::Str(Cow::Borrowed(if any { "true" } else { "false" }))
+            }
+            _ => Val::Missing,
+        },
+        A::SubjectNames { kind, namespaced } => {
+            let Some(Value::Array(list)) = walk(json, &["requestObject", "subjects"]) else {
+                return Val::Missing;
+            };
+            let names: Vec<Cow<'_, str>> = list
+                .iter()
+                .filter(|s| s.get("kind").and_then(Value::as_str) == Some(*kind))
+                .filter_map(|s| {
+                    let name = s.get("name").and_then(render)?;
+                    if !namespaced {
+                        return Some(name);
+                    }
+                    let ns = s.get("namespace").and_then(render)?;
+                    Some(Cow::Owned(format!("{ns}:{name}")))
+                })
+                .collect();
+            if names.is_empty() {
+                Val::Missing
+            } else {
+                Val::List(names)
+            }
+        }
+        A::VolumeHostPath(wanted) => {
+            let Some(Value::Array(volumes)) = walk(json, &["requestObject", "spec", "volumes"])
+            else {
+                return Val::Missing;
+            };
+            let prefix = wanted.strip_suffix('*');
+            let used = volumes
+                .iter()
+                .filter_map(|v| walk(v, &["hostPath", "path"]).and_then(render))
+                .any(|path| match prefix {
+                    Some(p) => path.starts_with(p),
+                    None => path == wanted.as_str(),
+                });
+            Val::Str(Cow::Borrowed(if used { "true" } else { "false" }))
+        }
+        A::Fixed(text) => Val::Str(Cow::Borrowed(text)),
         A::TargetPodName => {
             let is_pod = walk(json, &["objectRef", "resource"]).and_then(Value::as_str)
                 == Some("pods")
@@ -409,6 +577,17 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
         A::Object => Val::Str(Cow::Owned(json.to_string())),
         A::Time => Val::Str(Cow::Owned(format_rfc3339(ev.time_ns))),
         A::RawTime => Val::Int(i64::try_from(ev.time_ns).unwrap_or(i64::MAX)),
+    }
+}
+
+/// The elements of the array at `array`, or the one at `index`.
+fn selected(json: &Value, array: Path, index: Option<usize>) -> Option<&[Value]> {
+    let Value::Array(list) = walk(json, array)? else {
+        return None;
+    };
+    match index {
+        None => Some(list),
+        Some(i) => list.get(i..=i),
     }
 }
 
@@ -446,6 +625,122 @@ impl Source for AuditSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn field(ev: &AuditEvent, name: &str, arg: Option<&str>) -> Option<String> {
+        let Lookup::Found(f, _) = AuditField::lookup(name, arg) else {
+            panic!("{name} is not a field");
+        };
+        extract(&f, ev).render().map(|v| v.into_owned())
+    }
+
+    fn event(json: Value) -> AuditEvent {
+        let mut json = json;
+        json["auditID"] = "a".into();
+        json["stageTimestamp"] = "2024-01-01T00:00:00Z".into();
+        AuditEvent::from_value(json).unwrap()
+    }
+
+    /// The fields as the k8saudit plugin extracts them (its extract.go).
+    #[test]
+    fn plugin_fields() {
+        let ev = event(serde_json::json!({
+            "annotations": {
+                "authentication.openshift.io/decision": "allow",
+                "authentication.openshift.io/username": "kube:admin",
+                "validation.policy.admission.k8s.io/validation_failure": "[{}]",
+                "pod-security.kubernetes.io/audit-violations": "privileged",
+            },
+            "requestObject": {
+                "subjects": [
+                    {"kind": "User", "name": "alice"},
+                    {"kind": "ServiceAccount", "name": "builder", "namespace": "ci"},
+                    {"kind": "Group", "name": "devs"},
+                    {"kind": "ServiceAccount", "name": "lost"},
+                ],
+                "spec": {
+                    "hostNetwork": true,
+                    "containers": [
+                        {"name": "web", "image": "nginx", "command": ["nginx", "-g", "daemon off;"],
+                         "ports": [{"containerPort": 8080}, {"containerPort": 80, "hostPort": 8081}]},
+                        {"name": "side", "image": "busybox", "args": ["sleep", "1"],
+                         "securityContext": {"privileged": false}},
+                    ],
+                    "initContainers": [
+                        {"name": "init", "image": "alpine", "securityContext": {"privileged": true},
+                         "ports": [{"containerPort": 9000}]},
+                    ],
+                    "volumes": [
+                        {"name": "a", "emptyDir": {}},
+                        {"name": "b", "hostPath": {"path": "/etc/kubernetes"}},
+                    ],
+                },
+            },
+        }));
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            ("ka.auth.openshift.decision", None, Some("allow")),
+            ("ka.auth.openshift.username", None, Some("kube:admin")),
+            (
+                "ka.validations.admission.policy.failure",
+                None,
+                Some("[{}]"),
+            ),
+            ("ka.security.pod.violations", None, Some("privileged")),
+            ("ka.req.binding.subjects.user_names", None, Some("(alice)")),
+            (
+                "ka.req.binding.subjects.serviceaccount_names",
+                None,
+                Some("(builder,lost)"),
+            ),
+            (
+                "ka.req.binding.subjects.serviceaccount_ns_names",
+                None,
+                Some("(ci:builder)"),
+            ),
+            ("ka.req.binding.subjects.group_names", None, Some("(devs)")),
+            ("ka.req.binding.subject.has_name", Some("x"), Some("true")),
+            ("ka.req.pod.containers.name", None, Some("(web,side)")),
+            (
+                "ka.req.pod.containers.command",
+                None,
+                Some("(nginx -g daemon off;)"),
+            ),
+            ("ka.req.pod.containers.args", None, Some("(sleep 1)")),
+            ("ka.req.pod.containers.args", Some("0"), None),
+            ("ka.req.pod.containers.host_port", None, Some("(8080,8081)")),
+            ("ka.req.pod.containers.host_port", Some("1"), None),
+            ("ka.req.pod.initContainers.host_port", None, Some("(9000)")),
+            ("ka.req.pod.initContainers.name", None, Some("(init)")),
+            ("ka.req.pod.initContainers.privileged", None, Some("(true)")),
+            ("ka.req.pod.ephemeralContainers.name", None, None),
+            ("ka.req.container.privileged", None, Some("false")),
+            ("ka.req.pod.containers.privileged", None, Some("(false)")),
+            ("ka.req.volume.hostpath", Some("/etc*"), Some("true")),
+            ("ka.req.volume.hostpath", Some("/etc"), Some("false")),
+            (
+                "ka.req.volume.hostpath",
+                Some("/etc/kubernetes"),
+                Some("true"),
+            ),
+        ];
+        for (name, arg, want) in cases {
+            assert_eq!(field(&ev, name, *arg).as_deref(), *want, "{name}[{arg:?}]");
+        }
+        // Ephemeral containers have no ports; the OpenShift reason is no
+        // plugin field.
+        for name in [
+            "ka.req.pod.ephemeralContainers.host_port",
+            "ka.auth.openshift.reason",
+        ] {
+            assert!(
+                matches!(AuditField::lookup(name, None), Lookup::Unknown(e) if e.starts_with("unknown field")),
+                "{name}"
+            );
+        }
+        // No containers at all: no value; none privileged: false.
+        let bare = event(serde_json::json!({"requestObject": {"spec": {}}}));
+        assert_eq!(field(&bare, "ka.req.container.privileged", None), None);
+        assert_eq!(field(&bare, "ka.req.volume.hostpath", Some("/")), None);
+    }
 
     #[test]
     fn repositories_and_query_parameters() {

@@ -3,6 +3,7 @@
 //! value from an event through that accessor with no string lookup.
 
 pub mod audit;
+mod catalogue;
 pub mod syscall;
 
 use std::fmt::Debug;
@@ -53,9 +54,49 @@ pub trait Source: 'static {
     fn has_event_types() -> bool;
 }
 
-/// Whether `name` starts with a field class Falco knows for syscall events
-/// (used to tell an unsupported field from a misspelt one).
-pub(crate) fn has_known_prefix(name: &str, classes: &[&str]) -> bool {
-    name.split_once('.')
-        .is_some_and(|(class, _)| classes.contains(&class))
+/// Whether `name` is a Falco field of the given catalogue, so that a field
+/// kubeward cannot supply is told from a misspelt one.
+pub(crate) fn is_falco_field(catalogue: &[&str], name: &str) -> bool {
+    if catalogue.binary_search(&name).is_ok()
+        || catalogue::GENERIC_FIELDS.binary_search(&name).is_ok()
+    {
+        return true;
+    }
+    // Fields whose argument may follow a dot (`evt.arg.path`, `evt.abspath.src`).
+    ["evt.arg", "evt.rawarg", "evt.abspath"]
+        .iter()
+        .any(|field| {
+            name.strip_prefix(field)
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with('.'))
+                && catalogue.binary_search(field).is_ok()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::catalogue::{AUDIT_FIELDS, EVENT_ARGS, GENERIC_FIELDS, SYSCALL_FIELDS};
+    use super::is_falco_field;
+
+    #[test]
+    fn catalogues_are_sorted_and_tell_fields_from_typos() {
+        for list in [SYSCALL_FIELDS, AUDIT_FIELDS, GENERIC_FIELDS, EVENT_ARGS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+        }
+        for name in [
+            "proc.exe_ino.ctime",
+            "k8s.pod.name",
+            "evt.arg.path",
+            "fd.sip.name",
+        ] {
+            assert!(is_falco_field(SYSCALL_FIELDS, name), "{name}");
+        }
+        for name in ["proc.nmae", "proc.nobody", "evt.arg.", "ka.verb"] {
+            assert!(!is_falco_field(SYSCALL_FIELDS, name), "{name}");
+        }
+        assert!(is_falco_field(
+            AUDIT_FIELDS,
+            "ka.req.pod.initContainers.host_port"
+        ));
+        assert!(!is_falco_field(AUDIT_FIELDS, "ka.verbb"));
+    }
 }

@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::{FieldType, Lookup, Source, has_known_prefix};
+use super::catalogue::{EVENT_ARGS, SYSCALL_FIELDS};
+use super::{FieldType, Lookup, Source, is_falco_field};
 use crate::event::{ArgName, EventType, FdKind, SyscallEvent};
 use crate::time::format_rfc3339;
 use crate::value::Val;
@@ -89,25 +90,6 @@ pub enum SysField {
     ContainerName,
 }
 
-/// Field classes of Falco's syscall source and the container plugin.
-const CLASSES: &[&str] = &[
-    "evt",
-    "proc",
-    "thread",
-    "user",
-    "group",
-    "fd",
-    "fs",
-    "fdlist",
-    "container",
-    "k8s",
-    "span",
-    "mesos",
-    "k8smeta",
-    "syslog",
-    "cgroup",
-];
-
 /// The syscall source.
 #[derive(Debug)]
 pub struct SyscallSource;
@@ -118,6 +100,18 @@ fn index_arg(arg: Option<&str>) -> Result<Option<usize>, String> {
             .map_err(|_| format!("`{a}` is not an index"))
     })
     .transpose()
+}
+
+/// An argument kubeward does not decode: unsupported when some event has
+/// it, else no field at all (libsinsp: "unknown event argument").
+fn unsupported_arg(field: &str, arg: &str) -> Lookup<SysField> {
+    if EVENT_ARGS.binary_search(&arg).is_ok() {
+        Lookup::Unsupported
+    } else {
+        Lookup::Unknown(format!(
+            "unknown field `{field}`: no event has an argument `{arg}`"
+        ))
+    }
 }
 
 impl SysField {
@@ -132,7 +126,7 @@ impl SysField {
             return match ArgName::from_name(arg_name) {
                 Some(a) if name.starts_with("evt.arg.") => found(F::EvtArg(a), Str),
                 Some(a) => found(F::EvtRawArg(a), Int),
-                None => Lookup::Unsupported,
+                None => unsupported_arg(name, arg_name),
             };
         }
         let ancestor = |make: fn(Option<usize>) -> SysField| match index_arg(arg) {
@@ -159,7 +153,7 @@ impl SysField {
                     Err(_) => match ArgName::from_name(a) {
                         Some(n) if name == "evt.arg" => found(F::EvtArg(n), Str),
                         Some(n) => found(F::EvtRawArg(n), Int),
-                        None => Lookup::Unsupported,
+                        None => unsupported_arg(name, a),
                     },
                 },
                 None => Lookup::Unknown(format!("`{name}` needs an argument name or index")),
@@ -230,7 +224,7 @@ impl SysField {
             "fd.net" => found(F::FdNet(Side::Any), Net),
             "container.id" => found(F::ContainerId, Str),
             "container.name" => found(F::ContainerName, Str),
-            _ if has_known_prefix(name, CLASSES) => Lookup::Unsupported,
+            _ if is_falco_field(SYSCALL_FIELDS, name) => Lookup::Unsupported,
             _ => Lookup::Unknown(format!("unknown field `{name}`")),
         }
     }

@@ -65,6 +65,58 @@ pub(crate) fn open_flags(flags: i64) -> String {
     names.join("|")
 }
 
+/// Permission bits as libsinsp names them, lowest first.
+const MODE_BITS: &[(u64, &str)] = &[
+    (0o1, "S_IXOTH"),
+    (0o2, "S_IWOTH"),
+    (0o4, "S_IROTH"),
+    (0o10, "S_IXGRP"),
+    (0o20, "S_IWGRP"),
+    (0o40, "S_IRGRP"),
+    (0o100, "S_IXUSR"),
+    (0o200, "S_IWUSR"),
+    (0o400, "S_IRUSR"),
+    (0o1000, "S_ISVTX"),
+    (0o2000, "S_ISGID"),
+    (0o4000, "S_ISUID"),
+];
+
+/// A chmod mode: `S_IXOTH|…|S_ISUID` for rules, the bits as the raw value.
+/// A mode with no bit set shows its number in octal (`0`), as libsinsp does.
+fn chmod_mode(mode: u64) -> Arg<'static> {
+    let bits = mode & 0o7777;
+    let names: Vec<&str> = MODE_BITS
+        .iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    let shown = if names.is_empty() {
+        format!("{bits:#o}")
+    } else {
+        names.join("|")
+    };
+    Arg::flags(ArgName::MODE, shown, as_i64(bits))
+}
+
+/// A user or group id argument: its name (`<NA>` when the id has none,
+/// `<NONE>` for -1, which leaves the id unchanged), the number as raw value.
+fn id_arg(name: ArgName, raw: u64, user: bool, names: &mut procfs::Names) -> Arg<'static> {
+    let id = raw as u32;
+    if id == u32::MAX {
+        return Arg::flags(name, "<NONE>", -1);
+    }
+    let shown = if user {
+        names.known_user(id)
+    } else {
+        names.known_group(id)
+    };
+    Arg::flags(
+        name,
+        shown.unwrap_or_else(|| "<NA>".to_owned()),
+        i64::from(id),
+    )
+}
+
 fn ptrace_request(request: i64) -> Cow<'static, str> {
     Cow::Borrowed(match request {
         0 => "PTRACE_TRACEME",
@@ -322,7 +374,8 @@ pub(crate) fn decode(
                             local_is_server: true,
                             connected: false,
                         });
-                        net.server = *addr;
+                        // The kernel's address: it has the port it picked for port 0.
+                        net.server = procfs::socket_local_address(pid, num).or(*addr);
                         net.local_is_server = true;
                         fd.name = shown.clone();
                         fd.net = Some(net);
@@ -348,7 +401,21 @@ pub(crate) fn decode(
                 Arg::int(ArgName::FD, as_i64(a[0])),
                 Arg::int(ArgName::BACKLOG, as_i64(a[1])),
             ];
-            out.fd = state.fd(as_i64(a[0]));
+            let num = as_i64(a[0]);
+            let mut fd = state.fd(num);
+            // A socket bound to port 0 has its port from here on (before
+            // listen the kernel does not list a bound TCP socket).
+            if let Some(fd) = fd.as_mut()
+                && let Some(net) = fd.net.as_mut()
+                && ret == 0
+                && let Some(local) = procfs::socket_local_address(pid, num)
+            {
+                net.server = Some(local);
+                net.local_is_server = true;
+                fd.name = local.to_string();
+                state.fds.insert(num, fd.clone());
+            }
+            out.fd = fd;
         }
         Sysno::accept | Sysno::accept4 => {
             let listening = state.fd(as_i64(a[0]));
@@ -356,18 +423,24 @@ pub(crate) fn decode(
             if ret >= 0 {
                 let len = read_bytes(pid, a[2], 4)
                     .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap_or([0; 4])));
-                let peer = sockaddr(pid, a[1], u64::from(len));
-                let local = listening
-                    .as_ref()
-                    .and_then(|l| l.net.and_then(|n| n.server))
-                    .or_else(|| procfs::socket_local_address(pid, ret));
+                let peer = sockaddr(pid, a[1], u64::from(len)).and_then(|p| p.1);
+                // The new socket's own endpoints, as the kernel has them: the
+                // listener may be bound to every address (0.0.0.0) or port 0,
+                // and the caller need not ask for the peer's address.
+                let (local, remote) =
+                    procfs::socket_endpoints(pid, ret).map_or((None, None), |(l, r)| (Some(l), r));
+                let local = local.or_else(|| {
+                    listening
+                        .as_ref()
+                        .and_then(|l| l.net.and_then(|n| n.server))
+                });
                 let kind = listening.as_ref().map_or(FdKind::Unknown, |l| l.kind);
                 let net = NetTuple {
                     proto: listening
                         .as_ref()
                         .and_then(|l| l.net)
                         .map_or(L4Proto::Tcp, |n| n.proto),
-                    client: peer.as_ref().and_then(|p| p.1),
+                    client: remote.or(peer),
                     server: local,
                     local_is_server: true,
                     connected: true,
@@ -434,26 +507,43 @@ pub(crate) fn decode(
             ];
         }
         Sysno::chmod | Sysno::fchmodat | Sysno::fchmod => {
-            let (path, mode) = match nr {
-                Sysno::chmod => (state.path_arg(pid, AT_FDCWD, a[0]).0, a[1]),
-                Sysno::fchmodat => (
-                    state.path_arg(pid, as_i64(a[0]) as i32 as i64, a[1]).0,
-                    a[2],
-                ),
+            out.args.push(Arg::int(ArgName::RES, ret));
+            let mode = match nr {
+                Sysno::chmod => {
+                    let (path, _) = state.path_arg(pid, AT_FDCWD, a[0]);
+                    out.args.push(text(ArgName::FILENAME, path));
+                    a[1]
+                }
+                Sysno::fchmodat => {
+                    let dirfd = as_i64(a[0]) as i32 as i64;
+                    let (path, _) = state.path_arg(pid, dirfd, a[1]);
+                    out.args.push(Arg::int(ArgName::DIRFD, dirfd));
+                    out.args.push(text(ArgName::FILENAME, path));
+                    a[2]
+                }
                 _ => {
                     out.fd = state.fd(as_i64(a[0]));
-                    (
-                        out.fd.as_ref().map(|f| f.name.clone()).unwrap_or_default(),
-                        a[1],
-                    )
+                    out.args.push(Arg::int(ArgName::FD, as_i64(a[0])));
+                    a[1]
                 }
             };
-            out.args = vec![
-                Arg::int(ArgName::RES, ret),
-                text(ArgName::FILENAME, path.clone()),
-                text(ArgName::PATH, path),
-                Arg::flags(ArgName::MODE, format!("{:o}", mode & 0o7777), as_i64(mode)),
-            ];
+            out.args.push(chmod_mode(mode));
+        }
+        Sysno::mkdir | Sysno::mkdirat => {
+            out.args.push(Arg::int(ArgName::RES, ret));
+            let (dirfd, path, mode) = if nr == Sysno::mkdir {
+                (AT_FDCWD, a[0], a[1])
+            } else {
+                let dirfd = as_i64(a[0]) as i32 as i64;
+                out.args.push(Arg::int(ArgName::DIRFD, dirfd));
+                (dirfd, a[1], a[2])
+            };
+            let (path, _) = state.path_arg(pid, dirfd, path);
+            out.args.push(text(ArgName::PATH, path));
+            // A plain number shown in hex, as the event table declares it.
+            let mode = mode & 0xffff_ffff;
+            out.args
+                .push(Arg::flags(ArgName::MODE, format!("{mode:X}"), as_i64(mode)));
         }
         Sysno::setuid
         | Sysno::setgid
@@ -461,31 +551,29 @@ pub(crate) fn decode(
         | Sysno::setresgid
         | Sysno::setreuid
         | Sysno::setregid => {
-            let name = if matches!(nr, Sysno::setuid | Sysno::setresuid | Sysno::setreuid) {
-                ArgName::UID
-            } else {
-                ArgName::GID
+            let mut names = procfs::Names::default();
+            let ids: &[ArgName] = match nr {
+                Sysno::setuid => &[ArgName::UID],
+                Sysno::setgid => &[ArgName::GID],
+                Sysno::setresuid => &[ArgName::RUID, ArgName::EUID, ArgName::SUID],
+                Sysno::setresgid => &[ArgName::RGID, ArgName::EGID, ArgName::SGID],
+                Sysno::setreuid => &[ArgName::RUID, ArgName::EUID],
+                _ => &[ArgName::RGID, ArgName::EGID],
             };
-            let id = if matches!(
-                nr,
-                Sysno::setresuid | Sysno::setresgid | Sysno::setreuid | Sysno::setregid
-            ) {
-                a[1]
-            } else {
-                a[0]
-            };
-            out.args = vec![
-                Arg::int(ArgName::RES, ret),
-                Arg::int(name, as_i64(id) as i32 as i64),
-            ];
-            if ret == 0 {
-                let mut names = procfs::Names::default();
-                if let Some(fresh) = procfs::read_process(pid, &mut names) {
-                    let p = &mut state.process;
-                    (p.uid, p.gid, p.user_name, p.group_name) =
-                        (fresh.uid, fresh.gid, fresh.user_name, fresh.group_name);
-                    (p.cap_effective, p.cap_permitted) = (fresh.cap_effective, fresh.cap_permitted);
-                }
+            // The event table types setregid's ids as user ids, so libsinsp
+            // shows them as user names; so do we.
+            let users = !matches!(nr, Sysno::setgid | Sysno::setresgid);
+            out.args.push(Arg::int(ArgName::RES, ret));
+            for (name, raw) in ids.iter().zip(a) {
+                out.args.push(id_arg(*name, raw, users, &mut names));
+            }
+            if ret == 0
+                && let Some(fresh) = procfs::read_process(pid, &mut names)
+            {
+                let p = &mut state.process;
+                (p.uid, p.gid, p.user_name, p.group_name) =
+                    (fresh.uid, fresh.gid, fresh.user_name, fresh.group_name);
+                (p.cap_effective, p.cap_permitted) = (fresh.cap_effective, fresh.cap_permitted);
             }
         }
         Sysno::ptrace => {

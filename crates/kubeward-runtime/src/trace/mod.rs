@@ -73,6 +73,13 @@ fn registers(_: Pid) -> nix::Result<(u64, [u64; 6], i64)> {
     Err(nix::Error::ENOSYS)
 }
 
+fn is_stop_signal(signal: Signal) -> bool {
+    matches!(
+        signal,
+        Signal::SIGSTOP | Signal::SIGTSTP | Signal::SIGTTIN | Signal::SIGTTOU
+    )
+}
+
 fn pid_of(p: i64) -> Pid {
     Pid::from_raw(i32::try_from(p).unwrap_or(0))
 }
@@ -80,9 +87,6 @@ fn pid_of(p: i64) -> Pid {
 struct Tracer<'h> {
     procs: HashMap<i64, ProcState>,
     threads: HashMap<i64, Thread>,
-    /// New tasks whose initial SIGSTOP is still to come (or came early).
-    fresh: HashSet<i64>,
-    early: HashSet<i64>,
     syscalls: BTreeSet<u64>,
     events: u64,
     names: procfs::Names,
@@ -196,16 +200,12 @@ impl Tracer<'_> {
             state.process.ancestors = parent_state.process.lineage_for_child();
             self.procs.insert(tgid, state);
         }
-        self.threads.insert(
-            child,
-            Thread {
-                tgid,
-                pending: None,
-            },
-        );
-        if !self.early.remove(&child) {
-            self.fresh.insert(child);
-        }
+        // A child that stopped before this event is already known, maybe
+        // inside a syscall: keep that, or its entries and exits swap.
+        self.threads.entry(child).or_insert(Thread {
+            tgid,
+            pending: None,
+        });
     }
 
     fn on_exec(&mut self, tid: i64) {
@@ -233,7 +233,6 @@ impl Tracer<'_> {
         {
             self.procs.remove(&tid);
         }
-        self.fresh.remove(&tid);
     }
 }
 
@@ -246,13 +245,11 @@ pub fn trace(
     let child = crate::spawn::spawn_traced(command)?;
     let root = i64::from(child.id());
     let root_pid = pid_of(root);
+    let wait_root = |flags: WaitPidFlag| {
+        waitpid(root_pid, Some(flags | WaitPidFlag::__WNOTHREAD)).map_err(io::Error::from)
+    };
     // The child stops with SIGTRAP once it has executed the command.
-    match waitpid(
-        root_pid,
-        Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD),
-    )
-    .map_err(io::Error::from)?
-    {
+    match wait_root(WaitPidFlag::__WALL)? {
         WaitStatus::Stopped(_, Signal::SIGTRAP) => {}
         WaitStatus::Exited(_, code) => {
             return Ok(Outcome {
@@ -267,19 +264,33 @@ pub fn trace(
             )));
         }
     }
+    // Job control needs a seized tracee (stop signals are then told apart
+    // from signals to deliver, and a stopped tracee can wait for SIGCONT
+    // while we wait for the others). A child cannot seize itself, so it is
+    // let go stopped, seized, and continued, before its first instruction.
+    ptrace::detach(root_pid, Signal::SIGSTOP).map_err(io::Error::from)?;
+    match wait_root(WaitPidFlag::WUNTRACED)? {
+        WaitStatus::Stopped(..) => {}
+        other => {
+            return Err(io::Error::other(format!(
+                "the traced command did not stop to be seized: {other:?}"
+            )));
+        }
+    }
     let options = Options::PTRACE_O_TRACESYSGOOD
         | Options::PTRACE_O_TRACEFORK
         | Options::PTRACE_O_TRACEVFORK
         | Options::PTRACE_O_TRACECLONE
         | Options::PTRACE_O_TRACEEXEC
         | Options::PTRACE_O_EXITKILL;
-    ptrace::setoptions(root_pid, options).map_err(io::Error::from)?;
+    ptrace::seize(root_pid, options).map_err(io::Error::from)?;
+    // Seized while stopped, it reports its stop again as a ptrace stop.
+    wait_root(WaitPidFlag::__WALL)?;
+    nix::sys::signal::kill(root_pid, Signal::SIGCONT).map_err(io::Error::from)?;
 
     let mut tracer = Tracer {
         procs: HashMap::new(),
         threads: HashMap::new(),
-        fresh: HashSet::new(),
-        early: HashSet::new(),
         syscalls: BTreeSet::new(),
         events: 0,
         names: procfs::Names::default(),
@@ -328,7 +339,7 @@ pub fn trace(
                 tracer.on_syscall_stop(i64::from(pid.as_raw()));
                 let _ = ptrace::syscall(pid, None);
             }
-            WaitStatus::PtraceEvent(pid, _, event) => {
+            WaitStatus::PtraceEvent(pid, signal, event) => {
                 let tid = i64::from(pid.as_raw());
                 match event {
                     e if e == Event::PTRACE_EVENT_FORK as i32
@@ -349,23 +360,25 @@ pub fn trace(
                         }
                         tracer.on_exec(tid);
                     }
+                    e if e == Event::PTRACE_EVENT_STOP as i32 => {
+                        alive.insert(tid);
+                        if is_stop_signal(signal) {
+                            // A group-stop (SIGSTOP, SIGTSTP …): stay stopped
+                            // until SIGCONT, which stops the tracee once more
+                            // (with SIGTRAP) to be resumed here.
+                            let _ = crate::spawn::listen(pid);
+                            continue;
+                        }
+                        // A new task's first stop, or the end of a group-stop.
+                    }
                     _ => {}
                 }
                 let _ = ptrace::syscall(pid, None);
             }
             WaitStatus::Stopped(pid, signal) => {
-                let tid = i64::from(pid.as_raw());
-                alive.insert(tid);
-                let initial = signal == Signal::SIGSTOP
-                    && (tracer.fresh.remove(&tid) || !tracer.threads.contains_key(&tid));
-                if initial {
-                    if !tracer.threads.contains_key(&tid) {
-                        tracer.early.insert(tid);
-                    }
-                    let _ = ptrace::syscall(pid, None);
-                } else {
-                    let _ = ptrace::syscall(pid, Some(signal));
-                }
+                // A signal about to be delivered: deliver it.
+                alive.insert(i64::from(pid.as_raw()));
+                let _ = ptrace::syscall(pid, Some(signal));
             }
             WaitStatus::Exited(pid, code) => {
                 let tid = i64::from(pid.as_raw());

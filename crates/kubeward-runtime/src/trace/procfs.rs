@@ -36,31 +36,41 @@ fn link(path: &str) -> Option<String> {
 /// Names of users and groups, looked up once each.
 #[derive(Debug, Default)]
 pub struct Names {
-    users: HashMap<u32, String>,
-    groups: HashMap<u32, String>,
+    users: HashMap<u32, Option<String>>,
+    groups: HashMap<u32, Option<String>>,
 }
 
 impl Names {
+    /// The user's name, or the number when it has none.
     pub fn user(&mut self, uid: u32) -> String {
+        self.known_user(uid).unwrap_or_else(|| uid.to_string())
+    }
+
+    /// The group's name, or the number when it has none.
+    pub fn group(&mut self, gid: u32) -> String {
+        self.known_group(gid).unwrap_or_else(|| gid.to_string())
+    }
+
+    pub fn known_user(&mut self, uid: u32) -> Option<String> {
         self.users
             .entry(uid)
             .or_insert_with(|| {
                 User::from_uid(Uid::from_raw(uid))
                     .ok()
                     .flatten()
-                    .map_or_else(|| uid.to_string(), |u| u.name)
+                    .map(|u| u.name)
             })
             .clone()
     }
 
-    pub fn group(&mut self, gid: u32) -> String {
+    pub fn known_group(&mut self, gid: u32) -> Option<String> {
         self.groups
             .entry(gid)
             .or_insert_with(|| {
                 Group::from_gid(Gid::from_raw(gid))
                     .ok()
                     .flatten()
-                    .map_or_else(|| gid.to_string(), |g| g.name)
+                    .map(|g| g.name)
             })
             .clone()
     }
@@ -249,8 +259,10 @@ pub fn fd_target(pid: i64, fd: i64) -> Option<String> {
     link(&format!("/proc/{pid}/fd/{fd}"))
 }
 
-/// The local address of a socket fd, from /proc/PID/net/{tcp,udp}{,6}.
-pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
+/// The local and remote addresses of a TCP or UDP socket fd, as the kernel
+/// has them (/proc/PID/net/{tcp,udp}{,6}). The remote address is `None`
+/// while the socket is not connected.
+pub fn socket_endpoints(pid: i64, fd: i64) -> Option<(SocketAddr, Option<SocketAddr>)> {
     let target = fd_target(pid, fd)?;
     let inode = target.strip_prefix("socket:[")?.strip_suffix(']')?;
     for table in ["tcp", "udp", "tcp6", "udp6"] {
@@ -258,11 +270,21 @@ pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split_whitespace().collect();
             if cols.get(9) == Some(&inode) {
-                return parse_hex_address(cols.get(1)?);
+                let local = parse_hex_address(cols.get(1)?)?;
+                let remote = cols
+                    .get(2)
+                    .and_then(|r| parse_hex_address(r))
+                    .filter(|r| r.port() != 0);
+                return Some((local, remote));
             }
         }
     }
     None
+}
+
+/// The local address of a socket fd.
+pub fn socket_local_address(pid: i64, fd: i64) -> Option<SocketAddr> {
+    socket_endpoints(pid, fd).map(|(local, _)| local)
 }
 
 fn parse_hex_address(text: &str) -> Option<SocketAddr> {
