@@ -377,6 +377,53 @@ enum FileHash<'h, 'a, 'scope> {
     Batched(&'h mut Batcher<'a, 'scope>),
 }
 
+impl FileHash<'_, '_, '_> {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            FileHash::Streaming(hasher) => hasher.update(data),
+            FileHash::Batched(batcher) => batcher.push(data),
+            FileHash::Off => {}
+        }
+    }
+
+    /// Sets the entry's sum, or has the batch it is in deliver it for the
+    /// change at `index`.
+    fn end(self, entry: &mut Entry, index: usize) {
+        match self {
+            FileHash::Streaming(hasher) => entry.md5 = Some(hasher.finalize().into()),
+            FileHash::Batched(batcher) => batcher.end(index),
+            FileHash::Off => {}
+        }
+    }
+}
+
+/// A file's content as read, passed through its hash on the way. A failure
+/// of the layer stream itself is kept, so that it ends the layer's reading
+/// as it would anywhere else, rather than be taken for a bad archive.
+struct HashedRead<'r, 'h, 'a, 'scope, R> {
+    reader: &'r mut TarReader<R>,
+    hashing: &'r mut FileHash<'h, 'a, 'scope>,
+    failed: Option<io::Error>,
+}
+
+impl<R: Read> Read for HashedRead<'_, '_, '_, '_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed.is_some() {
+            return Err(io::Error::other("the layer could not be read"));
+        }
+        match self.reader.read(buf) {
+            Ok(n) => {
+                self.hashing.update(&buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                Err(io::Error::other("the layer could not be read"))
+            }
+        }
+    }
+}
+
 /// The entries of a layer's tar, in order, into `summary`.
 fn read_entries<R: Read>(
     reader: &mut TarReader<R>,
@@ -552,6 +599,24 @@ fn read_file<R: Read>(
     let interest = inventory::interest(&entry.path);
     // The entry is pushed right after this returns, at this index.
     let index = summary.changes.len();
+    if interest == Interest::Archive && entry.size > limits.max_inspect {
+        let mut hashed = HashedRead {
+            reader,
+            hashing: &mut hashing,
+            failed: None,
+        };
+        let (found, stopped) = inventory::java::archive_stream(&entry.path, &mut hashed, 0);
+        if let Some(e) = hashed.failed {
+            return Err(io_error(e));
+        }
+        io::copy(&mut hashed, &mut io::sink()).map_err(io_error)?;
+        hashing.end(entry, index);
+        if !found.is_empty() {
+            summary.packages.push((entry.path.clone(), found));
+        }
+        summary.notes.extend(stopped);
+        return Ok(());
+    }
     let mut chunk = [0u8; 16 << 10];
     buf.clear();
     // A database file is charged in full before it is read (its size is in
@@ -575,11 +640,7 @@ fn read_file<R: Read>(
             break;
         }
         let data = &chunk[..n];
-        match &mut hashing {
-            FileHash::Streaming(hasher) => hasher.update(data),
-            FileHash::Batched(batcher) => batcher.push(data),
-            FileHash::Off => {}
-        }
+        hashing.update(data);
         if first {
             entry.elf = data.starts_with(b"\x7fELF");
             inspect_binary = entry.elf && entry.size <= limits.max_inspect;
@@ -593,11 +654,7 @@ fn read_file<R: Read>(
             scanner.feed(data);
         }
     }
-    match hashing {
-        FileHash::Streaming(hasher) => entry.md5 = Some(hasher.finalize().into()),
-        FileHash::Batched(batcher) => batcher.end(index),
-        FileHash::Off => {}
-    }
+    hashing.end(entry, index);
     let complete = buf.len() as u64 == entry.size;
     match interest {
         Interest::Capture if complete => {

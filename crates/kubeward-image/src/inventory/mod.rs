@@ -17,6 +17,7 @@ pub mod npm;
 pub mod os;
 pub mod python;
 pub mod rpm;
+mod zipstream;
 
 use serde::Serialize;
 
