@@ -21,7 +21,11 @@ use crate::tar::{self, TarReader};
 pub struct Limits {
     /// Most uncompressed bytes one layer may expand to.
     pub max_layer_bytes: u64,
-    /// Most uncompressed bytes per compressed byte, once past `ratio_floor`.
+    /// Most uncompressed bytes that are not zeros per compressed byte, once
+    /// past `ratio_floor` of them. Runs of zeros are left out: sparse files
+    /// (the `lastlog` that `useradd` makes for a large uid) compress a
+    /// thousandfold and more, and a layer of zeros costs no more to read
+    /// than `max_layer_bytes` of anything else.
     pub max_ratio: u64,
     pub ratio_floor: u64,
     /// Most entries in one image.
@@ -178,6 +182,8 @@ struct Guarded<R> {
     inner: R,
     compressed: std::rc::Rc<std::cell::Cell<u64>>,
     out: u64,
+    /// Of `out`, what lies outside blocks of zeros.
+    not_zero: u64,
     limits: Limits,
     format: &'static str,
     diff_id: Option<DigestCheck>,
@@ -207,17 +213,28 @@ impl<R: Read> Read for Guarded<R> {
                 self.limits.max_layer_bytes
             )));
         }
-        if self.format != "tar" && self.out > self.limits.ratio_floor {
-            let compressed = self.compressed.get().max(1);
-            if self.out / compressed > self.limits.max_ratio {
-                return Err(io::Error::other(format!(
-                    "decompression bomb: {} bytes from {compressed} compressed (ratio above {}:1)",
-                    self.out, self.limits.max_ratio
-                )));
+        if self.format != "tar" {
+            self.not_zero += not_zero_bytes(&buf[..n]);
+            if self.not_zero > self.limits.ratio_floor {
+                let compressed = self.compressed.get().max(1);
+                if self.not_zero / compressed > self.limits.max_ratio {
+                    return Err(io::Error::other(format!(
+                        "decompression bomb: {} bytes that are not zeros from {compressed} compressed (ratio above {}:1)",
+                        self.not_zero, self.limits.max_ratio
+                    )));
+                }
             }
         }
         Ok(n)
     }
+}
+
+/// The bytes of `data` outside 512-byte blocks (a tar block) of zeros.
+fn not_zero_bytes(data: &[u8]) -> u64 {
+    data.chunks(512)
+        .filter(|block| block.iter().any(|&b| b != 0))
+        .map(|block| block.len() as u64)
+        .sum()
 }
 
 /// Turns a tar path into a normalised relative path; refuses escapes.
@@ -311,6 +328,7 @@ fn open_tar<'a>(
         inner: stream,
         compressed,
         out: 0,
+        not_zero: 0,
         limits: *limits,
         format,
         diff_id,
