@@ -708,9 +708,10 @@ fn read_file<R: Read>(
         } else {
             scanner.finish(&entry.path)
         };
-        if !found.is_empty() {
-            summary.packages.push((entry.path.clone(), found));
+        if !found.packages.is_empty() {
+            summary.packages.push((entry.path.clone(), found.packages));
         }
+        summary.notes.extend(found.note);
     }
     Ok(())
 }

@@ -105,6 +105,56 @@ pub fn section<'a>(b: &'a [u8], name: &str) -> Option<&'a [u8]> {
     })
 }
 
+/// The file bytes of `len` bytes at virtual address `address`, found
+/// through the loadable segments (`PT_LOAD`); `None` when no segment's file
+/// image holds all of them.
+pub fn at_address(b: &[u8], address: u64, len: u64) -> Option<&[u8]> {
+    if !b.starts_with(b"\x7fELF") {
+        return None;
+    }
+    let is64 = *b.get(4)? == 2;
+    let le = *b.get(5)? == 1;
+    let (phoff, phentsize, phnum) = if is64 {
+        (
+            read_u64(b, 0x20, le)?,
+            read_u16(b, 0x36, le)?,
+            read_u16(b, 0x38, le)?,
+        )
+    } else {
+        (
+            u64::from(read_u32(b, 0x1c, le)?),
+            read_u16(b, 0x2a, le)?,
+            read_u16(b, 0x2c, le)?,
+        )
+    };
+    let phoff = usize::try_from(phoff).ok()?;
+    (0..usize::from(phnum)).find_map(|i| {
+        let at = phoff.checked_add(i.checked_mul(usize::from(phentsize))?)?;
+        let (kind, offset, vaddr, filesz) = if is64 {
+            (
+                read_u32(b, at, le)?,
+                read_u64(b, at.checked_add(8)?, le)?,
+                read_u64(b, at.checked_add(16)?, le)?,
+                read_u64(b, at.checked_add(32)?, le)?,
+            )
+        } else {
+            (
+                read_u32(b, at, le)?,
+                u64::from(read_u32(b, at.checked_add(4)?, le)?),
+                u64::from(read_u32(b, at.checked_add(8)?, le)?),
+                u64::from(read_u32(b, at.checked_add(16)?, le)?),
+            )
+        };
+        const PT_LOAD: u32 = 1;
+        let into = address.checked_sub(vaddr)?;
+        if kind != PT_LOAD || into.checked_add(len)? > filesz {
+            return None;
+        }
+        let start = usize::try_from(offset.checked_add(into)?).ok()?;
+        b.get(start..start.checked_add(usize::try_from(len).ok()?)?)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
