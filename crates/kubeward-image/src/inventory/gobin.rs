@@ -249,6 +249,17 @@ pub(crate) mod tests {
         b
     }
 
+    /// (name, version) of each package found, after checking that no note
+    /// came with them.
+    fn read_cleanly(found: &BuildInfo) -> Vec<(&str, &str)> {
+        assert_eq!(found.note, None);
+        found
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect()
+    }
+
     #[test]
     fn reads_modules_whole_and_streamed() {
         let info = buildinfo(
@@ -259,14 +270,8 @@ pub(crate) mod tests {
         binary.extend_from_slice(&info);
         binary.extend_from_slice(&[0u8; 100]);
         let whole = from_binary("app", &binary);
-        assert_eq!(whole.note, None);
-        let names: Vec<(&str, &str)> = whole
-            .packages
-            .iter()
-            .map(|p| (p.name.as_str(), p.version.as_str()))
-            .collect();
         assert_eq!(
-            names,
+            read_cleanly(&whole),
             [
                 ("stdlib", "v1.21.3"),
                 ("golang.org/x/net", "v0.17.0"),
@@ -306,25 +311,25 @@ pub(crate) mod tests {
         b[6] = 1;
         put(&mut b, 0x10, 2, 2); // e_type: executable
         put(&mut b, 0x14, 1, 4); // e_version
-        // e_phoff, e_phentsize, e_phnum; no section headers.
-        if is64 {
-            put(&mut b, 0x20, 0x40, 8);
-            put(&mut b, 0x36, 56, 2);
-            put(&mut b, 0x38, 1, 2);
-            put(&mut b, 0x40, 1, 4); // PT_LOAD
-            put(&mut b, 0x48, 0, 8); // p_offset
-            put(&mut b, 0x50, BASE, 8); // p_vaddr
-            put(&mut b, 0x60, len, 8); // p_filesz
-            put(&mut b, 0x68, len, 8); // p_memsz
-        } else {
-            put(&mut b, 0x1c, 0x40, 4);
-            put(&mut b, 0x2a, 32, 2);
-            put(&mut b, 0x2c, 1, 2);
-            put(&mut b, 0x40, 1, 4); // PT_LOAD
-            put(&mut b, 0x44, 0, 4); // p_offset
-            put(&mut b, 0x48, BASE, 4); // p_vaddr
-            put(&mut b, 0x50, len, 4); // p_filesz
-            put(&mut b, 0x54, len, 4); // p_memsz
+        // The program header table (no section headers) and its one
+        // entry: (offset 64-bit, offset 32-bit, value, width 64, width 32).
+        let entry_size = if is64 { 56 } else { 32 };
+        for (at64, at32, value, width64, width32) in [
+            (0x20, 0x1c, 0x40, 8, 4),       // e_phoff
+            (0x36, 0x2a, entry_size, 2, 2), // e_phentsize
+            (0x38, 0x2c, 1, 2, 2),          // e_phnum
+            (0x40, 0x40, 1, 4, 4),          // p_type: PT_LOAD
+            (0x48, 0x44, 0, 8, 4),          // p_offset
+            (0x50, 0x48, BASE, 8, 4),       // p_vaddr
+            (0x60, 0x50, len, 8, 4),        // p_filesz
+            (0x68, 0x54, len, 8, 4),        // p_memsz
+        ] {
+            let (at, width) = if is64 {
+                (at64, width64)
+            } else {
+                (at32, width32)
+            };
+            put(&mut b, at, value, width);
         }
         b[0x100..0x100 + MAGIC.len()].copy_from_slice(MAGIC);
         b[0x10e] = size as u8;
@@ -354,15 +359,8 @@ pub(crate) mod tests {
         let modinfo = "path\texample.com/old\nmod\texample.com/old\tv1.2.3\th1:a=\ndep\tgolang.org/x/text\tv0.3.5\th1:b=\n";
         for (is64, big) in [(true, false), (false, true), (false, false)] {
             let binary = pointer_format_elf(is64, big, "go1.16.15", modinfo);
-            let found = from_binary("old", &binary);
-            assert_eq!(found.note, None, "64-bit {is64}, big-endian {big}");
-            let names: Vec<(&str, &str)> = found
-                .packages
-                .iter()
-                .map(|p| (p.name.as_str(), p.version.as_str()))
-                .collect();
             assert_eq!(
-                names,
+                read_cleanly(&from_binary("old", &binary)),
                 [
                     ("stdlib", "v1.16.15"),
                     ("example.com/old", "v1.2.3"),
