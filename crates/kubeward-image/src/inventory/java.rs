@@ -4,14 +4,16 @@
 //! from the file name; archives nested inside (`BOOT-INF/lib/`, `WEB-INF/lib/`)
 //! are opened too, two levels deep, each within the size limit.
 
+use std::cell::Cell;
 use std::io::{Cursor, Read};
 
 use super::{Package, PackageType, zipstream};
 
 const MAX_DEPTH: usize = 2;
 const MAX_ENTRY: u64 = 32 << 20;
-/// Most bytes one streamed archive inflates only to find where entries end.
-const INFLATE_BUDGET: u64 = 4 << 30;
+/// Most bytes of entry content read from one streamed archive and the
+/// archives nested in it, all together.
+const STREAM_BUDGET: u64 = 4 << 30;
 
 fn properties(text: &str) -> (Option<String>, Option<String>, Option<String>) {
     let (mut g, mut a, mut v) = (None, None, None);
@@ -165,16 +167,26 @@ pub fn archive_stream(
     input: impl Read,
     depth: usize,
 ) -> (Vec<Package>, Option<String>) {
+    stream(path, input, depth, &Cell::new(STREAM_BUDGET))
+}
+
+/// [`archive_stream`], charging the content read to `budget`.
+fn stream(
+    path: &str,
+    input: impl Read,
+    depth: usize,
+    budget: &Cell<u64>,
+) -> (Vec<Package>, Option<String>) {
     let mut found = Found::default();
     let mut nested = Vec::new();
     let mut trouble = None;
-    let walked = zipstream::entries(input, INFLATE_BUDGET, |entry, body| {
+    let walked = zipstream::entries(input, budget, |entry, body| {
         let Some(wanted) = wanted(&entry.name, depth) else {
             return Ok(());
         };
         let inner = format!("{path}/{}", entry.name);
         if matches!(wanted, Wanted::Nested) && entry.size.is_none_or(|size| size > MAX_ENTRY) {
-            let (packages, stopped) = archive_stream(&inner, body, depth + 1);
+            let (packages, stopped) = stream(&inner, body, depth + 1, budget);
             nested.extend(packages);
             trouble = trouble.take().or(stopped);
             return Ok(());
@@ -308,6 +320,23 @@ pub(crate) mod tests {
             bytes.truncate(cut.index(bytes.len() + 1));
             let _ = archive_stream("app.jar", Cursor::new(&bytes), 0);
         }
+    }
+
+    #[test]
+    fn nested_streams_share_one_budget() {
+        // A MiB of zeros deflated inside a JAR of unknown size, inside
+        // another: the inner walk reads the MiB.
+        let inner = zip_with(&[("data.bin".into(), vec![0u8; 1 << 20], true)], true);
+        let outer = zip_with(&[("BOOT-INF/lib/big.jar".into(), inner, true)], true);
+        let (_, stopped) = stream("app.jar", Cursor::new(&outer), 0, &Cell::new(8 << 20));
+        assert_eq!(stopped, None);
+        let (_, stopped) = stream("app.jar", Cursor::new(&outer), 0, &Cell::new(512 << 10));
+        assert_eq!(
+            stopped.as_deref(),
+            Some(
+                "app.jar/BOOT-INF/lib/big.jar: its entries decompress to more bytes than kubeward reads of one archive; read no further"
+            )
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! writes for every deflated entry; here such an entry is inflated to find
 //! its end.
 
+use std::cell::Cell;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use flate2::bufread::DeflateDecoder;
@@ -38,22 +39,43 @@ pub(crate) enum StreamError {
     NotZip,
     #[error("entry `{0}` gives no size and is not deflated, so its end cannot be found")]
     Unsized(String),
-    #[error("inflating entries only to find their ends would pass {0} bytes")]
-    InflateBudget(u64),
     #[error("unexpected bytes where a ZIP header should be")]
     BadSignature,
     #[error("{0}")]
     Io(#[from] io::Error),
 }
 
+/// A reader of entry content that charges what it yields to a budget,
+/// shared by an archive and the archives nested in it, and fails once that
+/// is spent: deflate bombs, nested or not, cost bounded time.
+pub(crate) struct Budgeted<'b, R> {
+    pub inner: R,
+    pub left: &'b Cell<u64>,
+}
+
+impl<R: Read> Read for Budgeted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let left = self.left.get();
+        if n as u64 > left {
+            self.left.set(0);
+            return Err(io::Error::other(
+                "its entries decompress to more bytes than kubeward reads of one archive",
+            ));
+        }
+        self.left.set(left - n as u64);
+        Ok(n)
+    }
+}
+
 /// Calls `visit` with each entry and a reader of its uncompressed content
 /// (empty for an entry neither stored nor deflated, or encrypted); what
-/// `visit` leaves unread is skipped. Entries whose end is only found by
-/// inflating them may inflate `inflate_budget` bytes in all, so a stream of
-/// deflate bombs costs bounded time.
+/// `visit` leaves unread is skipped, without inflating it where the header
+/// gives its size. Every byte of content read, by `visit` or to find an
+/// entry's end, is charged to `budget`.
 pub(crate) fn entries<R: Read>(
     mut input: R,
-    inflate_budget: u64,
+    budget: &Cell<u64>,
     mut visit: impl FnMut(&LocalEntry, &mut dyn Read) -> io::Result<()>,
 ) -> Result<(), StreamError> {
     let mut preamble = Vec::new();
@@ -66,7 +88,6 @@ pub(crate) fn entries<R: Read>(
         .ok_or(StreamError::NotZip)?;
     let mut input = BufReader::with_capacity(64 << 10, Cursor::new(preamble).chain(input));
     io::copy(&mut (&mut input).take(start as u64), &mut io::sink())?;
-    let mut inflated_to_skip: u64 = 0;
     loop {
         let mut signature = [0u8; 4];
         input.read_exact(&mut signature)?;
@@ -106,22 +127,33 @@ pub(crate) fn entries<R: Read>(
             if method != DEFLATED {
                 return Err(StreamError::Unsized(entry.name));
             }
-            let mut body = DeflateDecoder::new(&mut input);
+            let mut body = Budgeted {
+                inner: DeflateDecoder::new(&mut input),
+                left: budget,
+            };
             if readable {
                 visit(&entry, &mut body)?;
             }
-            let left = inflate_budget.saturating_sub(inflated_to_skip);
-            inflated_to_skip += io::copy(&mut (&mut body).take(left), &mut io::sink())?;
-            if inflated_to_skip >= inflate_budget && body.read(&mut [0u8])? > 0 {
-                return Err(StreamError::InflateBudget(inflate_budget));
-            }
+            io::copy(&mut body, &mut io::sink())?;
             drop(body);
             skip_descriptor(&mut input, zip64.is_some())?;
         } else {
             let mut raw = (&mut input).take(compressed);
             match method {
-                STORED if readable => visit(&entry, &mut raw)?,
-                DEFLATED if readable => visit(&entry, &mut DeflateDecoder::new(&mut raw))?,
+                STORED if readable => visit(
+                    &entry,
+                    &mut Budgeted {
+                        inner: &mut raw,
+                        left: budget,
+                    },
+                )?,
+                DEFLATED if readable => visit(
+                    &entry,
+                    &mut Budgeted {
+                        inner: DeflateDecoder::new(&mut raw),
+                        left: budget,
+                    },
+                )?,
                 _ => visit(&entry, &mut io::empty())?,
             }
             io::copy(&mut raw, &mut io::sink())?;
