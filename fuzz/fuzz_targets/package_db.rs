@@ -27,4 +27,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = inventory::binary("bin", body);
     let _ = inventory::java::archive("a.jar", body, 0);
+    let _ = inventory::java::archive_stream("a.jar", body, 0);
 });

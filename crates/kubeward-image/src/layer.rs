@@ -21,7 +21,11 @@ use crate::tar::{self, TarReader};
 pub struct Limits {
     /// Most uncompressed bytes one layer may expand to.
     pub max_layer_bytes: u64,
-    /// Most uncompressed bytes per compressed byte, once past `ratio_floor`.
+    /// Most uncompressed bytes that are not zeros per compressed byte, once
+    /// past `ratio_floor` of them. Runs of zeros are left out: sparse files
+    /// (the `lastlog` that `useradd` makes for a large uid) compress a
+    /// thousandfold and more, and a layer of zeros costs no more to read
+    /// than `max_layer_bytes` of anything else.
     pub max_ratio: u64,
     pub ratio_floor: u64,
     /// Most entries in one image.
@@ -178,6 +182,8 @@ struct Guarded<R> {
     inner: R,
     compressed: std::rc::Rc<std::cell::Cell<u64>>,
     out: u64,
+    /// Of `out`, what lies outside blocks of zeros.
+    not_zero: u64,
     limits: Limits,
     format: &'static str,
     diff_id: Option<DigestCheck>,
@@ -207,17 +213,28 @@ impl<R: Read> Read for Guarded<R> {
                 self.limits.max_layer_bytes
             )));
         }
-        if self.format != "tar" && self.out > self.limits.ratio_floor {
-            let compressed = self.compressed.get().max(1);
-            if self.out / compressed > self.limits.max_ratio {
-                return Err(io::Error::other(format!(
-                    "decompression bomb: {} bytes from {compressed} compressed (ratio above {}:1)",
-                    self.out, self.limits.max_ratio
-                )));
+        if self.format != "tar" {
+            self.not_zero += not_zero_bytes(&buf[..n]);
+            if self.not_zero > self.limits.ratio_floor {
+                let compressed = self.compressed.get().max(1);
+                if self.not_zero / compressed > self.limits.max_ratio {
+                    return Err(io::Error::other(format!(
+                        "decompression bomb: {} bytes that are not zeros from {compressed} compressed (ratio above {}:1)",
+                        self.not_zero, self.limits.max_ratio
+                    )));
+                }
             }
         }
         Ok(n)
     }
+}
+
+/// The bytes of `data` outside 512-byte blocks (a tar block) of zeros.
+fn not_zero_bytes(data: &[u8]) -> u64 {
+    data.chunks(512)
+        .filter(|block| block.iter().any(|&b| b != 0))
+        .map(|block| block.len() as u64)
+        .sum()
 }
 
 /// Turns a tar path into a normalised relative path; refuses escapes.
@@ -311,6 +328,7 @@ fn open_tar<'a>(
         inner: stream,
         compressed,
         out: 0,
+        not_zero: 0,
         limits: *limits,
         format,
         diff_id,
@@ -375,6 +393,53 @@ enum FileHash<'h, 'a, 'scope> {
     Streaming(Md5),
     /// Packed into a batch, hashed on the pool.
     Batched(&'h mut Batcher<'a, 'scope>),
+}
+
+impl FileHash<'_, '_, '_> {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            FileHash::Streaming(hasher) => hasher.update(data),
+            FileHash::Batched(batcher) => batcher.push(data),
+            FileHash::Off => {}
+        }
+    }
+
+    /// Sets the entry's sum, or has the batch it is in deliver it for the
+    /// change at `index`.
+    fn end(self, entry: &mut Entry, index: usize) {
+        match self {
+            FileHash::Streaming(hasher) => entry.md5 = Some(hasher.finalize().into()),
+            FileHash::Batched(batcher) => batcher.end(index),
+            FileHash::Off => {}
+        }
+    }
+}
+
+/// A file's content as read, passed through its hash on the way. A failure
+/// of the layer stream itself is kept, so that it ends the layer's reading
+/// as it would anywhere else, rather than be taken for a bad archive.
+struct HashedRead<'r, 'h, 'a, 'scope, R> {
+    reader: &'r mut TarReader<R>,
+    hashing: &'r mut FileHash<'h, 'a, 'scope>,
+    failed: Option<io::Error>,
+}
+
+impl<R: Read> Read for HashedRead<'_, '_, '_, '_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed.is_some() {
+            return Err(io::Error::other("the layer could not be read"));
+        }
+        match self.reader.read(buf) {
+            Ok(n) => {
+                self.hashing.update(&buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                Err(io::Error::other("the layer could not be read"))
+            }
+        }
+    }
 }
 
 /// The entries of a layer's tar, in order, into `summary`.
@@ -552,6 +617,24 @@ fn read_file<R: Read>(
     let interest = inventory::interest(&entry.path);
     // The entry is pushed right after this returns, at this index.
     let index = summary.changes.len();
+    if interest == Interest::Archive && entry.size > limits.max_inspect {
+        let mut hashed = HashedRead {
+            reader,
+            hashing: &mut hashing,
+            failed: None,
+        };
+        let (found, stopped) = inventory::java::archive_stream(&entry.path, &mut hashed, 0);
+        if let Some(e) = hashed.failed {
+            return Err(io_error(e));
+        }
+        io::copy(&mut hashed, &mut io::sink()).map_err(io_error)?;
+        hashing.end(entry, index);
+        if !found.is_empty() {
+            summary.packages.push((entry.path.clone(), found));
+        }
+        summary.notes.extend(stopped);
+        return Ok(());
+    }
     let mut chunk = [0u8; 16 << 10];
     buf.clear();
     // A database file is charged in full before it is read (its size is in
@@ -575,11 +658,7 @@ fn read_file<R: Read>(
             break;
         }
         let data = &chunk[..n];
-        match &mut hashing {
-            FileHash::Streaming(hasher) => hasher.update(data),
-            FileHash::Batched(batcher) => batcher.push(data),
-            FileHash::Off => {}
-        }
+        hashing.update(data);
         if first {
             entry.elf = data.starts_with(b"\x7fELF");
             inspect_binary = entry.elf && entry.size <= limits.max_inspect;
@@ -593,11 +672,7 @@ fn read_file<R: Read>(
             scanner.feed(data);
         }
     }
-    match hashing {
-        FileHash::Streaming(hasher) => entry.md5 = Some(hasher.finalize().into()),
-        FileHash::Batched(batcher) => batcher.end(index),
-        FileHash::Off => {}
-    }
+    hashing.end(entry, index);
     let complete = buf.len() as u64 == entry.size;
     match interest {
         Interest::Capture if complete => {
@@ -633,9 +708,10 @@ fn read_file<R: Read>(
         } else {
             scanner.finish(&entry.path)
         };
-        if !found.is_empty() {
-            summary.packages.push((entry.path.clone(), found));
+        if !found.packages.is_empty() {
+            summary.packages.push((entry.path.clone(), found.packages));
         }
+        summary.notes.extend(found.note);
     }
     Ok(())
 }

@@ -267,11 +267,14 @@ fn hostile_entries_are_refused() {
 
 #[test]
 fn bombs_and_corrupt_streams_are_refused() {
-    // 100 MiB of zeros compress to a few KiB: far above the ratio cap.
+    // 100 MiB of one letter compress to a few KiB: far above the ratio cap.
     let mut bomb = LayerBuilder::new();
-    bomb.file("zeros", 0o644, &vec![0u8; 100 << 20]);
+    bomb.file("letters", 0o644, &vec![b'A'; 100 << 20]);
     let err = layer_error(scan_layout(&[bomb.finish()], Compression::Zstd, None));
-    assert!(matches!(err, LayerError::Bomb(_)), "{err}");
+    assert!(
+        matches!(&err, LayerError::Bomb(why) if why.contains("ratio above 200:1")),
+        "{err}"
+    );
     // Absolute cap.
     let dir = tempfile::tempdir().unwrap();
     let mut big = LayerBuilder::new();
@@ -622,5 +625,137 @@ fn a_truncated_docker_archive_says_so() {
         std::fs::write(&path, &whole[..cut]).unwrap();
         let err = archive::open(&path).unwrap_err();
         assert!(err.to_string().contains("truncated"), "{cut}: {err}");
+    }
+}
+
+/// Runs the JDK's `jar` tool in `dir`.
+fn jar_tool(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("jar")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("the JDK's jar tool");
+    assert!(status.success(), "jar {args:?}");
+}
+
+/// Bytes that do not compress: a xorshift stream.
+fn incompressible(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+/// A Spring Boot style fat JAR of about 40 MiB made by the JDK's `jar`:
+/// log4j-core (with its `pom.properties`) nested under `BOOT-INF/lib/`, and
+/// the outer archive's own manifest coordinates. `jar` writes each deflated
+/// entry with its sizes after the data; with `--no-compress` it stores them.
+fn fat_jar(compress: bool) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pom = root.join("inner/META-INF/maven/org.apache.logging.log4j/log4j-core");
+    std::fs::create_dir_all(&pom).unwrap();
+    std::fs::write(
+        pom.join("pom.properties"),
+        "groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("outer/BOOT-INF/lib")).unwrap();
+    std::fs::create_dir_all(root.join("outer/BOOT-INF/classes")).unwrap();
+    jar_tool(
+        root,
+        &[
+            "--create",
+            "--file",
+            "outer/BOOT-INF/lib/log4j-core-2.14.1.jar",
+            "-C",
+            "inner",
+            ".",
+        ],
+    );
+    std::fs::write(
+        root.join("outer/BOOT-INF/classes/app.bin"),
+        incompressible(40 << 20),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("manifest.txt"),
+        "Implementation-Title: demo\nImplementation-Version: 0.0.1\n",
+    )
+    .unwrap();
+    let mut args = vec![
+        "--create",
+        "--file",
+        "app.jar",
+        "--manifest",
+        "manifest.txt",
+    ];
+    if !compress {
+        args.push("--no-compress");
+    }
+    args.extend(["-C", "outer", "."]);
+    jar_tool(root, &args);
+    std::fs::read(root.join("app.jar")).unwrap()
+}
+
+#[test]
+fn fat_jars_past_the_inspection_limit_are_streamed() {
+    let stored = fat_jar(false);
+    let mut executable = b"#!/bin/sh\nexec java -jar \"$0\" \"$@\"\n".to_vec();
+    executable.extend_from_slice(&stored);
+    for (label, jar) in [
+        ("deflated", fat_jar(true)),
+        ("stored", stored),
+        ("launch script", executable),
+    ] {
+        assert!(jar.len() as u64 > Limits::default().max_inspect, "{label}");
+        let mut layer = LayerBuilder::new();
+        layer.file("app/app.jar", 0o644, &jar);
+        let image = scan_layout(&[layer.finish()], Compression::Gzip, None).unwrap();
+        let found: Vec<(&str, &str, &str)> = image
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.path.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("demo", "0.0.1", "app/app.jar"),
+                (
+                    "org.apache.logging.log4j:log4j-core",
+                    "2.14.1",
+                    "app/app.jar/BOOT-INF/lib/log4j-core-2.14.1.jar"
+                ),
+            ],
+            "{label}"
+        );
+        assert!(image.notes.is_empty(), "{label}: {:?}", image.notes);
+        let node = image.tree.get("app/app.jar").unwrap();
+        assert_eq!(node.md5, Some(Md5::digest(&jar).into()), "{label}");
+    }
+}
+
+/// A sparse file of a GiB of zeros, as `useradd` makes `/var/log/lastlog`
+/// for a large uid, compresses a thousandfold and more: the layer is read.
+#[test]
+fn sparse_layers_are_not_taken_for_bombs() {
+    let mut layer = LayerBuilder::new();
+    layer
+        .file(
+            "etc/passwd",
+            0o644,
+            b"app:x:1000000:1000000::/app:/bin/sh\n",
+        )
+        .file("var/log/lastlog", 0o644, &vec![0u8; 1 << 30]);
+    let layer = layer.finish();
+    for compression in [Compression::Gzip, Compression::Zstd] {
+        let image = scan_layout(std::slice::from_ref(&layer), compression, None).unwrap();
+        assert_eq!(image.tree.get("var/log/lastlog").unwrap().size, 1 << 30);
+        assert_eq!(image.users.get("app"), Some(&1_000_000));
     }
 }

@@ -11,7 +11,7 @@ use kubeward_core::Diagnostic;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
-use crate::inspect::{Inspection, inspect, key_facts, oid_name};
+use crate::inspect::{Inspection, inspect, key_facts, oid_name, path_len_constraint};
 use crate::keys::{self, key_matches, pem_block};
 
 /// Which node the folder belongs to.
@@ -103,6 +103,63 @@ fn subject_key_id<'a>(x: &'a X509Certificate<'_>) -> Option<&'a [u8]> {
             ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
             _ => None,
         })
+}
+
+/// A certificate and its parsed form.
+type Parsed<'c, 'x> = (&'c Cert, X509Certificate<'x>);
+
+/// The certificate in the folder whose key signed `x`, and the first
+/// candidate tried. Every certificate named like the issuer is a candidate
+/// (CA rotation puts two in one bundle), those whose key id matches the
+/// authority key id first, as OpenSSL and Go choose.
+fn issuer<'a, 'c, 'x>(
+    x: &X509Certificate<'_>,
+    all: &'a [Parsed<'c, 'x>],
+) -> (Option<&'a Parsed<'c, 'x>>, Option<&'a Parsed<'c, 'x>>) {
+    let mut candidates: Vec<&Parsed<'_, '_>> = all
+        .iter()
+        .filter(|(_, i)| i.subject().as_raw() == x.issuer().as_raw())
+        .collect();
+    let wanted = authority_key_id(x);
+    candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
+    let verified = candidates
+        .iter()
+        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok())
+        .copied();
+    (verified, candidates.first().copied())
+}
+
+/// The longest chain followed upward from a certificate.
+const MAX_CHAIN: usize = 16;
+
+/// The first CA above `x` whose pathLenConstraint the chain up to it
+/// passes: that CA, its constraint, and how many CA certificates stand
+/// below it (`x` among them when it is a CA, since it is there to sign;
+/// self-issued ones do not count, as RFC 5280 has it). OpenSSL and Go
+/// refuse such a chain.
+fn path_length_exceeded<'c>(
+    x: &X509Certificate<'_>,
+    all: &[Parsed<'c, '_>],
+) -> Option<(&'c Cert, u32, u32)> {
+    let self_issued = |c: &X509Certificate<'_>| c.subject().as_raw() == c.issuer().as_raw();
+    let mut below = u32::from(x.is_ca());
+    let mut current = x;
+    for _ in 0..MAX_CHAIN {
+        if self_issued(current) {
+            return None;
+        }
+        let (cert, ca) = issuer(current, all).0?;
+        if let Some(limit) = path_len_constraint(ca)
+            && below > limit
+        {
+            return Some((cert, limit, below));
+        }
+        if !self_issued(ca) {
+            below += 1;
+        }
+        current = ca;
+    }
+    None
 }
 
 /// Checks a PKI folder.
@@ -211,7 +268,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
 fn certificate_checks(
     cert: &Cert,
     x: &X509Certificate<'_>,
-    all: &[(&Cert, X509Certificate<'_>)],
+    all: &[Parsed<'_, '_>],
     options: Options,
     out: &mut Vec<CheckResult>,
 ) {
@@ -252,20 +309,14 @@ fn certificate_checks(
         "Renew it: `kubeadm certs renew all` on kubeadm clusters (then restart the control-plane pods), or reissue with `kubeward pki issue --force`.",
     ));
 
-    // The chain: the issuer is in the folder and its key signed this. Every
-    // certificate named like the issuer is a candidate (CA rotation puts two
-    // in one bundle), those whose key id matches the authority key id first,
-    // as OpenSSL and Go choose.
-    let mut candidates: Vec<&(&Cert, X509Certificate<'_>)> = all
-        .iter()
-        .filter(|(_, i)| i.subject().as_raw() == x.issuer().as_raw())
-        .collect();
-    let wanted = authority_key_id(x);
-    candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
-    let verified = candidates
-        .iter()
-        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok());
-    let (status, note) = match (verified, candidates.first()) {
+    let (verified, candidate) = issuer(x, all);
+    let too_deep = path_length_exceeded(x, all).map(|(ca, limit, below)| {
+        format!(
+            "{} allows {limit} CA certificate(s) below it (pathLenConstraint {limit}), but this chain puts {below} there: verifiers refuse it",
+            ca.name
+        )
+    });
+    let (status, note) = match (verified, candidate) {
         (Some(_), _) if facts.self_signed => (
             Status::Pass,
             "self-signed; its signature verifies".to_owned(),
@@ -274,6 +325,7 @@ fn certificate_checks(
             Status::Fail,
             format!("signed by {}, which is not a CA", ic.name),
         ),
+        (Some(_), _) if too_deep.is_some() => (Status::Fail, too_deep.unwrap_or_default()),
         (Some((ic, i)), _) if x.validity().not_after > i.validity().not_after => (
             Status::Warn,
             format!(

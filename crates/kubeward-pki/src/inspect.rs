@@ -25,6 +25,9 @@ pub struct Inspection {
     pub key_bits: usize,
     pub signature_algorithm: String,
     pub is_ca: bool,
+    /// A CA's basicConstraints pathLenConstraint: how many CA certificates
+    /// may stand below it in a chain (`None`: no limit).
+    pub path_len_constraint: Option<u32>,
     pub self_signed: bool,
     pub key_usage: Vec<String>,
     /// Whether the certificate has an extended key usage extension at all.
@@ -76,6 +79,15 @@ pub fn attribute(name: &X509Name<'_>, oid: &Oid<'_>) -> Vec<String> {
         .collect()
 }
 
+/// A CA certificate's pathLenConstraint, when it sets one.
+pub fn path_len_constraint(cert: &X509Certificate<'_>) -> Option<u32> {
+    cert.basic_constraints()
+        .ok()
+        .flatten()
+        .filter(|b| b.value.ca)
+        .and_then(|b| b.value.path_len_constraint)
+}
+
 /// Reads the facts of a parsed certificate.
 pub fn inspect(cert: &X509Certificate<'_>) -> Inspection {
     let (key_type, key_bits) = key_facts(cert);
@@ -90,6 +102,7 @@ pub fn inspect(cert: &X509Certificate<'_>) -> Inspection {
         key_bits,
         signature_algorithm: oid_name(&cert.signature_algorithm.algorithm),
         is_ca: cert.is_ca(),
+        path_len_constraint: path_len_constraint(cert),
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         key_usage: Vec::new(),
         has_extended_key_usage: false,
@@ -185,6 +198,11 @@ impl Inspection {
                 "A certificate authority{}: whoever holds its key can sign any identity it is trusted for.",
                 if self.self_signed { " (self-signed root)" } else { "" }
             ));
+            match self.path_len_constraint {
+                Some(0) => out.push("Its path length constraint is 0: it may sign leaf certificates only, and verifiers refuse any CA it signs.".into()),
+                Some(n) => out.push(format!("Its path length constraint is {n}: at most {n} CA certificates may stand below it in a chain.")),
+                None => {}
+            }
         }
         if self.is_client() {
             let groups = if self.groups.is_empty() {
@@ -249,7 +267,11 @@ impl Inspection {
             "    Public Key: {} ({} bit)",
             self.key_type, self.key_bits
         );
-        let _ = writeln!(s, "    CA: {}", if self.is_ca { "TRUE" } else { "FALSE" });
+        let _ = match (self.is_ca, self.path_len_constraint) {
+            (true, Some(n)) => writeln!(s, "    CA: TRUE, pathlen:{n}"),
+            (true, None) => writeln!(s, "    CA: TRUE"),
+            (false, _) => writeln!(s, "    CA: FALSE"),
+        };
         let _ = writeln!(s, "    Key Usage: {}", list(&self.key_usage));
         let _ = writeln!(
             s,
@@ -282,6 +304,7 @@ impl Inspection {
             "key": {"type": self.key_type, "bits": self.key_bits},
             "signature_algorithm": self.signature_algorithm,
             "ca": self.is_ca,
+            "path_len_constraint": self.path_len_constraint,
             "self_signed": self.self_signed,
             "key_usage": self.key_usage,
             "extended_key_usage": self.extended_key_usage,
@@ -327,6 +350,7 @@ mod tests {
             key_bits: 0,
             signature_algorithm: String::new(),
             is_ca: false,
+            path_len_constraint: None,
             self_signed: false,
             key_usage: Vec::new(),
             has_extended_key_usage: true,

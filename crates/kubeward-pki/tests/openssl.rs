@@ -766,3 +766,121 @@ fn kubeadm_certificates_need_the_usages_of_their_role() {
         ]
     );
 }
+
+/// A chain made by openssl: a root with `pathlen:LIMIT`, two intermediate
+/// CAs below it, and a client leaf below those. Returns the folder and what
+/// `openssl verify` says of the leaf.
+fn chain_with_root_pathlen(limit: u32) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let constraint = format!("basicConstraints=critical,CA:TRUE,pathlen:{limit}");
+    openssl_ca_with(
+        "root",
+        &[
+            "-addext",
+            &constraint,
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        d,
+    );
+    let ca = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n";
+    openssl_leaf("inter-a", "/CN=intermediate-a", "root", ca, d);
+    openssl_leaf("inter-b", "/CN=intermediate-b", "inter-a", ca, d);
+    openssl_leaf(
+        "leaf",
+        "/CN=leaf",
+        "inter-b",
+        "extendedKeyUsage=clientAuth\n",
+        d,
+    );
+    std::fs::remove_file(d.join("ext.cnf")).unwrap();
+    let untrusted = [
+        std::fs::read_to_string(d.join("inter-a.crt")).unwrap(),
+        std::fs::read_to_string(d.join("inter-b.crt")).unwrap(),
+    ]
+    .concat();
+    let bundle =
+        std::env::temp_dir().join(format!("kw-untrusted-{}-{limit}.pem", std::process::id()));
+    std::fs::write(&bundle, untrusted).unwrap();
+    let verified = Command::new("openssl")
+        .args(["verify", "-CAfile", "root.crt", "-untrusted"])
+        .arg(&bundle)
+        .arg("leaf.crt")
+        .current_dir(d)
+        .output()
+        .unwrap();
+    std::fs::remove_file(bundle).unwrap();
+    (dir, verified)
+}
+
+#[test]
+fn a_chain_past_a_path_length_constraint_fails() {
+    let chain_notes = |d: &Path| {
+        let report = check(
+            d,
+            Options {
+                warn_days: 30,
+                role: Role::ControlPlane,
+            },
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+            .results
+            .iter()
+            .filter(|r| r.id == "KP102")
+            .map(|r| format!("{} {:?} {}", r.title, r.status, r.evidence[0].note))
+            .collect::<Vec<_>>()
+    };
+    // pathlen:1 under the root, two CAs below it: openssl refuses the leaf.
+    let (dir, verified) = chain_with_root_pathlen(1);
+    assert!(!verified.status.success());
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains("path length constraint exceeded")
+            || String::from_utf8_lossy(&verified.stderr)
+                .contains("path length constraint exceeded"),
+        "{verified:?}"
+    );
+    let too_deep = "root.crt allows 1 CA certificate(s) below it (pathLenConstraint 1), but this chain puts 2 there: verifiers refuse it";
+    assert_eq!(
+        chain_notes(dir.path()),
+        [
+            "inter-a.crt: chains to a CA in the folder Pass signed by root.crt".to_owned(),
+            format!("inter-b.crt: chains to a CA in the folder Fail {too_deep}"),
+            format!("leaf.crt: chains to a CA in the folder Fail {too_deep}"),
+            "root.crt: chains to a CA in the folder Pass self-signed; its signature verifies"
+                .to_owned(),
+        ]
+    );
+    let root = with_certificate(
+        &std::fs::read(dir.path().join("root.crt")).unwrap(),
+        inspect,
+    )
+    .unwrap();
+    assert_eq!(root.path_len_constraint, Some(1));
+    assert!(
+        root.text().contains("CA: TRUE, pathlen:1"),
+        "{}",
+        root.text()
+    );
+    assert_eq!(root.json()["path_len_constraint"], 1);
+    // pathlen:2 allows both: openssl and kubeward accept the chain.
+    let (dir, verified) = chain_with_root_pathlen(2);
+    assert!(verified.status.success(), "{verified:?}");
+    // (A CA made seconds after its issuer outlives it by those seconds: a
+    // WARN that has nothing to do with path lengths.)
+    let notes = chain_notes(dir.path());
+    assert!(
+        notes
+            .iter()
+            .all(|n| !n.contains(" Fail ") && !n.contains("pathLenConstraint")),
+        "{notes:?}"
+    );
+    let inter = with_certificate(
+        &std::fs::read(dir.path().join("inter-a.crt")).unwrap(),
+        inspect,
+    )
+    .unwrap();
+    assert_eq!(inter.path_len_constraint, None);
+    assert_eq!(inter.json()["path_len_constraint"], serde_json::Value::Null);
+}

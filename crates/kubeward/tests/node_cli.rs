@@ -332,7 +332,7 @@ fn row(id: &str, status: &str, note: &str) -> (String, String, String) {
 }
 
 /// Files a normal user cannot read (shadow, sudoers, a 600 sshd_config and
-/// manifest) must leave their checks undecided, never passed or failed on a
+/// manifest, modprobe.d, a socket table, AppArmor's state) must leave their checks undecided, never passed or failed on a
 /// default. The tests run as root in CI, and root reads everything: the
 /// command then runs as `nobody` through `setpriv`. Run as another user, the
 /// files get mode 000 instead.
@@ -377,6 +377,29 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
         0o600,
         "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: kube-apiserver\n    command: [kube-apiserver, --anonymous-auth=false, --profiling=false]\n",
     );
+    // modprobe.d, a socket table and AppArmor's files, readable by root only:
+    // with them, every module is disabled, a database port listens, and
+    // AppArmor enforces one profile.
+    let modprobe: String = [
+        "cramfs", "freevxfs", "hfs", "hfsplus", "jffs2", "udf", "dccp", "sctp", "rds", "tipc",
+    ]
+    .iter()
+    .map(|m| format!("install {m} /bin/false\n"))
+    .collect();
+    write(&r, "/etc/modprobe.d/kubeward.conf", 0o600, &modprobe);
+    write(
+        &r,
+        "/proc/net/tcp",
+        0o600,
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 00000000:0CEA 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n",
+    );
+    write(&r, "/sys/module/apparmor/parameters/enabled", 0o600, "Y\n");
+    write(
+        &r,
+        "/sys/kernel/security/apparmor/profiles",
+        0o600,
+        "cri-containerd.apparmor.d (enforce)\n",
+    );
     let chmod = |mode: u32, paths: &[&str]| {
         for p in paths {
             fs::set_permissions(r.join(p), fs::Permissions::from_mode(mode)).unwrap();
@@ -389,6 +412,16 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
             "etc/ssh",
             "etc/kubernetes",
             "etc/kubernetes/manifests",
+            "etc/modprobe.d",
+            "proc",
+            "proc/net",
+            "sys",
+            "sys/module",
+            "sys/module/apparmor",
+            "sys/module/apparmor/parameters",
+            "sys/kernel",
+            "sys/kernel/security",
+            "sys/kernel/security/apparmor",
         ],
     );
     chmod(0o750, &["etc/sudoers.d"]);
@@ -403,7 +436,7 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
         "--root",
         tree,
         "--check",
-        "KH102,KH202,KH204,KH205",
+        "KH102,KH202,KH204,KH205,KH301,KH401,KH501,KH502",
         "-f",
         "json",
     ];
@@ -425,7 +458,16 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
                 .into_iter()
                 .map(|(id, status, _)| format!("{id}:{status}"))
                 .collect::<Vec<_>>(),
-            ["KH102:PASS", "KH202:FAIL", "KH204:FAIL", "KH205:WARN"]
+            [
+                "KH102:PASS",
+                "KH202:FAIL",
+                "KH204:FAIL",
+                "KH205:WARN",
+                "KH301:PASS",
+                "KH401:FAIL",
+                "KH501:PASS",
+                "KH502:PASS"
+            ]
         );
     } else {
         eprintln!("not root: the root-only files get mode 000 instead of running as nobody");
@@ -436,6 +478,10 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
                 "etc/sudoers",
                 "etc/ssh/sshd_config",
                 "etc/kubernetes/manifests/kube-apiserver.yaml",
+                "etc/modprobe.d/kubeward.conf",
+                "proc/net/tcp",
+                "sys/module/apparmor/parameters/enabled",
+                "sys/kernel/security/apparmor/profiles",
             ],
         );
     }
@@ -465,6 +511,18 @@ fn host_and_node_without_read_access_warn_instead_of_deciding() {
             row("KH202", "WARN", &denied("/etc/shadow")),
             row("KH204", "WARN", &denied("/etc/sudoers")),
             row("KH205", "WARN", &denied("/etc/sudoers")),
+            row("KH301", "WARN", &denied("/etc/modprobe.d/kubeward.conf")),
+            row("KH401", "WARN", &denied("/proc/net/tcp")),
+            row(
+                "KH501",
+                "WARN",
+                &denied("/sys/module/apparmor/parameters/enabled")
+            ),
+            row(
+                "KH502",
+                "WARN",
+                &denied("/sys/kernel/security/apparmor/profiles")
+            ),
         ]
     );
     let out = unprivileged(&node);

@@ -36,31 +36,42 @@ struct Section {
     kind: u32,
 }
 
-fn sections(b: &[u8]) -> Option<(Vec<Section>, usize)> {
+/// Whether an ELF file is 64-bit and little-endian.
+fn class(b: &[u8]) -> Option<(bool, bool)> {
     if !b.starts_with(b"\x7fELF") {
         return None;
     }
-    let is64 = *b.get(4)? == 2;
-    let le = *b.get(5)? == 1;
-    let (shoff, shentsize, shnum, shstrndx) = if is64 {
-        (
-            read_u64(b, 0x28, le)?,
-            read_u16(b, 0x3a, le)?,
-            read_u16(b, 0x3c, le)?,
-            read_u16(b, 0x3e, le)?,
-        )
+    Some((*b.get(4)? == 2, *b.get(5)? == 1))
+}
+
+/// The file offset of each entry of a header table (section or program
+/// headers), from the ELF header's fields for its offset, entry size and
+/// entry count, at `fields` (64-bit layout, 32-bit layout).
+fn table(
+    b: &[u8],
+    is64: bool,
+    le: bool,
+    fields: ([usize; 3], [usize; 3]),
+) -> Option<impl Iterator<Item = Option<usize>>> {
+    let [offset, size, count] = if is64 { fields.0 } else { fields.1 };
+    let offset = if is64 {
+        read_u64(b, offset, le)?
     } else {
-        (
-            u64::from(read_u32(b, 0x20, le)?),
-            read_u16(b, 0x2e, le)?,
-            read_u16(b, 0x30, le)?,
-            read_u16(b, 0x32, le)?,
-        )
+        u64::from(read_u32(b, offset, le)?)
     };
-    let shoff = usize::try_from(shoff).ok()?;
-    let mut out = Vec::with_capacity(usize::from(shnum));
-    for i in 0..usize::from(shnum) {
-        let at = shoff.checked_add(i.checked_mul(usize::from(shentsize))?)?;
+    let offset = usize::try_from(offset).ok()?;
+    let size = usize::from(read_u16(b, size, le)?);
+    let count = usize::from(read_u16(b, count, le)?);
+    Some((0..count).map(move |i| offset.checked_add(i.checked_mul(size)?)))
+}
+
+fn sections(b: &[u8]) -> Option<(Vec<Section>, usize)> {
+    let (is64, le) = class(b)?;
+    let shstrndx = read_u16(b, if is64 { 0x3e } else { 0x32 }, le)?;
+    let headers = table(b, is64, le, ([0x28, 0x3a, 0x3c], [0x20, 0x2e, 0x30]))?;
+    let mut out = Vec::new();
+    for at in headers {
+        let at = at?;
         let s = if is64 {
             Section {
                 name: read_u32(b, at, le)?,
@@ -102,6 +113,39 @@ pub fn section<'a>(b: &'a [u8], name: &str) -> Option<&'a [u8]> {
         (&rest[..end] == name.as_bytes())
             .then(|| data(b, s))
             .flatten()
+    })
+}
+
+/// The file bytes of `len` bytes at virtual address `address`, found
+/// through the loadable segments (`PT_LOAD`); `None` when no segment's file
+/// image holds all of them.
+pub fn at_address(b: &[u8], address: u64, len: u64) -> Option<&[u8]> {
+    let (is64, le) = class(b)?;
+    let mut headers = table(b, is64, le, ([0x20, 0x36, 0x38], [0x1c, 0x2a, 0x2c]))?;
+    headers.find_map(|at| {
+        let at = at?;
+        let (kind, offset, vaddr, filesz) = if is64 {
+            (
+                read_u32(b, at, le)?,
+                read_u64(b, at.checked_add(8)?, le)?,
+                read_u64(b, at.checked_add(16)?, le)?,
+                read_u64(b, at.checked_add(32)?, le)?,
+            )
+        } else {
+            (
+                read_u32(b, at, le)?,
+                u64::from(read_u32(b, at.checked_add(4)?, le)?),
+                u64::from(read_u32(b, at.checked_add(8)?, le)?),
+                u64::from(read_u32(b, at.checked_add(16)?, le)?),
+            )
+        };
+        const PT_LOAD: u32 = 1;
+        let into = address.checked_sub(vaddr)?;
+        if kind != PT_LOAD || into.checked_add(len)? > filesz {
+            return None;
+        }
+        let start = usize::try_from(offset.checked_add(into)?).ok()?;
+        b.get(start..start.checked_add(usize::try_from(len).ok()?)?)
     })
 }
 

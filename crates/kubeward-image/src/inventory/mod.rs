@@ -17,6 +17,7 @@ pub mod npm;
 pub mod os;
 pub mod python;
 pub mod rpm;
+mod zipstream;
 
 use serde::Serialize;
 
@@ -264,11 +265,12 @@ pub fn parse(parser: Parser, path: &str, bytes: &[u8]) -> Vec<Package> {
 }
 
 /// Packages embedded in an ELF binary read whole: Go build information and
-/// `cargo auditable` dependency lists.
-pub fn binary(path: &str, bytes: &[u8]) -> Vec<Package> {
+/// `cargo auditable` dependency lists; with a note when Go build
+/// information is there but could not be read.
+pub fn binary(path: &str, bytes: &[u8]) -> gobin::BuildInfo {
     let mut found = gobin::from_binary(path, bytes);
     if let Some(section) = elf::section(bytes, ".dep-v0") {
-        found.extend(cargo::auditable(path, section));
+        found.packages.extend(cargo::auditable(path, section));
     }
     found
 }

@@ -15,11 +15,11 @@ use kubeward_core::RuleMeta;
 use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Status};
 
 pub use accounts::{Account, Accounts, SudoRule, SudoRules};
-pub use sockets::{Listener, parse_table};
+pub use sockets::{Listener, Listeners, parse_table};
 pub use sshd::SshdConfig;
 
 use crate::cis::Outcome;
-use crate::root::Root;
+use crate::root::{Root, Unreadable};
 
 /// The benchmark name host reports carry.
 pub const BENCHMARK: &str = "kubeward-host";
@@ -62,7 +62,7 @@ pub struct HostFacts {
     sshd: OnceLock<SshdConfig>,
     accounts: OnceLock<Accounts>,
     sudo: OnceLock<SudoRules>,
-    listeners: OnceLock<Vec<Listener>>,
+    listeners: OnceLock<Listeners>,
 }
 
 impl HostFacts {
@@ -92,42 +92,53 @@ impl HostFacts {
         self.sudo.get_or_init(|| accounts::sudo_rules(&self.root))
     }
 
-    pub fn listeners(&self) -> &[Listener] {
+    pub fn listeners(&self) -> &Listeners {
         self.listeners
             .get_or_init(|| sockets::listeners(&self.root))
     }
 
     /// Every line of `/etc/modprobe.d/*.conf` (and `/lib`, `/usr/lib`), with
-    /// its file and line number.
-    pub fn modprobe_lines(&self) -> Vec<(String, u32, String)> {
-        let mut out = Vec::new();
+    /// its file and line number, and the directories and files that exist
+    /// but could not be read.
+    pub fn modprobe_config(&self) -> ModprobeConfig {
+        let mut out = ModprobeConfig::default();
         for dir in [
             "/lib/modprobe.d",
             "/usr/lib/modprobe.d",
             "/etc/modprobe.d",
             "/run/modprobe.d",
         ] {
-            for name in self.root.list(dir) {
-                if !name.ends_with(".conf") {
-                    continue;
-                }
-                let file = crate::root::join(dir, &name);
-                for (line, n) in self
-                    .root
-                    .read_opt(&file)
-                    .unwrap_or_default()
-                    .lines()
-                    .zip(1u32..)
-                {
+            let names = self.root.list_existing(dir).unwrap_or_else(|e| {
+                out.unreadable.push(e);
+                Vec::new()
+            });
+            for name in names.iter().filter(|n| n.ends_with(".conf")) {
+                let file = crate::root::join(dir, name);
+                let text = match self.root.read_existing(&file) {
+                    Ok(text) => text.unwrap_or_default(),
+                    Err(e) => {
+                        out.unreadable.push(e);
+                        continue;
+                    }
+                };
+                for (line, n) in text.lines().zip(1u32..) {
                     let line = line.trim();
                     if !line.is_empty() && !line.starts_with('#') {
-                        out.push((file.clone(), n, line.to_owned()));
+                        out.lines.push((file.clone(), n, line.to_owned()));
                     }
                 }
             }
         }
         out
     }
+}
+
+/// What `modprobe.d` says, as far as it could be read.
+#[derive(Debug, Default)]
+pub struct ModprobeConfig {
+    /// (file, line number, line) of every line that is not a comment.
+    pub lines: Vec<(String, u32, String)>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// Every host check, in id order.

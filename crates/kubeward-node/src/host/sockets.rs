@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::root::Root;
+use crate::root::{Root, Unreadable};
 
 /// A listening socket.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,23 +71,32 @@ pub fn parse_table(text: &str, protocol: &'static str, listening: &str) -> Vec<L
         .collect()
 }
 
+/// The listening sockets of the tables that could be read.
+#[derive(Debug, Default)]
+pub struct Listeners {
+    pub sockets: Vec<Listener>,
+    /// Tables that exist but could not be read.
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// Every listening socket, with its owner.
-pub(super) fn listeners(root: &Root) -> Vec<Listener> {
-    let mut out = Vec::new();
+pub(super) fn listeners(root: &Root) -> Listeners {
+    let mut out = Listeners::default();
     for (file, protocol, state) in [
         ("/proc/net/tcp", "tcp", "0A"),
         ("/proc/net/tcp6", "tcp6", "0A"),
         ("/proc/net/udp", "udp", "07"),
         ("/proc/net/udp6", "udp6", "07"),
     ] {
-        out.extend(parse_table(
-            &root.read_opt(file).unwrap_or_default(),
-            protocol,
-            state,
-        ));
+        match root.read_existing(file) {
+            Ok(text) => out
+                .sockets
+                .extend(parse_table(&text.unwrap_or_default(), protocol, state)),
+            Err(e) => out.unreadable.push(e),
+        }
     }
     let owners = socket_owners(root);
-    for l in &mut out {
+    for l in &mut out.sockets {
         l.owner = owners.get(&l.inode).cloned();
     }
     out

@@ -25,7 +25,11 @@ host_check! {
 
 fn check(facts: &HostFacts) -> Outcome {
     const FILE: &str = "/sys/module/apparmor/parameters/enabled";
-    match facts.root.read_opt(FILE).map(|t| t.trim().to_owned()) {
+    let value = match facts.root.read_existing(FILE) {
+        Ok(value) => value.map(|t| t.trim().to_owned()),
+        Err(e) => return Outcome::undecided(vec![e.evidence()]),
+    };
+    match value {
         Some(v) => Outcome::of(
             v == "Y",
             vec![

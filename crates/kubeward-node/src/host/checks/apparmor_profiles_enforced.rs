@@ -26,10 +26,15 @@ host_check! {
 
 fn check(facts: &HostFacts) -> Outcome {
     const FILE: &str = "/sys/kernel/security/apparmor/profiles";
-    let Some(text) = facts.root.read_opt(FILE) else {
-        return Outcome::fail(vec![
-            Evidence::note("no AppArmor profiles are loaded (securityfs shows none)").in_file(FILE),
-        ]);
+    let text = match facts.root.read_existing(FILE) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Outcome::fail(vec![
+                Evidence::note("no AppArmor profiles are loaded (securityfs shows none)")
+                    .in_file(FILE),
+            ]);
+        }
+        Err(e) => return Outcome::undecided(vec![e.evidence()]),
     };
     let mode = |m: &str| {
         text.lines()

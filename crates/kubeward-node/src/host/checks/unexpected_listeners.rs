@@ -28,9 +28,10 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
+    let listeners = facts.listeners();
     let mut evidence = Vec::new();
     let mut passed = true;
-    for l in facts.listeners() {
+    for l in &listeners.sockets {
         if l.is_loopback() {
             continue;
         }
@@ -62,5 +63,5 @@ fn check(facts: &HostFacts) -> Outcome {
     if !passed {
         evidence.retain(|e| e.note.contains("not an expected"));
     }
-    Outcome::of(passed, evidence)
+    Outcome::of(passed, evidence).unless_unreadable(&listeners.unreadable)
 }

@@ -27,9 +27,9 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let lines = facts.modprobe_lines();
+    let config = facts.modprobe_config();
     let disabled = |module: &str| {
-        lines.iter().find(|(_, _, l)| {
+        config.lines.iter().find(|(_, _, l)| {
             let f: Vec<&str> = l.split_whitespace().collect();
             let same = |m: &str| m.replace('-', "_") == module.replace('-', "_");
             match f.as_slice() {
@@ -58,6 +58,12 @@ fn check(facts: &HostFacts) -> Outcome {
     }
     if !passed {
         evidence.retain(|e| e.note.ends_with("is not disabled"));
+        if !config.unreadable.is_empty() {
+            // A file that could not be read may disable the rest.
+            let mut shown: Vec<Evidence> = config.unreadable.iter().map(|u| u.evidence()).collect();
+            shown.extend(evidence);
+            return Outcome::undecided(shown);
+        }
     }
-    Outcome::of(passed, evidence)
+    Outcome::of(passed, evidence).unless_unreadable(&config.unreadable)
 }

@@ -24,10 +24,14 @@ host_check! {
 }
 
 fn check(facts: &HostFacts) -> Outcome {
-    let Some(text) = facts.root.read_opt("/proc/modules") else {
-        return Outcome::undecided(vec![Evidence::note(
-            "/proc/modules not readable: nothing to check",
-        )]);
+    let text = match facts.root.read_existing("/proc/modules") {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Outcome::undecided(vec![Evidence::note(
+                "/proc/modules is absent (a kernel without loadable modules, or no /proc): nothing to check",
+            )]);
+        }
+        Err(e) => return Outcome::undecided(vec![e.evidence()]),
     };
     let loaded: Vec<Evidence> = text
         .lines()
