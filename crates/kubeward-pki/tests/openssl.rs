@@ -884,3 +884,81 @@ fn a_chain_past_a_path_length_constraint_fails() {
     assert_eq!(inter.path_len_constraint, None);
     assert_eq!(inter.json()["path_len_constraint"], serde_json::Value::Null);
 }
+
+/// A CA whose validity ended (January 2020, made by `openssl ca` with fixed
+/// dates) signs nothing: `issue` refuses with the dates, writes no file, and
+/// `check` fails the CA as expired.
+#[test]
+fn an_expired_ca_signs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            "/CN=kubernetes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.csr",
+        ],
+        d,
+    );
+    std::fs::write(d.join("index.txt"), "").unwrap();
+    std::fs::write(d.join("serial"), "01\n").unwrap();
+    std::fs::write(
+        d.join("ca.cnf"),
+        "[ca]\ndefault_ca = old\n[old]\ndatabase = index.txt\nnew_certs_dir = .\n\
+         serial = serial\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n\
+         [v3_ca]\nbasicConstraints = critical,CA:TRUE\n\
+         keyUsage = critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier = hash\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            "ca.csr",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200201000000Z",
+            "-extensions",
+            "v3_ca",
+            "-notext",
+            "-out",
+            "ca.crt",
+        ],
+        d,
+    );
+    let err = issue(
+        d,
+        &request("admin", "admin", &[], Usage::Client, &[]),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("the CA is not valid now"), "{err}");
+    assert!(err.contains("2020"), "the dates are shown: {err}");
+    assert!(!d.join("admin.crt").exists() && !d.join("admin.key").exists());
+    let report = check(d, Options::default());
+    assert!(
+        report
+            .results
+            .iter()
+            .any(|r| r.id == "KP101" && r.title.contains("ca.crt") && r.status == Status::Fail),
+        "{:?}",
+        report.results
+    );
+}
