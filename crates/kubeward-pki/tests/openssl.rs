@@ -460,9 +460,9 @@ fn openssl_ca_with(name: &str, extra: &[&str], dir: &Path) {
     openssl(&args, dir);
 }
 
-/// A leaf `NAME.crt`/`NAME.key` signed by `CA.crt` with openssl, with the
-/// extensions of `ext` (none when empty: a v1-style certificate).
-fn openssl_leaf(name: &str, subject: &str, ca: &str, ext: &str, dir: &Path) {
+/// A P-256 key `NAME.key` and a signing request `NAME.csr` for it, made by
+/// openssl; returns the request's file name.
+fn openssl_key_and_request(name: &str, subject: &str, dir: &Path) -> String {
     let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
     openssl(
         &[
@@ -481,6 +481,13 @@ fn openssl_leaf(name: &str, subject: &str, ca: &str, ext: &str, dir: &Path) {
         ],
         dir,
     );
+    csr
+}
+
+/// A leaf `NAME.crt`/`NAME.key` signed by `CA.crt` with openssl, with the
+/// extensions of `ext` (none when empty: a v1-style certificate).
+fn openssl_leaf(name: &str, subject: &str, ca: &str, ext: &str, dir: &Path) {
+    let csr = openssl_key_and_request(name, subject, dir);
     let (ca_crt, ca_key, out) = (
         format!("{ca}.crt"),
         format!("{ca}.key"),
@@ -892,23 +899,7 @@ fn a_chain_past_a_path_length_constraint_fails() {
 fn an_expired_ca_signs_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    openssl(
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-subj",
-            "/CN=kubernetes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.csr",
-        ],
-        d,
-    );
+    openssl_key_and_request("ca", "/CN=kubernetes", d);
     std::fs::write(d.join("index.txt"), "").unwrap();
     std::fs::write(d.join("serial"), "01\n").unwrap();
     std::fs::write(
