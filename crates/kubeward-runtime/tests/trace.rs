@@ -411,11 +411,17 @@ echo "$a $b $s $c $d $e $t $f""#,
         c = counter.display()
     );
     let out = dir.path().join("out");
+    // The kernel discards SIGTSTP sent to an orphaned process group, traced or
+    // not, and the test's own group is orphaned when the suite runs detached
+    // (as in CI). In a group of its own, whose parent (this test) is in
+    // another group of the same session, the shell and its loop are not.
+    use std::os::unix::process::CommandExt;
     let (_, exit) = run(
         &engine(&[], ""),
         Command::new("sh")
             .arg("-c")
             .arg(&script)
+            .process_group(0)
             .stdout(std::fs::File::create(&out).unwrap())
             .stderr(std::process::Stdio::null()),
     );
