@@ -111,6 +111,8 @@ pub static ALL: &[&Rule] = &[
     &rbac::rbac_token_create::RULE,
     &rbac::rbac_csr_approval::RULE,
     &rbac::rbac_create_persistent_volumes::RULE,
+    &rbac::rbac_pod_portforward::RULE,
+    &rbac::rbac_delete_events::RULE,
     &network::service_nodeport::RULE,
     &network::service_loadbalancer::RULE,
     &network::service_external_ips::RULE,

@@ -9,9 +9,11 @@ pub(super) mod rbac_anonymous_binding;
 pub(super) mod rbac_create_persistent_volumes;
 pub(super) mod rbac_create_workloads;
 pub(super) mod rbac_csr_approval;
+pub(super) mod rbac_delete_events;
 pub(super) mod rbac_escalate_bind_impersonate;
 pub(super) mod rbac_nodes_proxy;
 pub(super) mod rbac_pod_exec;
+pub(super) mod rbac_pod_portforward;
 pub(super) mod rbac_secrets_access;
 pub(super) mod rbac_token_create;
 pub(super) mod rbac_webhook_configuration;
@@ -98,8 +100,10 @@ fn report_grants(object: &Object, emit: &mut Emit<'_>, permissions: &[Permission
                     .copied()
                     .filter(|v| rule.grants(v, p.group, resource))
                     .collect();
-                if !verbs.is_empty() {
-                    granted.push(format!("{} {resource}", verbs.join("/")));
+                let grant = format!("{} {resource}", verbs.join("/"));
+                // The same resource in two groups, both granted by `*`, is said once.
+                if !verbs.is_empty() && !granted.contains(&grant) {
+                    granted.push(grant);
                 }
             }
         }
