@@ -13,10 +13,10 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+
+use crate::tls;
 
 /// Why a client call failed.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +27,12 @@ pub enum ClientError {
     Http(#[from] hyper::Error),
     #[error("{0}")]
     Tls(String),
+}
+
+impl From<tls::TlsError> for ClientError {
+    fn from(e: tls::TlsError) -> Self {
+        ClientError::Tls(e.to_string())
+    }
 }
 
 /// TLS settings that trust the CA certificate in `ca_pem` only.
@@ -44,15 +50,11 @@ pub fn tls_config_with_client_cert(
     cert_pem: &Path,
     key_pem: &Path,
 ) -> Result<rustls::ClientConfig, ClientError> {
-    let tls = |e: &dyn std::fmt::Display| ClientError::Tls(e.to_string());
-    let chain = CertificateDer::pem_file_iter(cert_pem)
-        .map_err(|e| tls(&e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| tls(&e))?;
-    let key = PrivateKeyDer::from_pem_file(key_pem).map_err(|e| tls(&e))?;
+    let chain = tls::read_certificates(cert_pem)?;
+    let key = tls::read_private_key(key_pem)?;
     builder(ca_pem, rustls::ALL_VERSIONS)?
         .with_client_auth_cert(chain, key)
-        .map_err(|e| tls(&e))
+        .map_err(|e| ClientError::Tls(e.to_string()))
 }
 
 fn builder(
@@ -60,14 +62,7 @@ fn builder(
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, ClientError>
 {
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in
-        CertificateDer::pem_file_iter(ca_pem).map_err(|e| ClientError::Tls(e.to_string()))?
-    {
-        roots
-            .add(cert.map_err(|e| ClientError::Tls(e.to_string()))?)
-            .map_err(|e| ClientError::Tls(e.to_string()))?;
-    }
+    let roots = tls::read_roots(ca_pem)?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)

@@ -18,12 +18,9 @@
 use kubeward_core::Node;
 use kubeward_core::config::MutateConfig;
 use kubeward_workload::pod::{Container, ContainerKind, Pod};
+use kubeward_workload::pss;
 use serde::Serialize;
 use serde_json::{Value, json};
-
-/// The legacy pod seccomp annotation. (Container annotations need no care:
-/// no container seccomp field is ever added.)
-const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 
 /// One JSON Patch operation (only `add` is ever needed).
 #[derive(Debug, PartialEq, Serialize)]
@@ -130,8 +127,9 @@ pub fn patch(pod: &Pod<'_>, config: &MutateConfig) -> Vec<PatchOp> {
     }
     // The API server refuses a pod seccomp field that disagrees with the
     // (still validated) legacy pod annotation, and copies the annotation
-    // into the field itself.
-    let seccomp_annotated = pod.annotation(SECCOMP_POD_ANNOTATION).is_some();
+    // into the field itself. (Container annotations need no care: no
+    // container seccomp field is ever added.)
+    let seccomp_annotated = pod.annotation(pss::SECCOMP_POD_ANNOTATION).is_some();
     if config.seccomp_runtime_default && !windows && !seccomp_annotated {
         add_field(
             &mut ops,

@@ -30,16 +30,41 @@ fn tls_error(path: &Path, message: impl ToString) -> TlsError {
     }
 }
 
+/// The certificates of a PEM file (none when it holds none).
+fn pem_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    CertificateDer::pem_file_iter(path)
+        .map_err(|e| tls_error(path, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| tls_error(path, e))
+}
+
+/// The certificates of a PEM file (at least one).
+pub fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let certs = pem_certificates(path)?;
+    if certs.is_empty() {
+        return Err(tls_error(path, "no certificate in the file"));
+    }
+    Ok(certs)
+}
+
+/// The private key of a PEM file.
+pub fn read_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+    PrivateKeyDer::from_pem_file(path).map_err(|e| tls_error(path, e))
+}
+
+/// The CA certificates of a PEM file as trust anchors (none when it holds none).
+pub fn read_roots(path: &Path) -> Result<rustls::RootCertStore, TlsError> {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in pem_certificates(path)? {
+        roots.add(cert).map_err(|e| tls_error(path, e))?;
+    }
+    Ok(roots)
+}
+
 /// Reads a PEM certificate chain and private key into a signing key.
 pub fn load_certified_key(cert: &Path, key: &Path) -> Result<CertifiedKey, TlsError> {
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| tls_error(cert, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| tls_error(cert, e))?;
-    if chain.is_empty() {
-        return Err(tls_error(cert, "no certificate in the file"));
-    }
-    let private = PrivateKeyDer::from_pem_file(key).map_err(|e| tls_error(key, e))?;
+    let chain = read_certificates(cert)?;
+    let private = read_private_key(key)?;
     let provider = rustls::crypto::ring::default_provider();
     let signing = provider
         .key_provider
@@ -58,12 +83,7 @@ pub type ClientVerifier = Arc<dyn ClientCertVerifier>;
 /// A verifier that requires every client to present a certificate chaining
 /// to one of the CA certificates in `ca` (a PEM file).
 pub fn client_verifier(ca: &Path) -> Result<ClientVerifier, TlsError> {
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(ca).map_err(|e| tls_error(ca, e))? {
-        roots
-            .add(cert.map_err(|e| tls_error(ca, e))?)
-            .map_err(|e| tls_error(ca, e))?;
-    }
+    let roots = read_roots(ca)?;
     if roots.is_empty() {
         return Err(tls_error(ca, "no CA certificate in the file"));
     }

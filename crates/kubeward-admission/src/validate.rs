@@ -44,15 +44,6 @@ const MAX_WARNINGS_TOTAL: usize = 4096;
 /// repository, which admission never sees.
 pub const SKIPPED_AT_ADMISSION: &[&str] = &["KW303"];
 
-/// Pod annotations the Pod Security checks read (seccomp and AppArmor), by
-/// prefix: a template whose spec and these annotations are unchanged needs
-/// no new Pod Security check.
-const PSS_ANNOTATION_PREFIXES: &[&str] = &[
-    "seccomp.security.alpha.kubernetes.io/",
-    "container.seccomp.security.alpha.kubernetes.io/",
-    "container.apparmor.security.beta.kubernetes.io/",
-];
-
 /// Everything `/validate` decides with.
 #[derive(Debug)]
 pub struct Validator {
@@ -118,16 +109,9 @@ pub(crate) fn request_object(request: &AdmissionRequest, node: Node) -> Option<O
     Some(object)
 }
 
-/// The pod annotations the Pod Security checks read.
-fn pss_annotations<'a>(pod: &Pod<'a>) -> Vec<(&'a str, &'a Node)> {
-    pod.annotations()
-        .filter(|(key, _)| PSS_ANNOTATION_PREFIXES.iter().any(|p| key.starts_with(p)))
-        .collect()
-}
-
 /// Whether an update leaves everything the Pod Security checks read as it was.
 fn pod_unchanged(before: &Pod<'_>, after: &Pod<'_>) -> bool {
-    before.spec == after.spec && pss_annotations(before) == pss_annotations(after)
+    before.spec == after.spec && pss::annotations_read(before) == pss::annotations_read(after)
 }
 
 impl Validator {

@@ -31,6 +31,13 @@ pub struct FileTree {
 }
 
 /// The keys strictly under `dir` in a map ordered by bytes.
+/// Each directory on the way to `path` (`a`, `a/b`), then `path` itself.
+pub(crate) fn ancestors_and_self(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/')
+        .map(|(i, _)| &path[..i])
+        .chain([path])
+}
+
 fn subtree_range(dir: &str) -> (Bound<String>, Bound<String>) {
     if dir.is_empty() {
         return (Bound::Unbounded, Bound::Unbounded);
@@ -83,25 +90,22 @@ impl FileTree {
     /// symlinks lower entries made (as containerd applies a layer: a later
     /// layer writing `lib/x` beside `lib -> usr/lib` writes `usr/lib/x`).
     /// A link that climbs out of the image root or loops is refused.
-    fn landing(&self, path: &str) -> Result<String, &'static str> {
+    /// `None` when it lands where it says (the common case, with no copy).
+    fn landing(&self, path: &str) -> Result<Option<String>, &'static str> {
         let Some((dir, name)) = path.rsplit_once('/') else {
-            return Ok(path.to_owned());
+            return Ok(None);
         };
-        let through_link = dir
-            .match_indices('/')
-            .map(|(i, _)| &dir[..i])
-            .chain([dir])
-            .any(|prefix| {
-                self.nodes
-                    .get(prefix)
-                    .is_some_and(|n| n.kind == EntryKind::Symlink)
-            });
+        let through_link = ancestors_and_self(dir).any(|prefix| {
+            self.nodes
+                .get(prefix)
+                .is_some_and(|n| n.kind == EntryKind::Symlink)
+        });
         if !through_link {
-            return Ok(path.to_owned());
+            return Ok(None);
         }
         match self.walk(dir, true) {
-            Ok(dir) if dir.is_empty() => Ok(name.to_owned()),
-            Ok(dir) => Ok(format!("{dir}/{name}")),
+            Ok(dir) if dir.is_empty() => Ok(Some(name.to_owned())),
+            Ok(dir) => Ok(Some(format!("{dir}/{name}"))),
             Err(Walk::Loop) => Err("is written through a symlink that loops"),
             Err(Walk::Climbs) => {
                 Err("is written through a symlink that leads out of the image root")
@@ -116,10 +120,13 @@ impl FileTree {
                 Change::Whiteout(path) => self.remove_lower(&path, layer, true),
                 Change::Opaque(dir) => self.remove_lower(&dir, layer, false),
                 Change::Entry(mut e) => {
-                    e.path = self.landing(&e.path).map_err(|why| LayerError::Escape {
+                    let moved = self.landing(&e.path).map_err(|why| LayerError::Escape {
                         path: e.path.clone(),
                         why,
                     })?;
+                    if let Some(moved) = moved {
+                        e.path = moved;
+                    }
                     // A non-directory replaces a whole subtree.
                     if e.kind != EntryKind::Directory {
                         let below: Vec<String> = self

@@ -57,9 +57,7 @@ fn links_on_the_way<'t>(
     tree: &'t FileTree,
     path: &'t str,
 ) -> impl Iterator<Item = (&'t str, &'t Node)> {
-    path.match_indices('/')
-        .map(|(i, _)| &path[..i])
-        .chain([path])
+    crate::fs::ancestors_and_self(path)
         .filter_map(|p| Some((p, tree.get(p)?)))
         .filter(|(_, n)| matches!(n.kind, EntryKind::Symlink | EntryKind::HardLink))
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::fs::FileTree;
 use crate::inventory::os::{OsRelease, parse_os_release};
-use crate::inventory::{self, Digest, OsDb, Package, PackageType};
+use crate::inventory::{self, Digest, OsDb, PASSWD, Package, PackageType};
 use crate::layer::{
     CaptureBudget, Change, EntryKind, LayerError, Limits, capture_files, hash_files, read_layer,
 };
@@ -156,7 +156,9 @@ pub fn scan(
     let mut notes: Vec<String> = Vec::new();
     let mut layers = Vec::with_capacity(total);
     for (i, summary) in summaries.into_iter().enumerate() {
-        let mut touched = !summary.captured.is_empty();
+        // A layer that changes only the user table (`useradd`) leaves the
+        // packages as they were: no new snapshot of the package database.
+        let mut touched = summary.captured.iter().any(|(p, _)| p != PASSWD);
         for change in &summary.changes {
             let (path, whole_tree) = match change {
                 Change::Whiteout(p) => (p.as_str(), true),
@@ -171,9 +173,11 @@ pub fn scan(
                     k == path
                 }
             };
-            let before = db_files.len();
-            db_files.retain(|k, _| !hit(k));
-            touched |= db_files.len() != before;
+            db_files.retain(|k, _| {
+                let gone = hit(k);
+                touched |= gone && k != PASSWD;
+                !gone
+            });
             language.retain(|k, _| !hit(k));
         }
         for (path, bytes) in summary.captured {
@@ -290,7 +294,7 @@ pub fn scan(
         os,
         os_database,
         users: db_files
-            .get("etc/passwd")
+            .get(PASSWD)
             .map(|b| parse_passwd(&String::from_utf8_lossy(b)))
             .unwrap_or_default(),
         packages,

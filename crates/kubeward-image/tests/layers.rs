@@ -12,10 +12,7 @@ use md5::{Digest, Md5};
 use serde_json::json;
 
 fn md5_hex(data: &[u8]) -> String {
-    Md5::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    kubeward_image::source::digest::hex(&Md5::digest(data))
 }
 
 /// A real ELF binary from the machine.

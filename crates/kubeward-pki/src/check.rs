@@ -132,32 +132,35 @@ fn issuer<'a, 'c, 'x>(
 /// The longest chain followed upward from a certificate.
 const MAX_CHAIN: usize = 16;
 
-/// The first CA above `x` whose pathLenConstraint the chain up to it
-/// passes: that CA, its constraint, and how many CA certificates stand
+/// The first CA above `x` (whose verified issuer is `first`) whose
+/// pathLenConstraint the chain up to it passes: that CA, its constraint,
+/// and how many CA certificates stand
 /// below it (`x` among them when it is a CA, since it is there to sign;
 /// self-issued ones do not count, as RFC 5280 has it). OpenSSL and Go
 /// refuse such a chain.
-fn path_length_exceeded<'c>(
+fn path_length_exceeded<'a, 'c, 'x>(
     x: &X509Certificate<'_>,
-    all: &[Parsed<'c, '_>],
+    first: &'a Parsed<'c, 'x>,
+    all: &'a [Parsed<'c, 'x>],
 ) -> Option<(&'c Cert, u32, u32)> {
     let self_issued = |c: &X509Certificate<'_>| c.subject().as_raw() == c.issuer().as_raw();
-    let mut below = u32::from(x.is_ca());
-    let mut current = x;
-    for _ in 0..MAX_CHAIN {
-        if self_issued(current) {
-            return None;
-        }
-        let (cert, ca) = issuer(current, all).0?;
+    if self_issued(x) {
+        return None;
+    }
+    // The CA certificates below the one being looked at: `x` when it is a
+    // CA, then one more for each CA passed on the way up.
+    let first_below = u32::from(x.is_ca());
+    let (mut cert, mut ca) = (first.0, &first.1);
+    for below in (first_below..).take(MAX_CHAIN) {
         if let Some(limit) = path_len_constraint(ca)
             && below > limit
         {
             return Some((cert, limit, below));
         }
-        if !self_issued(ca) {
-            below += 1;
+        if self_issued(ca) {
+            return None;
         }
-        current = ca;
+        (cert, ca) = issuer(ca, all).0.map(|(c, i)| (*c, i))?;
     }
     None
 }
@@ -310,7 +313,10 @@ fn certificate_checks(
     ));
 
     let (verified, candidate) = issuer(x, all);
-    let too_deep = path_length_exceeded(x, all).map(|(ca, limit, below)| {
+    let too_deep = verified
+        .filter(|_| !facts.self_signed)
+        .and_then(|first| path_length_exceeded(x, first, all))
+        .map(|(ca, limit, below)| {
         format!(
             "{} allows {limit} CA certificate(s) below it (pathLenConstraint {limit}), but this chain puts {below} there: verifiers refuse it",
             ca.name
@@ -572,16 +578,13 @@ fn standalone_key_checks(key: &KeyFile<'_>, publics: &[PublicKeyFile], out: &mut
     let Some(public) = publics.iter().find(|p| p.path.with_extension("") == stem) else {
         return;
     };
-    let expected = SubjectPublicKeyInfo::from_der(&public.der)
-        .map(|(_, spki)| spki.subject_public_key.data.to_vec())
-        .map_err(|e| e.to_string());
-    let (status, note) = match (expected, keys::public_key_of(key.text)) {
-        (Ok(expected), Ok(actual)) if expected == actual => {
-            (Status::Pass, format!("matches {}", public.name))
-        }
-        (Ok(_), Ok(_)) => (Status::Fail, format!("does not match {}", public.name)),
-        (Err(e), _) => (Status::Warn, format!("{} not read: {e}", public.name)),
-        (_, Err(e)) => (Status::Warn, format!("key not read: {e}")),
+    let matches = SubjectPublicKeyInfo::from_der(&public.der)
+        .map(|(_, spki)| keys::key_matches_spki(key.text, &spki));
+    let (status, note) = match matches {
+        Ok(Ok(true)) => (Status::Pass, format!("matches {}", public.name)),
+        Ok(Ok(false)) => (Status::Fail, format!("does not match {}", public.name)),
+        Err(e) => (Status::Warn, format!("{} not read: {e}", public.name)),
+        Ok(Err(e)) => (Status::Warn, format!("key not read: {e}")),
     };
     out.push(result(
         "KP103",

@@ -161,8 +161,6 @@ fn load_ca(dir: &Path) -> Result<(Issuer<'static, KeyPair>, OffsetDateTime), Pki
     let not_after = with_certificate(&cert_bytes, |ca| usable_ca(ca, &key_text))
         .and_then(|r| r)
         .map_err(|e| PkiError::invalid(&cert_path, e))?;
-    let not_after = OffsetDateTime::from_unix_timestamp(not_after)
-        .map_err(|e| PkiError::invalid(&cert_path, e.to_string()))?;
     let key = keys::load_key(&key_text).map_err(|e| PkiError::invalid(&key_path, e))?;
     let cert = String::from_utf8_lossy(&cert_bytes).into_owned();
     let issuer = Issuer::from_ca_cert_pem(&cert, key)
@@ -170,9 +168,8 @@ fn load_ca(dir: &Path) -> Result<(Issuer<'static, KeyPair>, OffsetDateTime), Pki
     Ok((issuer, not_after))
 }
 
-/// Why a CA certificate cannot sign with this key, or its notAfter (Unix
-/// seconds).
-fn usable_ca(ca: &X509Certificate<'_>, key_text: &str) -> Result<i64, String> {
+/// Why a CA certificate cannot sign with this key, or its notAfter.
+fn usable_ca(ca: &X509Certificate<'_>, key_text: &str) -> Result<OffsetDateTime, String> {
     if !ca.is_ca() {
         return Err("not a CA certificate (basicConstraints CA:TRUE is missing)".into());
     }
@@ -189,7 +186,7 @@ fn usable_ca(ca: &X509Certificate<'_>, key_text: &str) -> Result<i64, String> {
         ));
     }
     match keys::key_matches(key_text, ca) {
-        Ok(true) => Ok(validity.not_after.timestamp()),
+        Ok(true) => Ok(validity.not_after.to_datetime()),
         Ok(false) => Err("ca.key is not the key of this certificate".into()),
         Err(e) => Err(format!("ca.key: {e}")),
     }

@@ -178,7 +178,12 @@ fn public_key_with_kind(pem_text: &str) -> Result<(&'static str, Vec<u8>), Strin
 
 /// Whether a private key's public half is the certificate's public key.
 pub fn key_matches(pem_text: &str, cert: &X509Certificate<'_>) -> Result<bool, String> {
-    Ok(cert.public_key().subject_public_key.data.as_ref() == public_key_of(pem_text)?.as_slice())
+    key_matches_spki(pem_text, cert.public_key())
+}
+
+/// Whether a private key's public half is the public key `spki` holds.
+pub fn key_matches_spki(pem_text: &str, spki: &SubjectPublicKeyInfo<'_>) -> Result<bool, String> {
+    Ok(spki.subject_public_key.data.as_ref() == public_key_of(pem_text)?.as_slice())
 }
 
 #[cfg(test)]

@@ -928,24 +928,18 @@ impl Item<'_> {
                     let Some(list) = v.as_seq() else {
                         return Err(err(format!("exception `{name}`: `values` must be a list")));
                     };
+                    let value_of = |v: &Node| {
+                        exception_value(v).ok_or_else(|| {
+                            err(format!(
+                                "exception `{name}`: values must be strings or lists of strings"
+                            ))
+                        })
+                    };
                     let mut values = Vec::new();
                     for value in list {
-                        values.push(match &fields {
-                            ExceptionFields::Single { .. } => vec![exception_value(value).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings")))?],
-                            // Values appended to an exception defined
-                            // earlier: their shape is checked against its
-                            // fields when appended.
-                            ExceptionFields::Tuple { fields, .. } if fields.is_empty() => match value.as_seq() {
-                                Some(tuple) => tuple
-                                    .iter()
-                                    .map(|t| exception_value(t).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings"))))
-                                    .collect::<Result<Vec<_>, _>>()?,
-                                None => vec![exception_value(value).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings")))?],
-                            },
-                            ExceptionFields::Tuple { fields, .. } => {
-                                let Some(tuple) = value.as_seq() else {
-                                    return Err(err(format!("exception `{name}`: each value must be a list (one entry per field)")));
-                                };
+                        values.push(match (&fields, value.as_seq()) {
+                            (ExceptionFields::Single { .. }, _) => vec![value_of(value)?],
+                            (ExceptionFields::Tuple { fields, .. }, Some(tuple)) => {
                                 if !fields.is_empty() && tuple.len() != fields.len() {
                                     return Err(err(format!(
                                         "exception `{name}`: a value has {} entries but `fields` has {}",
@@ -953,10 +947,18 @@ impl Item<'_> {
                                         fields.len()
                                     )));
                                 }
-                                tuple
-                                    .iter()
-                                    .map(|t| exception_value(t).ok_or_else(|| err(format!("exception `{name}`: values must be strings or lists of strings"))))
-                                    .collect::<Result<Vec<_>, _>>()?
+                                tuple.iter().map(value_of).collect::<Result<Vec<_>, _>>()?
+                            }
+                            // Values appended to an exception defined
+                            // earlier (no fields here): their shape is
+                            // checked against its fields when appended.
+                            (ExceptionFields::Tuple { fields, .. }, None) if fields.is_empty() => {
+                                vec![value_of(value)?]
+                            }
+                            (ExceptionFields::Tuple { .. }, None) => {
+                                return Err(err(format!(
+                                    "exception `{name}`: each value must be a list (one entry per field)"
+                                )));
                             }
                         });
                     }

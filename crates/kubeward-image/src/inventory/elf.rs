@@ -28,6 +28,15 @@ fn read_u64(b: &[u8], at: usize, le: bool) -> Option<u64> {
     })
 }
 
+/// A word of the binary's width: 8 bytes when `wide`, else 4.
+pub(super) fn read_word(b: &[u8], at: usize, wide: bool, le: bool) -> Option<u64> {
+    if wide {
+        read_u64(b, at, le)
+    } else {
+        read_u32(b, at, le).map(u64::from)
+    }
+}
+
 /// One section header: name offset, file offset, size.
 struct Section {
     name: u32,
@@ -54,11 +63,7 @@ fn table(
     fields: ([usize; 3], [usize; 3]),
 ) -> Option<impl Iterator<Item = Option<usize>>> {
     let [offset, size, count] = if is64 { fields.0 } else { fields.1 };
-    let offset = if is64 {
-        read_u64(b, offset, le)?
-    } else {
-        u64::from(read_u32(b, offset, le)?)
-    };
+    let offset = read_word(b, offset, is64, le)?;
     let offset = usize::try_from(offset).ok()?;
     let size = usize::from(read_u16(b, size, le)?);
     let count = usize::from(read_u16(b, count, le)?);

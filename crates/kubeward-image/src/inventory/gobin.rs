@@ -60,17 +60,7 @@ fn pointed_strings(header: &[u8], binary: &[u8]) -> Option<[String; 2]> {
         return None;
     }
     let big = header.get(15)? & BIG_ENDIAN != 0;
-    let pointer = |b: &[u8]| -> Option<u64> {
-        let b = b.get(..size)?;
-        let mut word = [0u8; 8];
-        if big {
-            word[8 - size..].copy_from_slice(b);
-            Some(u64::from_be_bytes(word))
-        } else {
-            word[..size].copy_from_slice(b);
-            Some(u64::from_le_bytes(word))
-        }
-    };
+    let pointer = |b: &[u8]| super::elf::read_word(b, 0, size == 8, !big);
     let string = |at: usize| -> Option<String> {
         let address = pointer(header.get(at..)?)?;
         let string_header = super::elf::at_address(binary, address, 2 * size as u64)?;

@@ -209,13 +209,17 @@ pub const PACKAGE_DATABASES: [&str; 4] = [
     "usr/lib/sysimage/rpm/rpmdb.sqlite",
 ];
 
+/// The user table, kept whole to resolve the image's `User` (KW801). No
+/// package is read from it.
+pub const PASSWD: &str = "etc/passwd";
+
 /// Files that name the operating system and its users, kept whole.
 pub const OS_IDENTITY: [&str; 5] = [
     "etc/os-release",
     "usr/lib/os-release",
     "etc/alpine-release",
     "etc/debian_version",
-    "etc/passwd",
+    PASSWD,
 ];
 
 /// Directories whose files (see [`is_os_file`]) make up a package database.

@@ -57,20 +57,10 @@ impl DigestCheck {
 
     /// Whether the content seen so far has the expected digest.
     pub fn matches(&self) -> bool {
-        let hex: String = match &self.hasher {
-            Hasher::Sha256(h) => h
-                .clone()
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-            Hasher::Sha512(h) => h
-                .clone()
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        };
+        let hex = hex(&match &self.hasher {
+            Hasher::Sha256(h) => h.clone().finalize().to_vec(),
+            Hasher::Sha512(h) => h.clone().finalize().to_vec(),
+        });
         self.expected
             .split_once(':')
             .is_some_and(|(_, want)| want == hex)
@@ -132,6 +122,16 @@ pub fn mismatch_in(error: &io::Error) -> Option<&DigestMismatch> {
     error.get_ref()?.downcast_ref::<DigestMismatch>()
 }
 
+/// Bytes as lowercase hex, as digests write them.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,13 +149,7 @@ mod tests {
             .read_to_end(&mut out)
             .unwrap_err();
         assert_eq!(mismatch_in(&err).unwrap().expected, good);
-        let sha512 = format!(
-            "sha512:{}",
-            sha2::Sha512::digest(b"layer")
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let sha512 = format!("sha512:{}", hex(&sha2::Sha512::digest(b"layer")));
         assert!(content_matches(&sha512, b"layer").unwrap());
         assert!(!content_matches(&sha512, b"layer!").unwrap());
         assert!(DigestCheck::new("md5:abc").is_err());

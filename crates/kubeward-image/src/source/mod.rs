@@ -74,13 +74,7 @@ impl std::fmt::Debug for Image {
 /// The hex SHA-256 digest of some bytes, as `sha256:…`.
 pub fn sha256_digest(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let hash = sha2::Sha256::digest(bytes);
-    let mut s = String::with_capacity(71);
-    s.push_str("sha256:");
-    for b in hash {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    format!("sha256:{}", digest::hex(&sha2::Sha256::digest(bytes)))
 }
 
 /// Reads a small JSON document (manifest, index, config) with a size bound.

@@ -419,22 +419,12 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
             index,
             repository,
         } => {
-            let Some(items) = walk(json, array) else {
+            let Some(items) = selected(json, array, *index) else {
                 return Val::Missing;
             };
             let mut out = Vec::new();
-            match (items, index) {
-                (Value::Array(list), Some(i)) => {
-                    if let Some(item) = list.get(*i) {
-                        collect(item, inner, &mut out, *repository);
-                    }
-                }
-                (Value::Array(list), None) => {
-                    for item in list {
-                        collect(item, inner, &mut out, *repository);
-                    }
-                }
-                (_, _) => return Val::Missing,
+            for item in items {
+                collect(item, inner, &mut out, *repository);
             }
             match (index, out.len()) {
                 (_, 0) => Val::Missing,
@@ -475,11 +465,7 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
                     Cow::Owned(words.join(" "))
                 })
                 .collect();
-            if joined.is_empty() {
-                Val::Missing
-            } else {
-                Val::List(joined)
-            }
+            list_or_missing(joined)
         }
         A::HostPorts { array, index } => {
             let Some(list) = selected(json, array, *index) else {
@@ -495,11 +481,7 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
                         .and_then(render)
                 })
                 .collect();
-            if ports.is_empty() {
-                Val::Missing
-            } else {
-                Val::List(ports)
-            }
+            list_or_missing(ports)
         }
         A::AnyPrivileged => match walk(json, CONTAINERS) {
             Some(Value::Array(list)) => {
@@ -527,11 +509,7 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
                     Some(Cow::Owned(format!("{ns}:{name}")))
                 })
                 .collect();
-            if names.is_empty() {
-                Val::Missing
-            } else {
-                Val::List(names)
-            }
+            list_or_missing(names)
         }
         A::VolumeHostPath(wanted) => {
             let Some(Value::Array(volumes)) = walk(json, &["requestObject", "spec", "volumes"])
@@ -577,6 +555,15 @@ fn extract<'b>(field: &AuditField, ev: &'b AuditEvent) -> Val<'b> {
         A::Object => Val::Str(Cow::Owned(json.to_string())),
         A::Time => Val::Str(Cow::Owned(format_rfc3339(ev.time_ns))),
         A::RawTime => Val::Int(i64::try_from(ev.time_ns).unwrap_or(i64::MAX)),
+    }
+}
+
+/// The values of a list field: missing when there are none.
+fn list_or_missing(values: Vec<Cow<'_, str>>) -> Val<'_> {
+    if values.is_empty() {
+        Val::Missing
+    } else {
+        Val::List(values)
     }
 }
 

@@ -256,13 +256,15 @@ impl ProcState {
 }
 
 /// Decodes syscall `nr` that returned `ret`. `filename` is the path an
-/// `execve` was given (read at entry, before the memory was replaced).
+/// `execve` was given (read at entry, before the memory was replaced);
+/// `names` is the tracer's cache of user and group names.
 pub(crate) fn decode(
     state: &mut ProcState,
     nr: Sysno,
     a: [u64; 6],
     ret: i64,
     filename: Option<&str>,
+    names: &mut procfs::Names,
 ) -> Decoded {
     let pid = state.process.pid;
     let mut out = Decoded::default();
@@ -374,8 +376,11 @@ pub(crate) fn decode(
                             local_is_server: true,
                             connected: false,
                         });
-                        // The kernel's address: it has the port it picked for port 0.
-                        net.server = procfs::socket_local_address(pid, num).or(*addr);
+                        // For port 0, the kernel's address: it has the port it picked.
+                        net.server = match *addr {
+                            Some(a) if a.port() != 0 => Some(a),
+                            _ => procfs::socket_local_address(pid, num).or(*addr),
+                        };
                         net.local_is_server = true;
                         fd.name = shown.clone();
                         fd.net = Some(net);
@@ -408,6 +413,7 @@ pub(crate) fn decode(
             if let Some(fd) = fd.as_mut()
                 && let Some(net) = fd.net.as_mut()
                 && ret == 0
+                && net.server.is_none_or(|s| s.port() == 0)
                 && let Some(local) = procfs::socket_local_address(pid, num)
             {
                 net.server = Some(local);
@@ -424,23 +430,29 @@ pub(crate) fn decode(
                 let len = read_bytes(pid, a[2], 4)
                     .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap_or([0; 4])));
                 let peer = sockaddr(pid, a[1], u64::from(len)).and_then(|p| p.1);
-                // The new socket's own endpoints, as the kernel has them: the
-                // listener may be bound to every address (0.0.0.0) or port 0,
-                // and the caller need not ask for the peer's address.
-                let (local, remote) =
-                    procfs::socket_endpoints(pid, ret).map_or((None, None), |(l, r)| (Some(l), r));
-                let local = local.or_else(|| {
-                    listening
-                        .as_ref()
-                        .and_then(|l| l.net.and_then(|n| n.server))
-                });
+                // The new socket's own endpoints. The listener's address is
+                // its local one unless the listener is bound to every address
+                // (0.0.0.0) or port 0; then, or when the caller did not ask
+                // for the peer's address, the kernel's tables say.
+                let listener_server = listening
+                    .as_ref()
+                    .and_then(|l| l.net.and_then(|n| n.server));
+                let exact = listener_server.filter(|s| !s.ip().is_unspecified() && s.port() != 0);
+                let (local, remote) = match (exact, peer) {
+                    (Some(server), Some(peer)) => (Some(server), Some(peer)),
+                    _ => {
+                        let (local, remote) = procfs::socket_endpoints(pid, ret)
+                            .map_or((None, None), |(l, r)| (Some(l), r));
+                        (local.or(listener_server), remote.or(peer))
+                    }
+                };
                 let kind = listening.as_ref().map_or(FdKind::Unknown, |l| l.kind);
                 let net = NetTuple {
                     proto: listening
                         .as_ref()
                         .and_then(|l| l.net)
                         .map_or(L4Proto::Tcp, |n| n.proto),
-                    client: remote.or(peer),
+                    client: remote,
                     server: local,
                     local_is_server: true,
                     connected: true,
@@ -551,7 +563,6 @@ pub(crate) fn decode(
         | Sysno::setresgid
         | Sysno::setreuid
         | Sysno::setregid => {
-            let mut names = procfs::Names::default();
             let ids: &[ArgName] = match nr {
                 Sysno::setuid => &[ArgName::UID],
                 Sysno::setgid => &[ArgName::GID],
@@ -565,10 +576,10 @@ pub(crate) fn decode(
             let users = !matches!(nr, Sysno::setgid | Sysno::setresgid);
             out.args.push(Arg::int(ArgName::RES, ret));
             for (name, raw) in ids.iter().zip(a) {
-                out.args.push(id_arg(*name, raw, users, &mut names));
+                out.args.push(id_arg(*name, raw, users, names));
             }
             if ret == 0
-                && let Some(fresh) = procfs::read_process(pid, &mut names)
+                && let Some(fresh) = procfs::read_process(pid, names)
             {
                 let p = &mut state.process;
                 (p.uid, p.gid, p.user_name, p.group_name) =

@@ -176,7 +176,14 @@ impl Tracer<'_> {
                 let Some(state) = self.procs.get_mut(&tgid) else {
                     return;
                 };
-                let decoded = decode(state, sysno, args, ret, filename.as_deref());
+                let decoded = decode(
+                    state,
+                    sysno,
+                    args,
+                    ret,
+                    filename.as_deref(),
+                    &mut self.names,
+                );
                 self.emit(tgid, tid, etype, ret, &decoded);
             }
         }
@@ -316,9 +323,11 @@ pub fn trace(
         );
         tracer.syscalls.insert(Sysno::execve.id() as u64);
         if let Some(etype) = EventType::from_name("execve") {
-            let state = tracer.procs.get_mut(&root);
-            let decoded = state
-                .map(|s| decode(s, Sysno::execve, [0; 6], 0, Some(&filename)))
+            let names = &mut tracer.names;
+            let decoded = tracer
+                .procs
+                .get_mut(&root)
+                .map(|s| decode(s, Sysno::execve, [0; 6], 0, Some(&filename), names))
                 .unwrap_or_default();
             tracer.emit(root, root, etype, 0, &decoded);
         }

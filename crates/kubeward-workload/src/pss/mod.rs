@@ -9,9 +9,33 @@ mod checks;
 use std::fmt;
 use std::str::FromStr;
 
-use kubeward_core::Pos;
+use kubeward_core::{Node, Pos};
 
 use crate::pod::Pod;
+
+/// The legacy pod seccomp annotation, read by `seccompProfile_baseline`
+/// before v1.19 (and by API servers before v1.27, which copy it into the field).
+pub const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+/// The legacy per-container seccomp annotations: this prefix and the
+/// container's name.
+pub const SECCOMP_CONTAINER_ANNOTATION_PREFIX: &str =
+    "container.seccomp.security.alpha.kubernetes.io/";
+/// The per-container AppArmor annotations: this prefix and the container's
+/// name.
+pub const APPARMOR_CONTAINER_ANNOTATION_PREFIX: &str =
+    "container.apparmor.security.beta.kubernetes.io/";
+
+/// The pod annotations some check reads (seccomp and AppArmor), in source
+/// order: a pod whose spec and these are unchanged needs no new check.
+pub fn annotations_read<'a>(pod: &Pod<'a>) -> Vec<(&'a str, &'a Node)> {
+    pod.annotations()
+        .filter(|(key, _)| {
+            *key == SECCOMP_POD_ANNOTATION
+                || key.starts_with(SECCOMP_CONTAINER_ANNOTATION_PREFIX)
+                || key.starts_with(APPARMOR_CONTAINER_ANNOTATION_PREFIX)
+        })
+        .collect()
+}
 
 /// A Pod Security Standards level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -24,18 +24,24 @@ pub(crate) fn load(files: &[PathBuf]) -> Compiled {
 /// warnings are told unless `quiet`.
 pub(crate) fn engine(files: &[PathBuf], options: EngineOptions, quiet: bool) -> Result<Engine, u8> {
     let compiled = load(files);
-    if !quiet {
+    tell(&compiled, !quiet);
+    if !compiled.errors.is_empty() {
+        return Err(2);
+    }
+    Ok(Engine::new(compiled, options))
+}
+
+/// Tells the load's warnings (when `warnings`) and errors on stderr: a
+/// misspelt key or a rule of a source kubeward skips must not pass unseen.
+fn tell(compiled: &Compiled, warnings: bool) {
+    if warnings {
         for w in &compiled.warnings {
             output::notice(&w.to_string());
         }
     }
-    if !compiled.errors.is_empty() {
-        for e in &compiled.errors {
-            output::error(&e.to_string());
-        }
-        return Err(2);
+    for e in &compiled.errors {
+        output::error(&e.to_string());
     }
-    Ok(Engine::new(compiled, options))
 }
 
 pub(crate) fn check(args: RulesCheckArgs) -> u8 {
@@ -88,14 +94,7 @@ pub(crate) fn check(args: RulesCheckArgs) -> u8 {
         return code;
     }
     if args.format == TextOrJson::Text {
-        // As `watch` and `trace` tell them: a misspelt key or a rule of a
-        // source kubeward skips must not pass unseen.
-        for w in &compiled.warnings {
-            output::notice(&w.to_string());
-        }
-        for e in &errors {
-            output::error(e);
-        }
+        tell(&compiled, true);
     }
     if errors.is_empty() { 0 } else { 2 }
 }

@@ -76,12 +76,11 @@ pub(crate) fn finish(
     color: ColorWhen,
     known: &dyn Fn(&str) -> bool,
 ) -> u8 {
-    let missing: Vec<&String> = args
+    let missing = args
         .check
         .iter()
-        .filter(|id| !report.results.iter().any(|r| &r.id == *id))
-        .collect();
-    if let Some(id) = missing.first() {
+        .find(|id| !report.results.iter().any(|r| &r.id == *id));
+    if let Some(id) = missing {
         output::error(&if known(id) {
             format!(
                 "check `{id}` is not run here: its target is not among --targets (or not detected on this node)"

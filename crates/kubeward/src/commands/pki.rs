@@ -1,5 +1,6 @@
 //! `kubeward pki`: a small Kubernetes PKI and checks of kubeadm's.
 
+use kubeward_pki::PkiError;
 use kubeward_pki::check::{self, Options, Role};
 use kubeward_pki::inspect::{inspect, with_certificate};
 use kubeward_pki::issue::{self, APISERVER_NAMES, Request, Usage};
@@ -15,15 +16,7 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             cn,
             days,
             force,
-        } => match issue::init_ca(&dir, &cn, days, force) {
-            Ok(w) => {
-                if let Some(n) = &w.notice {
-                    output::notice(n);
-                }
-                written(&[&w.key, &w.certificate])
-            }
-            Err(e) => fail(&e.to_string()),
-        },
+        } => issued(issue::init_ca(&dir, &cn, days, force)),
         PkiCommand::Issue {
             dir,
             name,
@@ -54,15 +47,7 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
                 sans,
                 days,
             };
-            match issue::issue(&dir, &request, force) {
-                Ok(w) => {
-                    if let Some(n) = &w.notice {
-                        output::notice(n);
-                    }
-                    written(&[&w.key, &w.certificate])
-                }
-                Err(e) => fail(&e.to_string()),
-            }
+            issued(issue::issue(&dir, &request, force))
         }
         PkiCommand::Kubeconfig {
             dir,
@@ -129,6 +114,19 @@ pub(crate) fn run(args: PkiArgs, color: ColorWhen) -> u8 {
             output::tell(&report.errors, &[], false);
             super::node::write(&report, format, output.output.as_deref(), color)
         }
+    }
+}
+
+/// Tells what `init` or `issue` wrote (after its notice, if any), or why not.
+fn issued(result: Result<issue::Written, PkiError>) -> u8 {
+    match result {
+        Ok(w) => {
+            if let Some(n) = &w.notice {
+                output::notice(n);
+            }
+            written(&[&w.key, &w.certificate])
+        }
+        Err(e) => fail(&e.to_string()),
     }
 }
 

@@ -14,11 +14,9 @@ pub(in crate::pss) static CHECK: Check = Check {
     run,
 };
 
-const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
-
 fn run(pod: &Pod<'_>, _minor: u32, out: &mut Vec<Problem>) {
     for (key, value) in pod.annotations() {
-        if !key.starts_with(ANNOTATION_PREFIX) {
+        if !key.starts_with(APPARMOR_CONTAINER_ANNOTATION_PREFIX) {
             continue;
         }
         let v = text(value);

@@ -3,7 +3,10 @@
 
 use kubeward_core::Node;
 
-use super::{Check, Level, Problem};
+use super::{
+    APPARMOR_CONTAINER_ANNOTATION_PREFIX, Check, Level, Problem,
+    SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION,
+};
 use crate::pod::{Container, Pod};
 
 mod allow_privilege_escalation;

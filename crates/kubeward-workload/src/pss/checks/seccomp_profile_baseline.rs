@@ -16,9 +16,6 @@ pub(in crate::pss) static CHECK: Check = Check {
     run,
 };
 
-const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
-const CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
-
 fn run(pod: &Pod<'_>, minor: u32, out: &mut Vec<Problem>) {
     if minor < 19 {
         annotations(pod, out);
@@ -42,9 +39,9 @@ fn annotations(pod: &Pod<'_>, out: &mut Vec<Problem>) {
             ));
         }
     };
-    check(POD_ANNOTATION.to_owned());
+    check(SECCOMP_POD_ANNOTATION.to_owned());
     for c in &pod.containers {
-        check(format!("{CONTAINER_ANNOTATION}{}", c.name));
+        check(format!("{SECCOMP_CONTAINER_ANNOTATION_PREFIX}{}", c.name));
     }
 }
 

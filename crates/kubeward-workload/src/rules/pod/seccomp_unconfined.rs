@@ -1,4 +1,5 @@
 use super::report_pss;
+use crate::pss;
 use crate::rules::prelude::*;
 
 rule! {
@@ -40,9 +41,6 @@ rule! {
     };
 }
 
-const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
-const CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
-
 fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
     report_pss(pod, emit, "seccompProfile_baseline", |_| true);
     if pod.is_windows() {
@@ -62,11 +60,14 @@ fn check(pod: &Pod<'_>, emit: &mut Emit<'_>) {
         );
     };
     if pod.security("seccompProfile").is_none() {
-        unconfined(POD_ANNOTATION.to_owned(), "the pod");
+        unconfined(pss::SECCOMP_POD_ANNOTATION.to_owned(), "the pod");
     }
     for c in &pod.containers {
         if c.security("seccompProfile").is_none() {
-            unconfined(format!("{CONTAINER_ANNOTATION}{}", c.name), &c.label());
+            unconfined(
+                format!("{}{}", pss::SECCOMP_CONTAINER_ANNOTATION_PREFIX, c.name),
+                &c.label(),
+            );
         }
     }
 }

@@ -100,9 +100,12 @@ fn report_grants(object: &Object, emit: &mut Emit<'_>, permissions: &[Permission
                     .copied()
                     .filter(|v| rule.grants(v, p.group, resource))
                     .collect();
+                if verbs.is_empty() {
+                    continue;
+                }
                 let grant = format!("{} {resource}", verbs.join("/"));
                 // The same resource in two groups, both granted by `*`, is said once.
-                if !verbs.is_empty() && !granted.contains(&grant) {
+                if !granted.contains(&grant) {
                     granted.push(grant);
                 }
             }
