@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use kubeward_runtime::compile::compile;
+use kubeward_falco::compile::compile;
+use kubeward_falco::{Alert, Engine, EngineOptions, RuleMatching, RuleSet};
 use kubeward_runtime::seccomp;
 use kubeward_runtime::trace::{Exit, trace};
-use kubeward_runtime::{Alert, Engine, EngineOptions, RuleMatching, RuleSet};
 
 fn engine(files: &[&Path], extra: &str) -> Engine {
     let mut set = RuleSet::new();

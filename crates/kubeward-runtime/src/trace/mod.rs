@@ -21,8 +21,8 @@ use syscalls::Sysno;
 
 use self::decode::{Decoded, ProcState, decode};
 use self::memory::{MAX_STRING, read_string};
-use crate::event::{EventType, SyscallEvent};
-use crate::time::now_ns;
+use kubeward_falco::event::{EventType, SyscallEvent};
+use kubeward_falco::time::now_ns;
 
 /// How the traced command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use kubeward_runtime::RuleSet;
-use kubeward_runtime::compile::compile;
+use kubeward_falco::RuleSet;
+use kubeward_falco::compile::compile;
 
-fn load(files: &[&Path]) -> kubeward_runtime::compile::Compiled {
+fn load(files: &[&Path]) -> kubeward_falco::compile::Compiled {
     let mut set = RuleSet::new();
     for f in files {
         set.load_file(f);
@@ -79,7 +79,7 @@ fn upstream_files_load_together_and_with_overlays() {
 /// the command lines the exception names.
 #[test]
 fn exception_values_naming_lists_and_single_field_appends_load() {
-    use kubeward_runtime::event::{EventType, Process, SyscallEvent};
+    use kubeward_falco::event::{EventType, Process, SyscallEvent};
     let Some(falco) = kubeward_testkit::conformance_dir("falco") else {
         return;
     };

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::parse_audit_payload;
-use kubeward_runtime::{Engine, EngineOptions, RuleMatching, RuleSet};
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::parse_audit_payload;
+use kubeward_falco::{Engine, EngineOptions, RuleMatching, RuleSet};
 use serde_json::Value;
 
 fn replay(engine: &Engine, trace: &Path) -> BTreeMap<String, usize> {

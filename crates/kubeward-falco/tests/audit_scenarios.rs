@@ -7,9 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::AuditEvent;
-use kubeward_runtime::{Engine, EngineOptions, RuleMatching, RuleSet};
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::AuditEvent;
+use kubeward_falco::{Engine, EngineOptions, RuleMatching, RuleSet};
 use serde_json::{Value, json};
 
 /// An audit event: `verb` on `resource` (optionally `resource/subresource`)
