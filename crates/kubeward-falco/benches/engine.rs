@@ -324,7 +324,10 @@ fn decode<R>(pool: &Pool, r: &Record, num: u64, f: impl FnOnce(&SyscallEvent<'_>
 fn rules(files: &[&Path]) -> Option<Engine> {
     let mut set = RuleSet::new();
     for f in files {
-        set.load_file(f);
+        set.load_str(
+            f.display().to_string().into(),
+            &std::fs::read_to_string(f).unwrap(),
+        );
     }
     let compiled = compile(&set);
     if !compiled.errors.is_empty() {

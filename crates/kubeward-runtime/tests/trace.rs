@@ -16,7 +16,7 @@ use kubeward_runtime::trace::{Exit, trace};
 fn engine(files: &[&Path], extra: &str) -> Engine {
     let mut set = RuleSet::new();
     for f in files {
-        set.load_file(f);
+        kubeward_runtime::rules::load(&mut set, f);
     }
     if !extra.is_empty() {
         set.load_str("extra.yaml".into(), extra);

@@ -36,7 +36,7 @@ pub(crate) fn engine_options(args: &AlertArgs) -> EngineOptions {
             RuleMatchingArg::All => RuleMatching::All,
         },
         min_priority: args.min_priority.unwrap_or(Priority::Debug),
-        ..EngineOptions::default()
+        hostname: kubeward_runtime::host_name(),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::output::{self, write_report};
 pub(crate) fn load(files: &[PathBuf]) -> Compiled {
     let mut set = RuleSet::new();
     for file in files {
-        set.load_file(file);
+        kubeward_runtime::rules::load(&mut set, file);
     }
     compile(&set)
 }
