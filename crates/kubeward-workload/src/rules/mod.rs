@@ -36,8 +36,6 @@ mod pod;
 mod rbac;
 mod resources;
 mod secrets;
-/// Shared with the image and Dockerfile checks, which look for the same credentials.
-pub use secrets::literal_credential;
 
 /// A rule: its metadata and how it is run.
 #[derive(Debug)]

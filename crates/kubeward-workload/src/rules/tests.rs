@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use kubeward_core::config::RulesConfig;
+use kubeward_core::credential::literal_credential;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load_text};
 use kubeward_core::{Counts, Finding};
 
