@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use kubeward_core::config::ImagePolicyConfig;
+use crate::config::ImagePolicyConfig;
 use kubeward_core::image_ref::ImageRef;
 use kubeward_verdict::ImageVerdictStore;
 use serde::{Deserialize, Serialize};

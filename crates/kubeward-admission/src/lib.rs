@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+pub mod config;
 pub mod imagepolicy;
 pub mod metrics;
 pub mod mutate;

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
-use kubeward_core::config::PssDefaults;
+use crate::config::PssDefaults;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load};
 use kubeward_core::{Diagnostic, Node};
 use kubeward_workload::pss::{Level, Version};

@@ -16,12 +16,13 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use kubeward_core::config::{Config, MutateConfig, Threshold};
+use kubeward_core::config::{ImagesConfig, RulesConfig, Threshold};
 pub use kubeward_httpd::Body;
 use kubeward_httpd::{respond, text};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
 
+use crate::config::{MutateConfig, ServeConfig};
 use crate::imagepolicy::ImagePolicy;
 use crate::metrics::Metrics;
 use crate::mutate;
@@ -65,14 +66,18 @@ pub struct App {
 }
 
 impl App {
-    /// The endpoints a configuration describes. Namespaces are known only by
-    /// the defaults, and there is no verdict store: both read files, which the
-    /// caller adds (`Namespaces::load`, `images.verdicts`).
-    pub fn from_config(config: &Config) -> Result<Self, String> {
-        let serve = &config.serve;
-        let rules = RuleSet::from_config(&config.rules)?;
+    /// The endpoints `[serve]` describes, enforcing `[rules]` with the
+    /// `[images]` registries. Namespaces are known only by the defaults, and
+    /// there is no verdict store: both read files, which the caller adds
+    /// (`Namespaces::load`, `images.verdicts`).
+    pub fn from_config(
+        serve: &ServeConfig,
+        rules: &RulesConfig,
+        images: &ImagesConfig,
+    ) -> Result<Self, String> {
+        let rules = RuleSet::from_config(rules)?;
         let settings = Settings {
-            allowed_registries: config.images.allowed_registries.clone(),
+            allowed_registries: images.allowed_registries.clone(),
         };
         let defaults = NamespacePolicy::from_defaults(&serve.defaults)
             .map_err(|e| format!("[serve.defaults]: {e}"))?;
@@ -96,7 +101,7 @@ impl App {
             },
             mutate: serve.mutate.clone(),
             images: ImagePolicy {
-                allowed_registries: config.images.allowed_registries.clone(),
+                allowed_registries: images.allowed_registries.clone(),
                 config: serve.image_policy.clone(),
                 verdicts: None,
             },

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use kubeward_core::config::Exemptions;
+use crate::config::Exemptions;
 use kubeward_core::object::objects_from;
 use kubeward_core::suppress::IGNORE_ANNOTATION;
 use kubeward_core::{Finding, Node, Object, Origin, Severity};
@@ -506,9 +506,9 @@ fn denial_message(object: &Object, denials: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PssDefaults;
     use crate::namespaces::NamespacePolicy;
     use crate::review::parse;
-    use kubeward_core::config::PssDefaults;
     use kubeward_workload::rules::{RuleSet, Settings};
 
     fn validator(deny_on: Option<Severity>, exemptions: Exemptions) -> Validator {

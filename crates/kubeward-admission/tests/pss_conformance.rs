@@ -5,11 +5,11 @@
 
 mod common;
 
+use kubeward_admission::config::{Exemptions, MutateConfig, PssDefaults};
 use kubeward_admission::mutate::{patch, pointer};
 use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
 use kubeward_admission::review;
 use kubeward_admission::validate::Validator;
-use kubeward_core::config::{Exemptions, MutateConfig, PssDefaults};
 use kubeward_core::load::{LoadOptions, load_text};
 use kubeward_core::object::objects_from;
 use kubeward_core::{Node, Object, Value};
