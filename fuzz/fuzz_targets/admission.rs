@@ -14,7 +14,7 @@ fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     APP.get_or_init(|| {
         let mut serve = ServeConfig::default();
-        serve.defaults.enforce = "restricted".into();
+        serve.defaults.enforce = kubeward_workload::pss::Level::Restricted;
         serve.deny_on = Threshold::Never;
         App::from_config(&serve, &Default::default(), &Default::default())
             .expect("the defaults are valid")

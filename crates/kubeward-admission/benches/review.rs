@@ -22,9 +22,7 @@ fn bench(c: &mut Criterion) {
         scanner: Scanner::new(RuleSet::all(), Settings::default()),
         deny_on: Some(Severity::High),
         exemptions: Exemptions::default(),
-        namespaces: Namespaces::new(
-            NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap(),
-        ),
+        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&PssDefaults::default())),
         learn_namespaces: false,
         honour_ignore: Vec::new(),
     };

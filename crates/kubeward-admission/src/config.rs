@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use kubeward_core::Severity;
 use kubeward_core::config::{Threshold, parsed};
+use kubeward_workload::pss::{Level, Version};
 use serde::Deserialize;
 
 /// `[serve]`: the admission server (`kubeward serve`).
@@ -96,14 +97,11 @@ fn default_max_in_flight() -> usize {
 fn yes() -> bool {
     true
 }
-fn latest() -> String {
-    "latest".to_owned()
+fn baseline() -> Level {
+    Level::Baseline
 }
-fn baseline() -> String {
-    "baseline".to_owned()
-}
-fn privileged() -> String {
-    "privileged".to_owned()
+fn privileged() -> Level {
+    Level::Privileged
 }
 
 impl Default for ServeConfig {
@@ -130,33 +128,35 @@ impl Default for ServeConfig {
     }
 }
 
-/// Default Pod Security modes for namespaces that carry no labels.
+/// Default Pod Security modes for namespaces that carry no labels: levels
+/// and versions are read as the labels' values are, and a wrong one fails
+/// when the file is read.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct PssDefaults {
-    #[serde(default = "baseline")]
-    pub enforce: String,
-    #[serde(default = "latest")]
-    pub enforce_version: String,
-    #[serde(default = "privileged")]
-    pub audit: String,
-    #[serde(default = "latest")]
-    pub audit_version: String,
-    #[serde(default = "privileged")]
-    pub warn: String,
-    #[serde(default = "latest")]
-    pub warn_version: String,
+    #[serde(default = "baseline", deserialize_with = "parsed")]
+    pub enforce: Level,
+    #[serde(default, deserialize_with = "parsed")]
+    pub enforce_version: Version,
+    #[serde(default = "privileged", deserialize_with = "parsed")]
+    pub audit: Level,
+    #[serde(default, deserialize_with = "parsed")]
+    pub audit_version: Version,
+    #[serde(default = "privileged", deserialize_with = "parsed")]
+    pub warn: Level,
+    #[serde(default, deserialize_with = "parsed")]
+    pub warn_version: Version,
 }
 
 impl Default for PssDefaults {
     fn default() -> Self {
         Self {
-            enforce: baseline(),
-            enforce_version: latest(),
-            audit: privileged(),
-            audit_version: latest(),
-            warn: privileged(),
-            warn_version: latest(),
+            enforce: Level::Baseline,
+            enforce_version: Version::Latest,
+            audit: Level::Privileged,
+            audit_version: Version::Latest,
+            warn: Level::Privileged,
+            warn_version: Version::Latest,
         }
     }
 }
@@ -228,5 +228,40 @@ impl Default for ImagePolicyConfig {
             verdicts: None,
             allow_unscanned: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use kubeward_core::config::ConfigFile;
+
+    use super::*;
+
+    fn serve(text: &str) -> Result<ServeConfig, String> {
+        ConfigFile::parse(Path::new("kubeward.toml"), text)
+            .and_then(|file| file.section("serve"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn pod_security_defaults_are_typed() {
+        let config =
+            serve("[serve.defaults]\nenforce = \"restricted\"\nwarn-version = \"v1.30\"\n")
+                .unwrap();
+        assert_eq!(config.defaults.enforce, Level::Restricted);
+        assert_eq!(config.defaults.warn_version, Version::V1(30));
+        assert_eq!(config.defaults.audit, Level::Privileged);
+    }
+
+    #[test]
+    fn a_wrong_level_or_version_fails_at_its_line() {
+        let e = serve("[serve]\nlisten = \"0.0.0.0:8443\"\n\n[serve.defaults]\nenforce = \"restricted\"\nwarn = \"strict\"\n").unwrap_err();
+        assert!(e.starts_with("kubeward.toml:6: "), "{e}");
+        assert!(e.contains("unknown Pod Security level `strict`"), "{e}");
+        let e = serve("[serve.defaults]\naudit-version = \"1.30\"\n").unwrap_err();
+        assert!(e.starts_with("kubeward.toml:2: "), "{e}");
+        assert!(e.contains("invalid Pod Security version `1.30`"), "{e}");
     }
 }

@@ -79,8 +79,7 @@ impl App {
         let settings = Settings {
             allowed_registries: images.allowed_registries.clone(),
         };
-        let defaults = NamespacePolicy::from_defaults(&serve.defaults)
-            .map_err(|e| format!("[serve.defaults]: {e}"))?;
+        let defaults = NamespacePolicy::from_defaults(&serve.defaults);
         if serve.learn_namespaces && serve.client_ca.is_none() {
             return Err("[serve] learn-namespaces needs client-ca (or --client-ca): Namespace reviews may change policy only when every client must present a certificate".to_owned());
         }

@@ -39,15 +39,15 @@ fn to_json(node: &Node) -> serde_json::Value {
 
 fn validator(level: &str, version: &str) -> Validator {
     let defaults = PssDefaults {
-        enforce: level.to_owned(),
-        enforce_version: version.to_owned(),
+        enforce: level.parse().unwrap(),
+        enforce_version: version.parse().unwrap(),
         ..PssDefaults::default()
     };
     Validator {
         scanner: Scanner::new(RuleSet::all(), Settings::default()),
         deny_on: None,
         exemptions: Exemptions::default(),
-        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
+        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults)),
         learn_namespaces: false,
         honour_ignore: Vec::new(),
     }

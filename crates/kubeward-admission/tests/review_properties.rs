@@ -10,6 +10,7 @@ use kubeward_admission::config::ServeConfig;
 use kubeward_admission::server::{App, review_endpoint};
 use kubeward_core::Severity;
 use kubeward_core::config::{ImagesConfig, RulesConfig, Threshold};
+use kubeward_workload::pss::Level;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -17,9 +18,9 @@ use serde_json::{Value, json};
 static APP: LazyLock<App> = LazyLock::new(|| {
     let mut serve = ServeConfig::default();
     let defaults = &mut serve.defaults;
-    defaults.enforce = "restricted".into();
-    defaults.audit = "restricted".into();
-    defaults.warn = "baseline".into();
+    defaults.enforce = Level::Restricted;
+    defaults.audit = Level::Restricted;
+    defaults.warn = Level::Baseline;
     serve.deny_on = Threshold::At(Severity::Medium);
     let images = ImagesConfig {
         allowed_registries: vec!["registry.k8s.io".into()],
