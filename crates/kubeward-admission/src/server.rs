@@ -75,7 +75,7 @@ impl App {
         rules: &RulesConfig,
         images: &ImagesConfig,
     ) -> Result<Self, String> {
-        let rules = RuleSet::from_config(rules)?;
+        let rules = RuleSet::from_config(rules).map_err(|e| e.to_string())?;
         let settings = Settings {
             allowed_registries: images.allowed_registries.clone(),
         };

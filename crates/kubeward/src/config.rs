@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use kubeward_admission::config::ServeConfig;
 use kubeward_core::config::{ConfigError, ConfigFile, ImagesConfig, RulesConfig, ScanConfig, find};
+use kubeward_workload::rules::RuleSet;
 
 /// Every section of `kubeward.toml`.
 #[derive(Clone, Debug, Default)]
@@ -28,9 +29,13 @@ impl Config {
     pub(crate) fn load(path: &Path) -> Result<Self, ConfigError> {
         let file = ConfigFile::load(path)?;
         file.only_sections(&["scan", "rules", "images", "serve"])?;
+        let rules: RulesConfig = file.section("rules")?;
+        if let Err(unknown) = RuleSet::from_config(&rules) {
+            return Err(file.error_at("rules", &unknown.0, unknown.to_string()));
+        }
         Ok(Self {
             scan: file.section("scan")?,
-            rules: file.section("rules")?,
+            rules,
             images: file.section("images")?,
             serve: file.section("serve")?,
         })

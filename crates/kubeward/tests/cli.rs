@@ -395,7 +395,37 @@ fn configuration_file_is_found_and_checked() {
     );
     let o = kubeward(&["scan", s(dir.path())], None);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim(), "error: unknown rule `KW999`");
+    let config = dir.path().join("kubeward.toml");
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:2: unknown rule `KW999`", config.display())
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nselect = [\n  \"KW101\",\n  \"run-as-rooot\",\n]\n\n[rules.severity]\nKW102 = \"low\"\n",
+    );
+    let o = kubeward(&["scan", s(dir.path())], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:4: unknown rule `run-as-rooot`", config.display())
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules.severity]\nKW101 = \"low\"\nKW998 = \"high\"\n",
+    );
+    let o = kubeward(&["scan", s(dir.path())], None);
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:3: unknown rule `KW998`", config.display())
+    );
+    // A name given on the command line has no file to point at.
+    std::fs::remove_file(&config).unwrap();
+    let o = kubeward(&["scan", s(dir.path()), "--select", "KW997"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), "error: unknown rule `KW997`");
     write(
         dir.path(),
         "kubeward.toml",

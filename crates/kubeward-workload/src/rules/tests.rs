@@ -286,7 +286,7 @@ fn rule_selection_from_config() {
         ..RulesConfig::default()
     };
     assert_eq!(
-        RuleSet::from_config(&bad).unwrap_err(),
+        RuleSet::from_config(&bad).unwrap_err().to_string(),
         "unknown rule `KW999`"
     );
 }

@@ -24,8 +24,8 @@ pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
     rules_config.ignore.extend(args.ignore.iter().cloned());
     let rules = match RuleSet::from_config(&rules_config) {
         Ok(r) => r,
-        Err(message) => {
-            output::error(&message);
+        Err(unknown) => {
+            output::error(&unknown.to_string());
             return 2;
         }
     };
