@@ -64,6 +64,28 @@ pub(crate) struct SourceArgs {
     /// Trust only the CA certificates in this PEM file for the registry.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+    /// Time the reading of the image may take (`90s`, `10m`, `1h`; Trivy's default).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// `N`, `Ns`, `Nm` or `Nh`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let scale = match unit {
+        "" | "s" => Some(1),
+        "m" => Some(60),
+        "h" => Some(3600),
+        _ => None,
+    };
+    scale
+        .zip(number.parse::<u64>().ok())
+        .and_then(|(scale, n)| n.checked_mul(scale))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{text}`: give seconds, minutes or hours (90s, 10m, 1h)"))
 }
 
 #[derive(Debug, Args)]
@@ -204,7 +226,11 @@ fn read(source: &SourceArgs, quiet: bool) -> Result<ScannedImage, String> {
             b.set_position(done as u64);
         }
     };
-    let result = scan(image, &Limits::default(), &progress).map_err(|e| format!("{name}: {e}"));
+    let limits = Limits {
+        timeout: source.timeout,
+        ..Limits::default()
+    };
+    let result = scan(image, &limits, &progress).map_err(|e| format!("{name}: {e}"));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
