@@ -24,6 +24,18 @@ pub enum SourceError {
     Registry(String),
 }
 
+impl SourceError {
+    /// The same error, its message prefixed with where it happened (`what`:
+    /// a file the message does not name yet).
+    pub fn within(self, what: impl std::fmt::Display) -> SourceError {
+        match self {
+            SourceError::Invalid(m) => SourceError::Invalid(format!("{what}: {m}")),
+            SourceError::Io(m) => SourceError::Io(format!("{what}: {m}")),
+            SourceError::Registry(m) => SourceError::Registry(format!("{what}: {m}")),
+        }
+    }
+}
+
 /// Opens layer blobs by index.
 pub trait LayerOpener: Send + Sync {
     fn open(&self, index: usize) -> Result<Box<dyn Read + Send>, SourceError>;
