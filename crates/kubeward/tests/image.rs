@@ -724,3 +724,40 @@ fn image_errors_name_the_file_once() {
         )
     );
 }
+
+/// `image scan app.tar` with `app.tar` on disk reads the file, as `--input`
+/// would, and says so; it never asks a registry for `library/app.tar`.
+#[test]
+fn a_local_file_named_as_the_reference_is_read_as_input() {
+    use kubeward_image::synth::{LayerBuilder, write_docker_archive};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut layer = LayerBuilder::new();
+    layer.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n");
+    write_docker_archive(&tmp.path().join("app.tar"), &[layer.finish()], "app:1").unwrap();
+    let scan = |reference: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubeward"))
+            .args([
+                "image",
+                "scan",
+                reference,
+                "--skip-vulnerabilities",
+                "-f",
+                "json",
+                "--fail-on",
+                "none",
+            ])
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("kubeward runs")
+    };
+    let out = scan("app.tar");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("app.tar is a local file or OCI layout: reading it as --input app.tar"),
+        "{stderr}"
+    );
+    assert_eq!(json_of(&out)["os"]["version_id"], "12");
+}

@@ -39,7 +39,7 @@ pub(crate) enum ImageCommand {
 /// Where the image comes from.
 #[derive(Debug, Args)]
 pub(crate) struct SourceArgs {
-    /// Image reference in a registry (`registry.example.com/app:1.2`, `…@sha256:…`).
+    /// Image reference in a registry (`registry.example.com/app:1.2`, `…@sha256:…`); an existing local file or OCI layout is read as --input.
     #[arg(
         value_name = "REFERENCE",
         required_unless_present = "input",
@@ -146,11 +146,19 @@ pub(crate) fn run(args: ImageArgs, color: ColorWhen) -> u8 {
 }
 
 /// Opens the image the arguments name.
-fn open(source: &SourceArgs) -> Result<Image, String> {
+fn open(source: &SourceArgs, quiet: bool) -> Result<Image, String> {
     if let Some(input) = &source.input {
         return open_input(input, &source.platform).map_err(|e| e.to_string());
     }
     let reference = source.reference.as_deref().unwrap_or_default();
+    if let Some(local) = source::local_reference(reference) {
+        if !quiet {
+            output::notice(&format!(
+                "{reference} is a local file or OCI layout: reading it as --input {reference}"
+            ));
+        }
+        return open_input(local, &source.platform).map_err(|e| e.to_string());
+    }
     let credentials = match &source.username {
         Some(user) => {
             let mut password = String::new();
@@ -206,7 +214,7 @@ fn open_input(input: &Path, platform: &Platform) -> Result<Image, source::Source
 
 /// Opens and reads the image, with a progress bar on a terminal.
 fn read(source: &SourceArgs, quiet: bool) -> Result<ScannedImage, String> {
-    let image = open(source)?;
+    let image = open(source, quiet)?;
     let name = image.reference.clone();
     let tty = !quiet && std::io::stderr().is_terminal();
     let bar = tty.then(|| {
