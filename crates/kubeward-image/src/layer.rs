@@ -394,6 +394,8 @@ type LayerTar<'a> = TarReader<BufReader<Guarded<'a, Box<dyn Read + 'a>>>>;
 struct Stream<'a> {
     tar: LayerTar<'a>,
     broken: Broken,
+    /// The blob is the tar itself, uncompressed.
+    plain: bool,
 }
 
 impl Stream<'_> {
@@ -457,6 +459,7 @@ fn open_tar<'a>(
     Ok(Stream {
         tar: TarReader::new(BufReader::with_capacity(256 << 10, guarded)),
         broken,
+        plain: format == "tar",
     })
 }
 
@@ -470,7 +473,8 @@ fn next_header<R: Read>(reader: &mut TarReader<R>) -> Result<Option<tar::Header>
 }
 
 /// Reads one layer blob (compressed or not) into a summary. With `hash`,
-/// every regular file's MD5 is computed; without, none is (the caller asks
+/// regular files' MD5 sums are computed as they stream by (large ones
+/// aside, see `read_entries`); without, none is (the caller asks
 /// [`hash_files`] later for the few it needs). With `diff_id`, the
 /// uncompressed tar must have that digest: a mismatch fails the layer once
 /// the stream ends, so that nothing read from it is used. What it reads and
@@ -492,6 +496,7 @@ pub fn read_layer(
             &mut stream.tar,
             limits,
             budget,
+            stream.plain,
             batcher.as_mut(),
             &mut summary,
         )?;
@@ -566,11 +571,22 @@ impl<R: Read> Read for HashedRead<'_, '_, '_, '_, R> {
     }
 }
 
-/// The entries of a layer's tar, in order, into `summary`.
+/// The largest file hashed as it streams by on a layer's first read.
+const STREAM_HASH_MAX: u64 = 64 << 20;
+
+/// The entries of a layer's tar, in order, into `summary`. Where `hasher`
+/// asks for MD5 sums, a file too large for a batch is hashed alone on the
+/// reading thread, which the rest of the layer then waits for; most such
+/// files belong to no package (apt lists, cached `.deb`s, data), and the
+/// scan hashes the packaged ones it finds unhashed with a second read of
+/// their layer. So a file too large for a batch is left unhashed where that
+/// read is cheap (a `plain`, uncompressed layer), and one past
+/// [`STREAM_HASH_MAX`] everywhere (its read is the large part of the cost).
 fn read_entries<R: Read>(
     reader: &mut TarReader<R>,
     limits: &Limits,
     budget: &Budget,
+    plain: bool,
     mut hasher: Option<&mut Batcher<'_, '_>>,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
@@ -644,6 +660,7 @@ fn read_entries<R: Read>(
                         batcher.start(size);
                         FileHash::Batched(batcher)
                     }
+                    _ if entry.size > STREAM_HASH_MAX || plain => FileHash::Off,
                     _ => FileHash::Streaming(Md5::new()),
                 },
             };
