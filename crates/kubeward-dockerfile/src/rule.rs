@@ -58,10 +58,7 @@ impl Lint<'_> {
     /// The stage a stage is built `FROM`, when that names an earlier stage
     /// (it inherits that stage's files and settings).
     pub fn parent_stage(&self, stage: usize) -> Option<usize> {
-        let base = self.df.stages[stage].base_expanded.to_ascii_lowercase();
-        self.df.stages[..stage]
-            .iter()
-            .rposition(|s| s.name.as_deref() == Some(base.as_str()))
+        self.df.stages[stage].parent
     }
 
     /// A stage and the stages it is built on, nearest first. Parents are

@@ -4,10 +4,13 @@
 //! Nothing is written anywhere: a layer becomes a list of changes (entries,
 //! whiteouts, opaque directories) plus the few file contents kept.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use md5::{Digest, Md5};
 
@@ -16,20 +19,35 @@ use crate::inventory::{self, Interest, Package};
 use crate::source::digest::{DigestCheck, mismatch_in};
 use crate::tar::{self, TarReader};
 
-/// Limits that keep a hostile layer from exhausting time or memory.
+/// Limits that keep a hostile image from exhausting time or memory. Each
+/// bounds the work of one image, whatever its layers hold and however often
+/// its manifest lists them.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Most uncompressed bytes one layer may expand to.
     pub max_layer_bytes: u64,
+    /// Most uncompressed bytes read for one image: all layers, and the
+    /// second reads of some (files reached through links, packaged files
+    /// left unhashed), zero blocks included.
+    pub max_image_bytes: u64,
+    /// Most bytes of 512-byte blocks of zeros that the compressed layers of
+    /// one image may expand to. The ratio guard leaves such blocks out, so
+    /// that sparse files pass (the `lastlog` that `useradd` makes for a
+    /// large uid compresses a thousandfold and more); this bounds what they
+    /// cost instead. A layer stored uncompressed is read at the cost of its
+    /// own size and is not counted.
+    pub max_zero_bytes: u64,
     /// Most uncompressed bytes that are not zeros per compressed byte, once
-    /// past `ratio_floor` of them. Runs of zeros are left out: sparse files
-    /// (the `lastlog` that `useradd` makes for a large uid) compress a
-    /// thousandfold and more, and a layer of zeros costs no more to read
-    /// than `max_layer_bytes` of anything else.
+    /// past `ratio_floor` of them.
     pub max_ratio: u64,
     pub ratio_floor: u64,
-    /// Most entries in one image.
+    /// Most entries in one image, all layers together (a layer listed
+    /// twice counts twice: each listing is applied).
     pub max_entries: u64,
+    /// Most times one manifest may list the same blob. Every distinct blob
+    /// is read once however often it is listed; this bounds the listings
+    /// applied (no runtime stacks more than about 128 layers).
+    pub max_blob_listings: usize,
     /// Largest package database or lockfile kept in memory.
     pub max_capture: u64,
     /// Most package-database bytes kept in memory for one image, all layers
@@ -37,46 +55,99 @@ pub struct Limits {
     pub max_capture_total: u64,
     /// Largest binary or archive read whole for embedded metadata.
     pub max_inspect: u64,
+    /// Wall-clock time the reading of one image may take (Trivy's default
+    /// `--timeout` is the same five minutes).
+    pub timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_layer_bytes: 32 << 30,
+            max_image_bytes: 64 << 30,
+            max_zero_bytes: 4 << 30,
             max_ratio: 200,
             ratio_floor: 64 << 20,
             max_entries: 5_000_000,
+            max_blob_listings: 128,
             max_capture: 64 << 20,
             max_capture_total: 128 << 20,
             max_inspect: 32 << 20,
+            timeout: Duration::from_secs(300),
         }
     }
 }
 
-/// What one image's scan may keep of package databases, shared by the
-/// layers read in parallel.
+/// What one image's scan may still spend, shared by the layers read in
+/// parallel: package-database bytes kept, uncompressed bytes read, zero
+/// blocks inflated, entries, and time.
 #[derive(Debug)]
-pub struct CaptureBudget {
-    total: u64,
-    left: AtomicU64,
+pub struct Budget {
+    limits: Limits,
+    capture_left: AtomicU64,
+    bytes_left: AtomicU64,
+    zeros_left: AtomicU64,
+    entries_left: AtomicU64,
+    deadline: Option<Instant>,
 }
 
-impl CaptureBudget {
-    pub fn new(total: u64) -> CaptureBudget {
-        CaptureBudget {
-            total,
-            left: AtomicU64::new(total),
+/// Takes `n` from `left`, or says there were fewer.
+fn spend(left: &AtomicU64, n: u64) -> bool {
+    left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| l.checked_sub(n))
+        .is_ok()
+}
+
+impl Budget {
+    /// The budget of one image, its clock started now.
+    pub fn new(limits: &Limits) -> Budget {
+        Budget {
+            limits: *limits,
+            capture_left: AtomicU64::new(limits.max_capture_total),
+            bytes_left: AtomicU64::new(limits.max_image_bytes),
+            zeros_left: AtomicU64::new(limits.max_zero_bytes),
+            entries_left: AtomicU64::new(limits.max_entries),
+            deadline: Instant::now().checked_add(limits.timeout),
         }
     }
 
-    /// Takes `bytes` for the file at `path`, or fails when too few are left.
-    fn take(&self, bytes: u64, path: &str) -> Result<(), LayerError> {
-        self.left
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(bytes)
-            })
-            .map(drop)
-            .map_err(|_| LayerError::CaptureBudget(self.total, path.to_owned()))
+    /// Takes `bytes` for the package database file at `path`, or fails
+    /// when too few are left.
+    fn capture(&self, bytes: u64, path: &str) -> Result<(), LayerError> {
+        if spend(&self.capture_left, bytes) {
+            Ok(())
+        } else {
+            Err(LayerError::CaptureBudget(
+                self.limits.max_capture_total,
+                path.to_owned(),
+            ))
+        }
+    }
+
+    /// Takes `n` entries (of a layer read, or of a listing applied again).
+    pub fn entries(&self, n: u64) -> Result<(), LayerError> {
+        if spend(&self.entries_left, n) {
+            Ok(())
+        } else {
+            Err(LayerError::TooManyEntries(self.limits.max_entries))
+        }
+    }
+
+    /// Takes `bytes` read, `zeros` of them in zero blocks of a compressed
+    /// layer, and checks the clock.
+    fn read(&self, bytes: u64, zeros: u64) -> Result<(), LayerError> {
+        if !spend(&self.bytes_left, bytes) {
+            return Err(LayerError::ImageTooLarge(self.limits.max_image_bytes));
+        }
+        if zeros > 0 && !spend(&self.zeros_left, zeros) {
+            return Err(LayerError::Bomb(format!(
+                "more than {} bytes of zero blocks from compressed layers (sparse files this large are not scanned)",
+                self.limits.max_zero_bytes
+            )));
+        }
+        if self.deadline.is_some_and(|d| Instant::now() > d) {
+            return Err(LayerError::TimedOut(self.limits.timeout));
+        }
+        Ok(())
     }
 }
 
@@ -99,8 +170,12 @@ pub enum LayerError {
         "package database files add up to more than {0} bytes (at `{1}`); kubeward keeps them in memory and does not read further"
     )]
     CaptureBudget(u64, String),
-    #[error("more than {0} entries")]
+    #[error("more than {0} entries in the image")]
     TooManyEntries(u64),
+    #[error("the image expands to more than {0} bytes (all layers and reads together)")]
+    ImageTooLarge(u64),
+    #[error("reading the image took longer than its time budget of {} s", .0.as_secs())]
+    TimedOut(Duration),
     /// The content is not what its digest names (the blob, or a docker
     /// archive layer's uncompressed tar).
     #[error("{0}")]
@@ -149,11 +224,11 @@ pub enum Change {
 }
 
 /// What a layer holds, as far as kubeward cares.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LayerSummary {
     pub changes: Vec<Change>,
     /// Package database files kept whole: (path, content).
-    pub captured: Vec<(String, Vec<u8>)>,
+    pub captured: Vec<(String, Arc<Vec<u8>>)>,
     /// Language packages found in files of this layer: (path, packages).
     pub packages: Vec<(String, Vec<Package>)>,
     /// Things that could not be read, said once each.
@@ -165,7 +240,7 @@ pub struct LayerSummary {
 /// Counts bytes flowing through a reader.
 struct Counted<R> {
     inner: R,
-    count: std::rc::Rc<std::cell::Cell<u64>>,
+    count: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -176,20 +251,55 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// Enforces the bomb limits on the decompressed stream, and checks its
-/// digest at the end where one is expected.
-struct Guarded<R> {
+/// Where a layer stream keeps the limit it broke: the error reaches the
+/// reader's caller as an `io::Error` (through the tar reader, as text), and
+/// is told from this instead.
+type Broken = Rc<Cell<Option<LayerError>>>;
+
+/// Enforces the bomb limits and the image's budget on the decompressed
+/// stream, and checks its digest at the end where one is expected.
+struct Guarded<'b, R> {
     inner: R,
-    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    compressed: Rc<Cell<u64>>,
     out: u64,
     /// Of `out`, what lies outside blocks of zeros.
     not_zero: u64,
     limits: Limits,
+    budget: &'b Budget,
     format: &'static str,
     diff_id: Option<DigestCheck>,
+    broken: Broken,
 }
 
-impl<R: Read> Read for Guarded<R> {
+impl<R> Guarded<'_, R> {
+    fn check(&mut self, data: &[u8]) -> Result<(), LayerError> {
+        self.out += data.len() as u64;
+        if self.out > self.limits.max_layer_bytes {
+            return Err(LayerError::Bomb(format!(
+                "more than {} uncompressed bytes",
+                self.limits.max_layer_bytes
+            )));
+        }
+        let mut zeros = 0;
+        if self.format != "tar" {
+            let not_zero = not_zero_bytes(data);
+            zeros = data.len() as u64 - not_zero;
+            self.not_zero += not_zero;
+            if self.not_zero > self.limits.ratio_floor {
+                let compressed = self.compressed.get().max(1);
+                if self.not_zero / compressed > self.limits.max_ratio {
+                    return Err(LayerError::Bomb(format!(
+                        "{} bytes that are not zeros from {compressed} compressed (ratio above {}:1)",
+                        self.not_zero, self.limits.max_ratio
+                    )));
+                }
+            }
+        }
+        self.budget.read(data.len() as u64, zeros)
+    }
+}
+
+impl<R: Read> Read for Guarded<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf).map_err(|e| {
             if mismatch_in(&e).is_some() {
@@ -206,24 +316,10 @@ impl<R: Read> Read for Guarded<R> {
             }
             check.update(&buf[..n]);
         }
-        self.out += n as u64;
-        if self.out > self.limits.max_layer_bytes {
-            return Err(io::Error::other(format!(
-                "decompression bomb: more than {} uncompressed bytes",
-                self.limits.max_layer_bytes
-            )));
-        }
-        if self.format != "tar" {
-            self.not_zero += not_zero_bytes(&buf[..n]);
-            if self.not_zero > self.limits.ratio_floor {
-                let compressed = self.compressed.get().max(1);
-                if self.not_zero / compressed > self.limits.max_ratio {
-                    return Err(io::Error::other(format!(
-                        "decompression bomb: {} bytes that are not zeros from {compressed} compressed (ratio above {}:1)",
-                        self.not_zero, self.limits.max_ratio
-                    )));
-                }
-            }
+        if let Err(e) = self.check(&buf[..n]) {
+            let text = e.to_string();
+            self.broken.set(Some(e));
+            return Err(io::Error::other(text));
         }
         Ok(n)
     }
@@ -273,9 +369,7 @@ fn io_error(e: io::Error) -> LayerError {
         return LayerError::Digest(mismatch.to_string());
     }
     let text = e.to_string();
-    if text.starts_with("decompression bomb: ") {
-        LayerError::Bomb(text.trim_start_matches("decompression bomb: ").to_owned())
-    } else if let Some(rest) = text.strip_prefix("corrupt ") {
+    if let Some(rest) = text.strip_prefix("corrupt ") {
         let (format, message) = rest.split_once(" data: ").unwrap_or(("layer", rest));
         LayerError::Compression {
             format: match format {
@@ -293,15 +387,41 @@ fn io_error(e: io::Error) -> LayerError {
 }
 
 /// The tar stream inside a layer blob, decompressed (gzip, zstd or none, told
-/// by the magic bytes) under the bomb limits.
-type LayerTar<'a> = TarReader<BufReader<Guarded<Box<dyn Read + 'a>>>>;
+/// by the magic bytes) under the bomb limits and the image's budget.
+type LayerTar<'a> = TarReader<BufReader<Guarded<'a, Box<dyn Read + 'a>>>>;
+
+/// A layer's tar stream, and where it keeps the limit it broke.
+struct Stream<'a> {
+    tar: LayerTar<'a>,
+    broken: Broken,
+    /// The blob is the tar itself, uncompressed.
+    plain: bool,
+}
+
+impl Stream<'_> {
+    /// `error`, or the limit behind it when the stream broke one.
+    fn explain(&self, error: LayerError) -> LayerError {
+        self.broken.take().unwrap_or(error)
+    }
+
+    /// Reads what follows the end marker, so that a corrupt stream tail or
+    /// a blob that does not match its digest (checked at its end) is
+    /// noticed.
+    fn drain(self) -> Result<(), LayerError> {
+        let broken = self.broken;
+        io::copy(&mut self.tar.into_inner(), &mut io::sink())
+            .map_err(|e| broken.take().unwrap_or_else(|| io_error(e)))?;
+        Ok(())
+    }
+}
 
 fn open_tar<'a>(
     blob: impl Read + 'a,
     limits: &Limits,
+    budget: &'a Budget,
     diff_id: Option<DigestCheck>,
-) -> Result<LayerTar<'a>, LayerError> {
-    let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+) -> Result<Stream<'a>, LayerError> {
+    let compressed = Rc::new(Cell::new(0u64));
     let counted = Counted {
         inner: blob,
         count: compressed.clone(),
@@ -324,16 +444,23 @@ fn open_tar<'a>(
     } else {
         (Box::new(buffered), "tar")
     };
+    let broken = Broken::default();
     let guarded = Guarded {
         inner: stream,
         compressed,
         out: 0,
         not_zero: 0,
         limits: *limits,
+        budget,
         format,
         diff_id,
+        broken: broken.clone(),
     };
-    Ok(TarReader::new(BufReader::with_capacity(256 << 10, guarded)))
+    Ok(Stream {
+        tar: TarReader::new(BufReader::with_capacity(256 << 10, guarded)),
+        broken,
+        plain: format == "tar",
+    })
 }
 
 /// The next header of a layer's tar, with stream errors told apart.
@@ -346,45 +473,47 @@ fn next_header<R: Read>(reader: &mut TarReader<R>) -> Result<Option<tar::Header>
 }
 
 /// Reads one layer blob (compressed or not) into a summary. With `hash`,
-/// every regular file's MD5 is computed; without, none is (the caller asks
+/// regular files' MD5 sums are computed as they stream by (large ones
+/// aside, see `read_entries`); without, none is (the caller asks
 /// [`hash_files`] later for the few it needs). With `diff_id`, the
 /// uncompressed tar must have that digest: a mismatch fails the layer once
-/// the stream ends, so that nothing read from it is used. The package
-/// database files kept are charged to `budget`.
+/// the stream ends, so that nothing read from it is used. What it reads and
+/// keeps is charged to the image's `budget`.
 pub fn read_layer(
     blob: impl Read,
     limits: &Limits,
     hash: bool,
     diff_id: Option<DigestCheck>,
-    budget: &CaptureBudget,
+    budget: &Budget,
 ) -> Result<LayerSummary, LayerError> {
-    let mut reader = open_tar(blob, limits, diff_id)?;
+    let mut stream = open_tar(blob, limits, budget, diff_id)?;
     let mut summary = LayerSummary::default();
     let shared = hashing::Shared::default();
     let (sums, arrived) = mpsc::channel();
     rayon::in_place_scope(|scope| {
         let mut batcher = hash.then(|| Batcher::new(scope, &shared, sums));
-        read_entries(&mut reader, limits, budget, batcher.as_mut(), &mut summary)?;
+        read_entries(
+            &mut stream.tar,
+            limits,
+            budget,
+            stream.plain,
+            batcher.as_mut(),
+            &mut summary,
+        )?;
         if let Some(batcher) = &mut batcher {
             batcher.flush();
         }
         Ok::<_, LayerError>(())
-    })?;
+    })
+    .map_err(|e| stream.explain(e))?;
     for (index, md5) in arrived.try_iter() {
         if let Some(Change::Entry(entry)) = summary.changes.get_mut(index) {
             entry.md5 = Some(md5);
         }
     }
-    summary.bytes = reader.offset();
-    drain(reader)?;
+    summary.bytes = stream.tar.offset();
+    stream.drain()?;
     Ok(summary)
-}
-
-/// Reads what follows the end marker, so that a corrupt stream tail or a
-/// blob that does not match its digest (checked at its end) is noticed.
-fn drain<R: Read>(reader: TarReader<R>) -> Result<(), LayerError> {
-    io::copy(&mut reader.into_inner(), &mut io::sink()).map_err(io_error)?;
-    Ok(())
 }
 
 /// How one file's MD5 is being computed.
@@ -442,20 +571,34 @@ impl<R: Read> Read for HashedRead<'_, '_, '_, '_, R> {
     }
 }
 
-/// The entries of a layer's tar, in order, into `summary`.
+/// The largest file hashed as it streams by on a layer's first read.
+const STREAM_HASH_MAX: u64 = 64 << 20;
+
+/// The entries of a layer's tar, in order, into `summary`. Where `hasher`
+/// asks for MD5 sums, a file too large for a batch is hashed alone on the
+/// reading thread, which the rest of the layer then waits for; most such
+/// files belong to no package (apt lists, cached `.deb`s, data), and the
+/// scan hashes the packaged ones it finds unhashed with a second read of
+/// their layer. So a file too large for a batch is left unhashed where that
+/// read is cheap (a `plain`, uncompressed layer), and one past
+/// [`STREAM_HASH_MAX`] everywhere (its read is the large part of the cost).
 fn read_entries<R: Read>(
     reader: &mut TarReader<R>,
     limits: &Limits,
-    budget: &CaptureBudget,
+    budget: &Budget,
+    plain: bool,
     mut hasher: Option<&mut Batcher<'_, '_>>,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
+    // Entries are charged to the image's budget a thousand at a time.
+    const ENTRY_BATCH: u64 = 1024;
     let mut buf: Vec<u8> = Vec::new();
     let mut entries: u64 = 0;
     while let Some(header) = next_header(reader)? {
         entries += 1;
-        if entries > limits.max_entries {
-            return Err(LayerError::TooManyEntries(limits.max_entries));
+        if entries == ENTRY_BATCH {
+            budget.entries(entries)?;
+            entries = 0;
         }
         let Some(path) = normalize(&header.path)? else {
             continue;
@@ -517,6 +660,7 @@ fn read_entries<R: Read>(
                         batcher.start(size);
                         FileHash::Batched(batcher)
                     }
+                    _ if entry.size > STREAM_HASH_MAX || plain => FileHash::Off,
                     _ => FileHash::Streaming(Md5::new()),
                 },
             };
@@ -526,7 +670,7 @@ fn read_entries<R: Read>(
         }
         summary.changes.push(Change::Entry(entry));
     }
-    Ok(())
+    budget.entries(entries)
 }
 
 /// Reads each regular file of a layer whose path is in `wanted` with
@@ -536,25 +680,36 @@ fn read_entries<R: Read>(
 fn read_wanted<T>(
     blob: impl Read,
     limits: &Limits,
+    budget: &Budget,
     wanted: &HashSet<String>,
     mut read: impl FnMut(&mut LayerTar<'_>, &str, u64) -> Result<T, LayerError>,
 ) -> Result<HashMap<String, T>, LayerError> {
-    let mut reader = open_tar(blob, limits, None)?;
+    let mut stream = open_tar(blob, limits, budget, None)?;
     let mut found = HashMap::with_capacity(wanted.len());
-    while let Some(header) = next_header(&mut reader)? {
+    let mut next = |reader: &mut LayerTar<'_>| -> Result<bool, LayerError> {
+        let Some(header) = next_header(reader)? else {
+            return Ok(false);
+        };
         if !matches!(header.kind, tar::Kind::File | tar::Kind::Other(_)) {
-            continue;
+            return Ok(true);
         }
         let Some(path) = normalize(&header.path)? else {
-            continue;
+            return Ok(true);
         };
-        if !wanted.contains(&path) {
-            continue;
+        if wanted.contains(&path) {
+            let value = read(reader, &path, header.size)?;
+            found.insert(path, value);
         }
-        let value = read(&mut reader, &path, header.size)?;
-        found.insert(path, value);
+        Ok(true)
+    };
+    loop {
+        match next(&mut stream.tar) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(stream.explain(e)),
+        }
     }
-    drain(reader)?;
+    stream.drain()?;
     Ok(found)
 }
 
@@ -562,10 +717,11 @@ fn read_wanted<T>(
 pub fn hash_files(
     blob: impl Read,
     limits: &Limits,
+    budget: &Budget,
     wanted: &HashSet<String>,
 ) -> Result<HashMap<String, [u8; 16]>, LayerError> {
     let mut chunk = vec![0u8; 64 << 10];
-    read_wanted(blob, limits, wanted, |reader, _, _| {
+    read_wanted(blob, limits, budget, wanted, |reader, _, _| {
         let mut hasher = Md5::new();
         loop {
             let n = reader.read(&mut chunk).map_err(io_error)?;
@@ -585,14 +741,14 @@ pub fn hash_files(
 pub fn capture_files(
     blob: impl Read,
     limits: &Limits,
+    budget: &Budget,
     wanted: &HashSet<String>,
-    budget: &CaptureBudget,
 ) -> Result<HashMap<String, Vec<u8>>, LayerError> {
-    let found = read_wanted(blob, limits, wanted, |reader, path, size| {
+    let found = read_wanted(blob, limits, budget, wanted, |reader, path, size| {
         if size > limits.max_capture {
             return Ok(None);
         }
-        budget.take(size, path)?;
+        budget.capture(size, path)?;
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         reader.read_to_end(&mut bytes).map_err(io_error)?;
         Ok(Some(bytes))
@@ -610,7 +766,7 @@ fn read_file<R: Read>(
     entry: &mut Entry,
     buf: &mut Vec<u8>,
     limits: &Limits,
-    budget: &CaptureBudget,
+    budget: &Budget,
     mut hashing: FileHash,
     summary: &mut LayerSummary,
 ) -> Result<(), LayerError> {
@@ -641,7 +797,7 @@ fn read_file<R: Read>(
     // the header), and held in a buffer of exactly that size, so what is
     // kept never passes the budget, even for a moment.
     if interest == Interest::Capture && entry.size <= limits.max_capture {
-        budget.take(entry.size, &entry.path)?;
+        budget.capture(entry.size, &entry.path)?;
         *buf = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
     }
     let keep_limit = match interest {
@@ -678,7 +834,7 @@ fn read_file<R: Read>(
         Interest::Capture if complete => {
             summary
                 .captured
-                .push((entry.path.clone(), std::mem::take(buf)));
+                .push((entry.path.clone(), Arc::new(std::mem::take(buf))));
         }
         Interest::Capture => summary.notes.push(format!(
             "{}: larger than {} bytes; not read",

@@ -15,7 +15,8 @@ use crate::fs::FileTree;
 use crate::inventory::os::{OsRelease, parse_os_release};
 use crate::inventory::{self, Digest, OsDb, PASSWD, Package, PackageType};
 use crate::layer::{
-    CaptureBudget, Change, EntryKind, LayerError, Limits, capture_files, hash_files, read_layer,
+    Budget, Change, EntryKind, LayerError, LayerSummary, Limits, capture_files, hash_files,
+    read_layer,
 };
 use crate::links::{self, Linked, LinkedDatabase};
 use crate::source::digest::DigestCheck;
@@ -30,6 +31,12 @@ pub enum ScanError {
         index: usize,
         digest: String,
         error: LayerError,
+    },
+    #[error("the manifest lists blob {digest} {times} times (at most {limit})")]
+    RepeatedBlob {
+        digest: String,
+        times: usize,
+        limit: usize,
     },
 }
 
@@ -123,18 +130,30 @@ pub fn scan(
     let total = image.layers.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let history = image.config.layer_history();
-    let budget = CaptureBudget::new(limits.max_capture_total);
-    let summaries: Vec<_> = (0..total)
+    let budget = Budget::new(limits);
+    let blob_of = same_blobs(&image, limits)?;
+    // Per blob (its first listing): how often it is listed, its last
+    // listing, and whether any listing looks like a package install (then
+    // it is hashed on its one read).
+    let mut listed = vec![0usize; total];
+    let mut last = vec![0usize; total];
+    let mut hash = vec![false; total];
+    for (i, &blob) in blob_of.iter().enumerate() {
+        listed[blob] += 1;
+        last[blob] = i;
+        hash[blob] |= likely_packages(i, history.get(i).copied().flatten());
+    }
+    let distinct: Vec<usize> = (0..total).filter(|&i| blob_of[i] == i).collect();
+    let read: Vec<(usize, LayerSummary)> = distinct
         .into_par_iter()
         .map(|i| {
             let blob = image.opener.open(i)?;
-            let hash = likely_packages(i, history.get(i).copied().flatten());
             let diff_id = image.layers[i]
                 .diff_id
                 .as_deref()
                 .map(DigestCheck::new)
                 .transpose()?;
-            let summary = read_layer(blob, limits, hash, diff_id, &budget).map_err(|error| {
+            let summary = read_layer(blob, limits, hash[i], diff_id, &budget).map_err(|error| {
                 ScanError::Layer {
                     index: i,
                     digest: image.layers[i].digest.clone(),
@@ -142,12 +161,34 @@ pub fn scan(
                 }
             })?;
             progress(
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                done.fetch_add(listed[i], std::sync::atomic::Ordering::Relaxed) + listed[i],
                 total,
             );
-            Ok::<_, ScanError>(summary)
+            Ok::<_, ScanError>((i, summary))
         })
         .collect::<Result<_, _>>()?;
+    let mut by_blob: Vec<Option<LayerSummary>> = (0..total).map(|_| None).collect();
+    for (i, summary) in read {
+        by_blob[i] = Some(summary);
+    }
+    // A blob listed again is applied again: its last listing takes the
+    // summary, earlier ones a copy (made when applied, so that one copy at
+    // a time is held), whose entries count against the budget.
+    let mut listing = |i: usize| -> Result<LayerSummary, ScanError> {
+        let blob = blob_of[i];
+        if last[blob] == i {
+            return Ok(by_blob[blob].take().unwrap_or_default());
+        }
+        let copy = by_blob[blob].clone().unwrap_or_default();
+        budget
+            .entries(copy.changes.len() as u64)
+            .map_err(|error| ScanError::Layer {
+                index: i,
+                digest: image.layers[i].digest.clone(),
+                error,
+            })?;
+        Ok(copy)
+    };
 
     let mut tree = FileTree::new();
     let mut db_files: BTreeMap<String, Arc<Vec<u8>>> = BTreeMap::new();
@@ -155,7 +196,8 @@ pub fn scan(
     let mut snapshots: Vec<Snapshot> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut layers = Vec::with_capacity(total);
-    for (i, summary) in summaries.into_iter().enumerate() {
+    for i in 0..total {
+        let summary = listing(i)?;
         // A layer that changes only the user table (`useradd`) leaves the
         // packages as they were: no new snapshot of the package database.
         let mut touched = summary.captured.iter().any(|(p, _)| p != PASSWD);
@@ -181,7 +223,7 @@ pub fn scan(
             language.retain(|k, _| !hit(k));
         }
         for (path, bytes) in summary.captured {
-            db_files.insert(path, Arc::new(bytes));
+            db_files.insert(path, bytes);
         }
         for (path, packages) in summary.packages {
             language.insert(path, (i, packages));
@@ -271,7 +313,7 @@ pub fn scan(
             .iter()
             .map(|f| tree.resolve(&f.path).map(|(path, _)| path))
             .collect();
-        hash_unhashed(db, &resolved, &mut tree, &image, limits)?;
+        hash_unhashed(db, &resolved, &mut tree, &image, limits, &budget)?;
         verify_files(db, &resolved, &tree, &mut tamper, &mut notes);
         owned.extend(
             db.files
@@ -313,7 +355,7 @@ fn read_linked(
     linked: &Linked,
     image: &Image,
     limits: &Limits,
-    budget: &CaptureBudget,
+    budget: &Budget,
     db_files: &mut BTreeMap<String, Arc<Vec<u8>>>,
     snapshots: &mut Vec<Snapshot>,
     notes: &mut Vec<String>,
@@ -334,7 +376,7 @@ fn read_linked(
         .map(|(layer, names)| {
             let blob = image.opener.open(layer)?;
             let found =
-                capture_files(blob, limits, &names, budget).map_err(|error| ScanError::Layer {
+                capture_files(blob, limits, budget, &names).map_err(|error| ScanError::Layer {
                     index: layer,
                     digest: image.layers[layer].digest.clone(),
                     error,
@@ -477,6 +519,34 @@ fn os_packages(
     (Some(db.db_path.clone()), packages, Some(db))
 }
 
+/// For each listing of the manifest, the first listing of the same blob (a
+/// layout's or registry's blob digest; a docker archive's diff id, which its
+/// content is checked against), refusing a blob listed more often than the
+/// limit. Only the first listing of each blob is read.
+fn same_blobs(image: &Image, limits: &Limits) -> Result<Vec<usize>, ScanError> {
+    let mut first: HashMap<(&str, Option<&str>), (usize, usize)> = HashMap::new();
+    let mut blob_of = Vec::with_capacity(image.layers.len());
+    for (i, layer) in image.layers.iter().enumerate() {
+        let key = (layer.digest.as_str(), layer.diff_id.as_deref());
+        let (blob, times) = first.entry(key).or_insert((i, 0));
+        *times += 1;
+        if *times > limits.max_blob_listings {
+            let times = image
+                .layers
+                .iter()
+                .filter(|l| (l.digest.as_str(), l.diff_id.as_deref()) == key)
+                .count();
+            return Err(ScanError::RepeatedBlob {
+                digest: layer.digest.clone(),
+                times,
+                limit: limits.max_blob_listings,
+            });
+        }
+        blob_of.push(*blob);
+    }
+    Ok(blob_of)
+}
+
 /// Whether layer `i` is worth hashing on the first read: the base layer and
 /// layers whose build step ran a package manager bring packaged files; the
 /// others (COPY, pip, npm …) seldom do, and hashing every byte of them is
@@ -508,6 +578,7 @@ fn hash_unhashed(
     tree: &mut FileTree,
     image: &Image,
     limits: &Limits,
+    budget: &Budget,
 ) -> Result<(), ScanError> {
     // layer → content path in that layer's tar → tree paths sharing it.
     let mut wanted: BTreeMap<usize, BTreeMap<String, Vec<String>>> = BTreeMap::new();
@@ -540,11 +611,12 @@ fn hash_unhashed(
         .map(|(layer, paths)| {
             let names: HashSet<String> = paths.keys().cloned().collect();
             let blob = image.opener.open(layer)?;
-            let sums = hash_files(blob, limits, &names).map_err(|error| ScanError::Layer {
-                index: layer,
-                digest: image.layers[layer].digest.clone(),
-                error,
-            })?;
+            let sums =
+                hash_files(blob, limits, budget, &names).map_err(|error| ScanError::Layer {
+                    index: layer,
+                    digest: image.layers[layer].digest.clone(),
+                    error,
+                })?;
             Ok::<_, ScanError>((paths, sums))
         })
         .collect::<Result<_, _>>()?;

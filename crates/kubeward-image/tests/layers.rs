@@ -756,3 +756,204 @@ fn sparse_layers_are_not_taken_for_bombs() {
         assert_eq!(image.users.get("app"), Some(&1_000_000));
     }
 }
+
+/// Zeros compress to almost nothing, so hostile layers of them are built
+/// from one compressed member repeated: gzip streams may be concatenated.
+const ZERO_MEMBER: u64 = 64 << 20;
+
+/// A layer tar holding one file of `members` × 64 MiB of zeros, gzip
+/// compressed as concatenated members (small whatever its size), and the
+/// digest of the uncompressed tar (its diff id).
+fn zero_layer(members: u64) -> (Vec<u8>, String) {
+    use sha2::Digest as _;
+    let size = members * ZERO_MEMBER;
+    // A header for an empty file, its size field and checksum rewritten.
+    let mut header = LayerBuilder::new();
+    header.file("var/log/lastlog", 0o644, b"");
+    let mut header: Vec<u8> = header.finish()[..512].to_vec();
+    header[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    header[148..156].fill(b' ');
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let zeros = vec![0u8; usize::try_from(ZERO_MEMBER).unwrap()];
+    let gzip = |data: &[u8]| kubeward_image::synth::compress(data, Compression::Gzip).unwrap();
+    let member = gzip(&zeros);
+    let mut blob = gzip(&header);
+    let mut diff_id = sha2::Sha256::new();
+    diff_id.update(&header);
+    for _ in 0..members {
+        blob.extend_from_slice(&member);
+        diff_id.update(&zeros);
+    }
+    // The end-of-archive marker.
+    blob.extend_from_slice(&gzip(&[0u8; 1024]));
+    diff_id.update([0u8; 1024]);
+    let diff_id = format!(
+        "sha256:{}",
+        kubeward_image::source::digest::hex(&diff_id.finalize())
+    );
+    (blob, diff_id)
+}
+
+/// Writes an OCI layout of one gzip layer blob, as it is.
+fn write_layout_of_blob(dir: &std::path::Path, blob: &[u8], diff_id: &str) {
+    let blobs = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let put = |bytes: &[u8]| {
+        let digest = kubeward_image::source::sha256_digest(bytes);
+        std::fs::write(blobs.join(&digest[7..]), bytes).unwrap();
+        (digest, bytes.len())
+    };
+    let (layer, layer_size) = put(blob);
+    let config = serde_json::to_vec(&json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+    }))
+    .unwrap();
+    let (config, config_size) = put(&config);
+    let manifest = serde_json::to_vec(&json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config, "size": config_size},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer, "size": layer_size}],
+    }))
+    .unwrap();
+    let (manifest, manifest_size) = put(&manifest);
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    std::fs::write(
+        dir.join("index.json"),
+        serde_json::to_vec(&json!({"schemaVersion": 2, "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest, "size": manifest_size}
+        ]}))
+        .unwrap(),
+    )
+    .unwrap();
+}
+
+/// Writes a `docker save` archive whose manifest lists one layer member
+/// `times` times.
+fn write_archive_listing_one_layer(
+    path: &std::path::Path,
+    blob: &[u8],
+    diff_id: &str,
+    times: usize,
+) {
+    let config = serde_json::to_vec(&json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": vec![diff_id; times]},
+    }))
+    .unwrap();
+    let manifest = serde_json::to_vec(&json!([
+        {"Config": "config.json", "RepoTags": ["zeros:1"], "Layers": vec!["layer.tar"; times]}
+    ]))
+    .unwrap();
+    let mut outer = LayerBuilder::new();
+    outer
+        .file("layer.tar", 0o644, blob)
+        .file("config.json", 0o644, &config)
+        .file("manifest.json", 0o644, &manifest);
+    std::fs::write(path, outer.finish()).unwrap();
+}
+
+/// A small OCI image of a huge layer of zeros (64 GiB from 64 MiB of
+/// compressed members): the ratio guard lets zero blocks pass for sparse
+/// files, so it used to be inflated up to the 32 GiB layer cap, minutes of
+/// work. The zero blocks of an image are now bounded: it is refused once
+/// they pass the limit.
+#[test]
+fn a_huge_layer_of_zeros_is_refused_quickly() {
+    let (blob, diff_id) = zero_layer(4);
+    let dir = tempfile::tempdir().unwrap();
+    write_layout_of_blob(dir.path(), &blob, &diff_id);
+    let limits = Limits {
+        max_zero_bytes: 128 << 20,
+        ..Limits::default()
+    };
+    let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+    let started = std::time::Instant::now();
+    let err = layer_error(scan(image, &limits, &|_, _| {}));
+    assert!(
+        matches!(&err, LayerError::Bomb(m) if m.contains("more than 134217728 bytes of zero blocks")),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    // Within the limit, the same layer is read (a sparse file passes).
+    let image = layout::open(dir.path(), None, &Platform::default()).unwrap();
+    let scanned = scan(image, &Limits::default(), &|_, _| {}).unwrap();
+    assert!(scanned.layers[0].uncompressed > 4 * ZERO_MEMBER);
+}
+
+/// A docker archive whose manifest lists one layer many times: each
+/// distinct blob is read once (a layer of 256 MiB listed 40 times passes an
+/// image budget of 512 MiB), and past the listing limit the image is
+/// refused before anything is read.
+#[test]
+fn a_layer_listed_many_times_is_read_once_and_bounded() {
+    let (blob, diff_id) = zero_layer(4);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zeros.tar");
+    write_archive_listing_one_layer(&path, &blob, &diff_id, 40);
+    let limits = Limits {
+        max_image_bytes: 512 << 20,
+        ..Limits::default()
+    };
+    let scanned = scan(archive::open(&path).unwrap(), &limits, &|_, _| {}).unwrap();
+    assert_eq!(scanned.layers.len(), 40);
+    assert!(scanned.tree.get("var/log/lastlog").is_some());
+
+    write_archive_listing_one_layer(&path, &blob, &diff_id, 1000);
+    let started = std::time::Instant::now();
+    match scan(
+        archive::open(&path).unwrap(),
+        &Limits::default(),
+        &|_, _| {},
+    ) {
+        Err(err @ ScanError::RepeatedBlob { .. }) => assert_eq!(
+            err.to_string(),
+            format!("the manifest lists blob {diff_id} 1000 times (at most 128)")
+        ),
+        other => panic!("expected a repeated-blob error, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+/// The whole image has one budget of uncompressed bytes, and one of time.
+#[test]
+fn an_image_has_a_byte_and_a_time_budget() {
+    let mut a = LayerBuilder::new();
+    a.file("a", 0o644, &vec![1u8; 600 << 10]);
+    let mut b = LayerBuilder::new();
+    b.file("b", 0o644, &vec![2u8; 600 << 10]);
+    let dir = tempfile::tempdir().unwrap();
+    write_oci_layout(
+        dir.path(),
+        &[a.finish(), b.finish()],
+        Compression::None,
+        None,
+        &json!({}),
+    )
+    .unwrap();
+    let open = || layout::open(dir.path(), None, &Platform::default()).unwrap();
+    // Each layer is within the layer cap; together they are not.
+    let limits = Limits {
+        max_layer_bytes: 1 << 20,
+        max_image_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let err = layer_error(scan(open(), &limits, &|_, _| {}));
+    assert!(matches!(err, LayerError::ImageTooLarge(_)), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "the image expands to more than 1048576 bytes (all layers and reads together)"
+    );
+    let limits = Limits {
+        timeout: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let err = layer_error(scan(open(), &limits, &|_, _| {}));
+    assert_eq!(
+        err.to_string(),
+        "reading the image took longer than its time budget of 0 s"
+    );
+    scan(open(), &Limits::default(), &|_, _| {}).unwrap();
+}

@@ -194,7 +194,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
             Err(e) => {
                 report
                     .errors
-                    .push(Diagnostic::new(shown.into(), None, e.to_string()));
+                    .push(Diagnostic::new(shown.into(), None, e.detail()));
                 continue;
             }
         };

@@ -47,6 +47,16 @@ impl PkiError {
             message: message.into(),
         }
     }
+
+    /// The message without the file it is about, for reports that name the
+    /// file apart (a [`kubeward_core::Diagnostic`] does).
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Io { source, .. } => source.to_string(),
+            Self::Invalid { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Writes a file with exactly `mode`: the text goes to a new temporary file

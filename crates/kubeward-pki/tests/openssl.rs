@@ -953,3 +953,20 @@ fn an_expired_ca_signs_nothing() {
         report.results
     );
 }
+
+/// An error about a file names the file once: the report's error line puts
+/// the path before the message, so the message does not repeat it.
+#[test]
+fn a_file_too_large_to_read_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("apiserver.crt");
+    std::fs::write(&path, vec![b'A'; 2 << 20]).unwrap();
+    let report = check(dir.path(), Options::default());
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let line = report.errors[0].to_string();
+    assert_eq!(line.matches("apiserver.crt").count(), 1, "{line}");
+    assert!(
+        line.contains("larger than the 1048576-byte input limit"),
+        "{line}"
+    );
+}

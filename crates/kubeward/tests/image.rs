@@ -657,3 +657,107 @@ fn dockerfile_lint_walks_a_directory() {
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(stdout.contains("7 instructions in 3 inputs"), "{stdout}");
 }
+
+/// An error names each file once, and the file it is about: a missing
+/// layer member is told with the archive's name (not twice), and a manifest
+/// blob over the JSON size limit names that blob, not `index.json`.
+#[test]
+fn image_errors_name_the_file_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("x.tar");
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:0000000000000000000000000000000000000000000000000000000000000000"]}}"#;
+    let mut outer = kubeward_image::synth::LayerBuilder::new();
+    outer.file("config.json", 0o644, config).file(
+        "manifest.json",
+        0o644,
+        br#"[{"Config":"config.json","RepoTags":["x:1"],"Layers":["missing/layer.tar"]}]"#,
+    );
+    std::fs::write(&archive, outer.finish()).unwrap();
+    let out = kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        archive.to_str().unwrap(),
+        "--skip-vulnerabilities",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: {}: no member `missing/layer.tar`",
+            archive.display()
+        )
+    );
+
+    let layout = tmp.path().join("oci");
+    let blobs = layout.join("blobs/sha256");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2, "layers": [], "annotations": {"padding": "a".repeat(9 << 20)},
+    }))
+    .unwrap();
+    let digest = kubeward_image::source::sha256_digest(&manifest);
+    std::fs::write(blobs.join(&digest[7..]), &manifest).unwrap();
+    std::fs::write(
+        layout.join("index.json"),
+        serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": manifest.len()}
+        ]}))
+        .unwrap(),
+    )
+    .unwrap();
+    let out = kubeward(&[
+        "image",
+        "scan",
+        "--input",
+        layout.to_str().unwrap(),
+        "--skip-vulnerabilities",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "error: {}: larger than 8388608 bytes",
+            blobs.join(&digest[7..]).display()
+        )
+    );
+}
+
+/// `image scan app.tar` with `app.tar` on disk reads the file, as `--input`
+/// would, and says so; it never asks a registry for `library/app.tar`.
+#[test]
+fn a_local_file_named_as_the_reference_is_read_as_input() {
+    use kubeward_image::synth::{LayerBuilder, write_docker_archive};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut layer = LayerBuilder::new();
+    layer.file("etc/os-release", 0o644, b"ID=debian\nVERSION_ID=12\n");
+    write_docker_archive(&tmp.path().join("app.tar"), &[layer.finish()], "app:1").unwrap();
+    let scan = |reference: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kubeward"))
+            .args([
+                "image",
+                "scan",
+                reference,
+                "--skip-vulnerabilities",
+                "-f",
+                "json",
+                "--fail-on",
+                "none",
+            ])
+            .current_dir(tmp.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("kubeward runs")
+    };
+    let out = scan("app.tar");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("app.tar is a local file or OCI layout: reading it as --input app.tar"),
+        "{stderr}"
+    );
+    assert_eq!(json_of(&out)["os"]["version_id"], "12");
+}

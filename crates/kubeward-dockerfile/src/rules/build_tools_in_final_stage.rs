@@ -59,7 +59,7 @@ fn is_tool(package: &str) -> bool {
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     let Some(last) = l.final_stage() else { return };
     // A final stage built FROM an earlier stage ships what that one installed.
-    let shipped = l.lineage(last);
+    let shipped: std::collections::HashSet<usize> = l.lineage(last).into_iter().collect();
     for (i, ins) in l.each("RUN") {
         if !ins.stage.is_some_and(|s| shipped.contains(&s)) {
             continue;

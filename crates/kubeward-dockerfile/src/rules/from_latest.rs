@@ -28,11 +28,9 @@ rule! {
 }
 
 fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
-    for (s, stage) in l.df.stages.iter().enumerate() {
+    for stage in &l.df.stages {
         let base = stage.base_expanded.trim();
-        let earlier = l.df.stages[..s]
-            .iter()
-            .any(|p| p.name.as_deref() == Some(base.to_ascii_lowercase().as_str()));
+        let earlier = stage.parent.is_some();
         if base.is_empty() || base.eq_ignore_ascii_case("scratch") || earlier || base.contains('$')
         {
             continue;

@@ -37,9 +37,10 @@ rule! {
 /// that sets one (a stage inherits its parent's user).
 fn last_user(l: &Lint<'_>, stage: usize) -> Option<(usize, String)> {
     l.lineage(stage).into_iter().find_map(|s| {
-        l.each("USER")
-            .filter(|(_, i)| i.stage == Some(s))
-            .last()
+        l.df.stage_span(s)
+            .rev()
+            .map(|idx| (idx, &l.df.instructions[idx]))
+            .find(|(_, i)| i.keyword == "USER")
             .map(|(idx, i)| {
                 (
                     idx,

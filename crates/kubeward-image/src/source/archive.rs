@@ -77,15 +77,22 @@ impl Index {
         })
     }
 
+    /// A member's content. Errors do not name the archive: a layer's are
+    /// told with the image's name, and [`open`] adds it to the others.
     fn open(&self, name: &str) -> Result<std::io::Take<File>, SourceError> {
-        let &(offset, size) = self.members.get(&normalize(name)).ok_or_else(|| {
-            SourceError::Invalid(format!("{}: no member `{name}`", self.path.display()))
-        })?;
-        let mut file = File::open(&self.path)
-            .map_err(|e| SourceError::Io(format!("{}: {e}", self.path.display())))?;
+        let &(offset, size) = self
+            .members
+            .get(&normalize(name))
+            .ok_or_else(|| SourceError::Invalid(format!("no member `{name}`")))?;
+        let mut file = File::open(&self.path).map_err(|e| SourceError::Io(e.to_string()))?;
         file.seek(SeekFrom::Start(offset))
-            .map_err(|e| SourceError::Io(format!("{}: {e}", self.path.display())))?;
+            .map_err(|e| SourceError::Io(e.to_string()))?;
         Ok(file.take(size))
+    }
+
+    /// A member's content, errors naming the archive.
+    fn open_named(&self, name: &str) -> Result<std::io::Take<File>, SourceError> {
+        self.open(name).map_err(|e| e.within(self.path.display()))
     }
 }
 
@@ -116,7 +123,7 @@ impl LayerOpener for ArchiveLayers {
 pub fn open(path: &Path) -> Result<Image, SourceError> {
     let index = Index::build(path)?;
     let what = format!("{}: manifest.json", path.display());
-    let manifest_bytes = read_json_bounded(&mut index.open("manifest.json")?, &what)?;
+    let manifest_bytes = read_json_bounded(&mut index.open_named("manifest.json")?, &what)?;
     let manifest: Vec<ManifestEntry> = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?;
     let entry = manifest
@@ -124,7 +131,7 @@ pub fn open(path: &Path) -> Result<Image, SourceError> {
         .next()
         .ok_or_else(|| SourceError::Invalid(format!("{what}: lists no image")))?;
     let what = format!("{}: {}", path.display(), entry.config);
-    let config_bytes = read_json_bounded(&mut index.open(&entry.config)?, &what)?;
+    let config_bytes = read_json_bounded(&mut index.open_named(&entry.config)?, &what)?;
     let config = ImageConfig::parse(&config_bytes)
         .map_err(|e| SourceError::Invalid(format!("{}: {e}", path.display())))?;
     if config.rootfs.diff_ids.len() != entry.layers.len() {

@@ -16,18 +16,20 @@ use super::{
     read_json_bounded,
 };
 
-fn read_blob(dir: &Path, digest: &str, what: &str) -> Result<Vec<u8>, SourceError> {
+/// Reads a JSON blob (an index, a manifest or a configuration) checked
+/// against its digest: its bytes and its file's name, which errors about it
+/// give.
+fn read_blob(dir: &Path, digest: &str) -> Result<(Vec<u8>, String), SourceError> {
     let path = dir.join(blob_path(digest)?);
-    let mut file =
-        File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
-    let bytes = read_json_bounded(&mut file, what)?;
+    let what = path.display().to_string();
+    let mut file = File::open(&path).map_err(|e| SourceError::Io(format!("{what}: {e}")))?;
+    let bytes = read_json_bounded(&mut file, &what)?;
     if !content_matches(digest, &bytes)? {
         return Err(SourceError::Invalid(format!(
-            "{}: content does not match its digest",
-            path.display()
+            "{what}: content does not match its digest"
         )));
     }
-    Ok(bytes)
+    Ok((bytes, what))
 }
 
 fn parse(bytes: &[u8], what: &str) -> Result<Value, SourceError> {
@@ -45,9 +47,10 @@ impl LayerOpener for LayoutLayers {
             .digests
             .get(i)
             .ok_or_else(|| SourceError::Invalid(format!("no layer {i}")))?;
-        let path = self.dir.join(blob_path(digest)?);
-        let file =
-            File::open(&path).map_err(|e| SourceError::Io(format!("{}: {e}", path.display())))?;
+        // The scan's errors name the layout; this names the file in it.
+        let blob = blob_path(digest)?;
+        let file = File::open(self.dir.join(&blob))
+            .map_err(|e| SourceError::Io(format!("{blob}: {e}")))?;
         // Whoever can write the directory could swap a blob's content; the
         // digest the manifest names is what the verdict is recorded under.
         Ok(Box::new(Verified::new(file, digest)?))
@@ -108,7 +111,8 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
             .get("digest")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let nested = parse(&read_blob(dir, digest, &what)?, &what)?;
+        let (bytes, blob) = read_blob(dir, digest)?;
+        let nested = parse(&bytes, &blob)?;
         index_digest.get_or_insert_with(|| digest.to_owned());
         descriptor = pick(&nested, platform)
             .map_err(|e| SourceError::Invalid(format!("{what}: {e}")))?
@@ -121,22 +125,23 @@ pub fn open(dir: &Path, name: Option<&str>, platform: &Platform) -> Result<Image
             SourceError::Invalid(format!("{what}: a manifest descriptor has no digest"))
         })?
         .to_owned();
-    let manifest_bytes = read_blob(dir, &manifest_digest, &what)?;
-    let manifest = parse(&manifest_bytes, &manifest_digest)?;
+    let (manifest_bytes, manifest_blob) = read_blob(dir, &manifest_digest)?;
+    let manifest = parse(&manifest_bytes, &manifest_blob)?;
     if manifest.get("manifests").is_some() {
         return Err(SourceError::Invalid(format!(
-            "{what}: nested indexes deeper than 4 levels"
+            "{manifest_blob}: nested indexes deeper than 4 levels"
         )));
     }
     let config_digest = manifest
         .pointer("/config/digest")
         .and_then(Value::as_str)
         .ok_or_else(|| {
-            SourceError::Invalid(format!("{manifest_digest}: the manifest has no config"))
+            SourceError::Invalid(format!("{manifest_blob}: the manifest has no config"))
         })?
         .to_owned();
-    let config_bytes = read_blob(dir, &config_digest, &config_digest)?;
-    let config = ImageConfig::parse(&config_bytes).map_err(SourceError::Invalid)?;
+    let (config_bytes, config_blob) = read_blob(dir, &config_digest)?;
+    let config = ImageConfig::parse(&config_bytes)
+        .map_err(|e| SourceError::Invalid(format!("{config_blob}: {e}")))?;
     let (layers, annotations) = layers_and_annotations(&manifest);
     let mut reference = dir.display().to_string();
     if let Some(n) = ref_name(&descriptor).or(name.map(str::to_owned)) {

@@ -24,6 +24,18 @@ pub enum SourceError {
     Registry(String),
 }
 
+impl SourceError {
+    /// The same error, its message prefixed with where it happened (`what`:
+    /// a file the message does not name yet).
+    pub fn within(self, what: impl std::fmt::Display) -> SourceError {
+        match self {
+            SourceError::Invalid(m) => SourceError::Invalid(format!("{what}: {m}")),
+            SourceError::Io(m) => SourceError::Io(format!("{what}: {m}")),
+            SourceError::Registry(m) => SourceError::Registry(format!("{what}: {m}")),
+        }
+    }
+}
+
 /// Opens layer blobs by index.
 pub trait LayerOpener: Send + Sync {
     fn open(&self, index: usize) -> Result<Box<dyn Read + Send>, SourceError>;
@@ -69,6 +81,23 @@ impl std::fmt::Debug for Image {
             .field("layers", &self.layers)
             .finish_non_exhaustive()
     }
+}
+
+/// The local image a positional reference names, if it names one: an
+/// existing file (a `docker save` archive) or a directory holding an OCI
+/// layout (`DIR`, or `DIR:NAME` for one image of it). `image scan app.tar`
+/// then reads `./app.tar`, as `--input app.tar` would, rather than asking
+/// Docker Hub for `library/app.tar`; a directory that is no layout (a
+/// folder that happens to share an image's name) is left to the registry.
+pub fn local_reference(reference: &str) -> Option<&std::path::Path> {
+    use std::path::Path;
+    let is_layout =
+        |dir: &Path| dir.join("index.json").is_file() || dir.join("oci-layout").is_file();
+    let path = Path::new(reference);
+    let named_layout = reference
+        .rsplit_once(':')
+        .is_some_and(|(dir, _)| is_layout(Path::new(dir)));
+    (path.is_file() || is_layout(path) || named_layout).then_some(path)
 }
 
 /// The hex SHA-256 digest of some bytes, as `sha256:…`.
@@ -141,4 +170,31 @@ fn layers_and_annotations(
         })
         .unwrap_or_default();
     (layers, annotations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_reference;
+
+    #[test]
+    fn local_references_are_files_and_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        std::fs::write(at("app.tar"), b"").unwrap();
+        std::fs::create_dir(at("layout")).unwrap();
+        std::fs::write(at("layout/index.json"), b"{}").unwrap();
+        std::fs::create_dir(at("nginx")).unwrap();
+        for local in [at("app.tar"), at("layout"), at("layout:12")] {
+            assert!(local_reference(&local).is_some(), "{local}");
+        }
+        // A folder that is no layout, and nothing at all, are registry names.
+        for remote in [
+            at("nginx"),
+            at("nginx:1.27"),
+            at("absent.tar"),
+            "alpine:3.19".into(),
+        ] {
+            assert!(local_reference(&remote).is_none(), "{remote}");
+        }
+    }
 }

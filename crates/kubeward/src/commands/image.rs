@@ -39,7 +39,7 @@ pub(crate) enum ImageCommand {
 /// Where the image comes from.
 #[derive(Debug, Args)]
 pub(crate) struct SourceArgs {
-    /// Image reference in a registry (`registry.example.com/app:1.2`, `…@sha256:…`).
+    /// Image reference in a registry (`registry.example.com/app:1.2`, `…@sha256:…`); an existing local file or OCI layout is read as --input.
     #[arg(
         value_name = "REFERENCE",
         required_unless_present = "input",
@@ -64,6 +64,28 @@ pub(crate) struct SourceArgs {
     /// Trust only the CA certificates in this PEM file for the registry.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+    /// Time the reading of the image may take (`90s`, `10m`, `1h`; Trivy's default).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// `N`, `Ns`, `Nm` or `Nh`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let scale = match unit {
+        "" | "s" => Some(1),
+        "m" => Some(60),
+        "h" => Some(3600),
+        _ => None,
+    };
+    scale
+        .zip(number.parse::<u64>().ok())
+        .and_then(|(scale, n)| n.checked_mul(scale))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{text}`: give seconds, minutes or hours (90s, 10m, 1h)"))
 }
 
 #[derive(Debug, Args)]
@@ -124,11 +146,19 @@ pub(crate) fn run(args: ImageArgs, color: ColorWhen) -> u8 {
 }
 
 /// Opens the image the arguments name.
-fn open(source: &SourceArgs) -> Result<Image, String> {
+fn open(source: &SourceArgs, quiet: bool) -> Result<Image, String> {
     if let Some(input) = &source.input {
         return open_input(input, &source.platform).map_err(|e| e.to_string());
     }
     let reference = source.reference.as_deref().unwrap_or_default();
+    if let Some(local) = source::local_reference(reference) {
+        if !quiet {
+            output::notice(&format!(
+                "{reference} is a local file or OCI layout: reading it as --input {reference}"
+            ));
+        }
+        return open_input(local, &source.platform).map_err(|e| e.to_string());
+    }
     let credentials = match &source.username {
         Some(user) => {
             let mut password = String::new();
@@ -184,7 +214,7 @@ fn open_input(input: &Path, platform: &Platform) -> Result<Image, source::Source
 
 /// Opens and reads the image, with a progress bar on a terminal.
 fn read(source: &SourceArgs, quiet: bool) -> Result<ScannedImage, String> {
-    let image = open(source)?;
+    let image = open(source, quiet)?;
     let name = image.reference.clone();
     let tty = !quiet && std::io::stderr().is_terminal();
     let bar = tty.then(|| {
@@ -204,7 +234,11 @@ fn read(source: &SourceArgs, quiet: bool) -> Result<ScannedImage, String> {
             b.set_position(done as u64);
         }
     };
-    let result = scan(image, &Limits::default(), &progress).map_err(|e| format!("{name}: {e}"));
+    let limits = Limits {
+        timeout: source.timeout,
+        ..Limits::default()
+    };
+    let result = scan(image, &limits, &progress).map_err(|e| format!("{name}: {e}"));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
