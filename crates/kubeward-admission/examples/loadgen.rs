@@ -10,7 +10,7 @@
 //! Prints one JSON line: requests, errors, throughput and p50/p99/p99.9.
 //!
 //! With `--serve-trivial ADDR --cert FILE --key FILE` it instead serves, on
-//! the admission server's own stack (`kubeward_httpd::serve`),
+//! the admission server's own stack (`kubeward_net::serve`),
 //! the ceilings to compare the admission endpoints with
 //! (`kubeward_admission::server::ceilings`): `/trivial` reads the body and
 //! answers `200 ok`, `/json` also checks the body is JSON, `/decode` also
@@ -163,7 +163,7 @@ async fn serve_trivial(raw: &[String], at: usize) {
     let listener = tokio::net::TcpListener::bind(addr).await.expect("listen");
     eprintln!("trivial endpoint on https://{addr}");
     let limits = Limits::default();
-    kubeward_httpd::serve(
+    kubeward_net::serve(
         listener,
         Some(Arc::new(cert).acceptor(None)),
         limits.connections,

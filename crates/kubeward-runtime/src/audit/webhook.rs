@@ -2,7 +2,7 @@
 //! `--audit-webhook-config-file` posts `EventList` batches to (as Falco's
 //! k8saudit plugin serves). TLS unless plain HTTP is asked for by name;
 //! request bodies are bounded in size and in the time they take to arrive,
-//! connections and requests in flight in number (`kubeward_httpd`);
+//! connections and requests in flight in number (`kubeward_net`);
 //! `/healthz` and `/metrics` answer GETs.
 
 use std::convert::Infallible;
@@ -85,7 +85,7 @@ pub fn tls_config(cert: &Path, key: &Path) -> Result<ServerConfig, String> {
 }
 
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
-    kubeward_httpd::respond(status, "text/plain; charset=utf-8", body)
+    kubeward_net::respond(status, "text/plain; charset=utf-8", body)
 }
 
 impl WebhookServer {
@@ -160,10 +160,10 @@ impl WebhookServer {
             let server = self.clone();
             async move { Ok::<_, Infallible>(server.handle(request).await) }
         };
-        kubeward_httpd::serve(
+        kubeward_net::serve(
             listener,
             acceptor,
-            kubeward_httpd::Limits::default(),
+            kubeward_net::Limits::default(),
             handler,
             move || {
                 stats.refused_requests.fetch_add(1, Ordering::Relaxed);

@@ -158,7 +158,7 @@ async fn serve(setup: Setup) -> Result<(), String> {
     };
     let limits = setup.app.limits;
     let (app, refusals) = (setup.app.clone(), setup.app);
-    kubeward_httpd::serve(
+    kubeward_net::serve(
         listener,
         Some(setup.cert.acceptor(setup.clients)),
         limits.connections,
