@@ -28,8 +28,8 @@ use crate::metrics::Metrics;
 use crate::mutate;
 use crate::namespaces::{NamespacePolicy, Namespaces};
 use crate::review::{self, AdmissionResponse, ReviewResponse};
-use crate::tls::ReloadingCert;
 use crate::validate::{self, Outcome, Validator};
+use kubeward_net::tls::ReloadingCert;
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 

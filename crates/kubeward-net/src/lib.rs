@@ -11,6 +11,8 @@
 //! wait, so health probes answer under a flood.
 #![forbid(unsafe_code)]
 
+pub mod tls;
+
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;

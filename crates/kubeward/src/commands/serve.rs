@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kubeward_admission::server::{self, App};
-use kubeward_admission::tls::{self, ClientVerifier, ReloadingCert};
+use kubeward_net::tls::{self, ClientVerifier, ReloadingCert};
 use kubeward_verdict::ImageVerdictStore;
 
 use crate::cli::ServeArgs;
