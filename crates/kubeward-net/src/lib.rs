@@ -11,6 +11,7 @@
 //! wait, so health probes answer under a flood.
 #![forbid(unsafe_code)]
 
+pub mod client;
 pub mod tls;
 
 use std::convert::Infallible;

@@ -1,10 +1,11 @@
 //! TLS for every kubeward server and client: reading PEM certificates, keys
-//! and CA roots (the one place PEM files are read), the serving certificate
+//! and CA roots (the one place PEM files are read, bounded), the serving certificate
 //! re-read when its files change on disk (as cert-manager rotates them)
 //! without restarting, client certificates required and verified against a
 //! CA (mutual TLS), and client settings trusting a given CA. Always rustls
 //! with the ring provider, TLS 1.2 and 1.3.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
@@ -24,17 +25,34 @@ pub struct TlsError {
     pub message: String,
 }
 
-fn tls_error(path: &Path, message: impl ToString) -> TlsError {
+pub(crate) fn tls_error(path: &Path, message: impl ToString) -> TlsError {
     TlsError {
         path: path.to_owned(),
         message: message.to_string(),
     }
 }
 
+/// The largest PEM file read (Debian's whole CA bundle is about 200 KB).
+const MAX_PEM_BYTES: u64 = 4 << 20;
+
+/// A PEM file's bytes, bounded in size.
+pub(crate) fn read_pem(path: &Path) -> Result<Vec<u8>, TlsError> {
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PEM_BYTES + 1).read_to_end(&mut pem))
+        .map_err(|e| tls_error(path, e))?;
+    if pem.len() as u64 > MAX_PEM_BYTES {
+        return Err(tls_error(
+            path,
+            format!("larger than {MAX_PEM_BYTES} bytes"),
+        ));
+    }
+    Ok(pem)
+}
+
 /// The certificates of a PEM file (none when it holds none).
 fn pem_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    CertificateDer::pem_file_iter(path)
-        .map_err(|e| tls_error(path, e))?
+    CertificateDer::pem_slice_iter(&read_pem(path)?)
         .collect::<Result<_, _>>()
         .map_err(|e| tls_error(path, e))
 }
@@ -50,7 +68,7 @@ pub fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Tl
 
 /// The private key of a PEM file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
-    PrivateKeyDer::from_pem_file(path).map_err(|e| tls_error(path, e))
+    PrivateKeyDer::from_pem_slice(&read_pem(path)?).map_err(|e| tls_error(path, e))
 }
 
 /// The CA certificates of a PEM file as trust anchors (none when it holds none).

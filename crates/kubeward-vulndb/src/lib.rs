@@ -10,7 +10,6 @@
 
 pub mod cvss;
 pub mod ecosystem;
-pub mod http;
 pub mod import;
 pub mod osv;
 pub mod range;
