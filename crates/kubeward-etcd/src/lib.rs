@@ -3,8 +3,8 @@
 //! server stored encrypted (`k8s:enc:<provider>:…`) and which in plain text.
 //!
 //! It talks to etcd's v3 JSON gateway (`POST /v3/kv/range`), which every
-//! etcd since 3.3 serves on its client port, with ureq over rustls (client
-//! certificates supported): no gRPC stack or protobuf build step is needed
+//! etcd since 3.3 serves on its client port, with `kubeward-net`'s HTTP client
+//! (CA and client certificates supported): no gRPC stack or protobuf build step is needed
 //! for one read-only range call. Values are read only to look at their
 //! prefix and are never printed or kept.
 #![forbid(unsafe_code)]

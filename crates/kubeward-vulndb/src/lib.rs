@@ -4,7 +4,7 @@
 //!
 //! This crate owns version comparison, OSV range evaluation, CVSS scoring, the
 //! store (import into a new file, then an atomic rename) and downloads from a
-//! mirror. It knows nothing of images: callers hand it (ecosystem, name,
+//! mirror (over `kubeward-net`'s HTTP client). It knows nothing of images: callers hand it (ecosystem, name,
 //! version) triples and get the advisories that affect them.
 #![forbid(unsafe_code)]
 
