@@ -10,7 +10,7 @@
 //! Prints one JSON line: requests, errors, throughput and p50/p99/p99.9.
 //!
 //! With `--serve-trivial ADDR --cert FILE --key FILE` it instead serves, on
-//! the admission server's own stack (`kubeward_httpd::serve`),
+//! the admission server's own stack (`kubeward_net::serve`),
 //! the ceilings to compare the admission endpoints with
 //! (`kubeward_admission::server::ceilings`): `/trivial` reads the body and
 //! answers `200 ok`, `/json` also checks the body is JSON, `/decode` also
@@ -23,7 +23,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use kubeward_admission::client::{Connection, tls_config};
+use kubeward_admission::client::Connection;
+use kubeward_net::tls::client_config;
 
 /// The `kubeward` binary's allocator, so that the ceilings' `/decode` builds
 /// and frees the tree as `/validate` does.
@@ -92,7 +93,8 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let tls = Arc::new(tls_config(&args.ca, rustls::ALL_VERSIONS).expect("CA certificate"));
+    let tls =
+        Arc::new(client_config(&args.ca, None, rustls::ALL_VERSIONS).expect("CA certificate"));
     let method = if args.body.is_some() { "POST" } else { "GET" };
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let mut tasks = Vec::new();
@@ -147,7 +149,7 @@ async fn main() {
 
 async fn serve_trivial(raw: &[String], at: usize) {
     use kubeward_admission::server::{Limits, ceilings};
-    use kubeward_admission::tls::ReloadingCert;
+    use kubeward_net::tls::ReloadingCert;
     let value = |flag: &str| {
         raw.iter()
             .position(|a| a == flag)
@@ -163,7 +165,7 @@ async fn serve_trivial(raw: &[String], at: usize) {
     let listener = tokio::net::TcpListener::bind(addr).await.expect("listen");
     eprintln!("trivial endpoint on https://{addr}");
     let limits = Limits::default();
-    kubeward_httpd::serve(
+    kubeward_net::serve(
         listener,
         Some(Arc::new(cert).acceptor(None)),
         limits.connections,

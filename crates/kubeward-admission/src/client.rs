@@ -1,10 +1,9 @@
 //! A minimal keep-alive HTTPS client on the same stack as the server (rustls,
-//! hyper), for the integration tests and the load generator: it trusts one
-//! given CA certificate, may present a client certificate, and speaks
-//! HTTP/1.1 over one connection.
+//! hyper), for the integration tests and the load generator: it speaks
+//! HTTP/1.1 over one connection with the TLS settings it is given
+//! (`kubeward_net::tls::client_config`).
 
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -16,8 +15,6 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::tls;
-
 /// Why a client call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -27,47 +24,6 @@ pub enum ClientError {
     Http(#[from] hyper::Error),
     #[error("{0}")]
     Tls(String),
-}
-
-impl From<tls::TlsError> for ClientError {
-    fn from(e: tls::TlsError) -> Self {
-        ClientError::Tls(e.to_string())
-    }
-}
-
-/// TLS settings that trust the CA certificate in `ca_pem` only.
-pub fn tls_config(
-    ca_pem: &Path,
-    versions: &[&'static rustls::SupportedProtocolVersion],
-) -> Result<rustls::ClientConfig, ClientError> {
-    Ok(builder(ca_pem, versions)?.with_no_client_auth())
-}
-
-/// TLS settings that trust the CA certificate in `ca_pem` only and present
-/// the client certificate chain in `cert_pem` with its key (mutual TLS).
-pub fn tls_config_with_client_cert(
-    ca_pem: &Path,
-    cert_pem: &Path,
-    key_pem: &Path,
-) -> Result<rustls::ClientConfig, ClientError> {
-    let chain = tls::read_certificates(cert_pem)?;
-    let key = tls::read_private_key(key_pem)?;
-    builder(ca_pem, rustls::ALL_VERSIONS)?
-        .with_client_auth_cert(chain, key)
-        .map_err(|e| ClientError::Tls(e.to_string()))
-}
-
-fn builder(
-    ca_pem: &Path,
-    versions: &[&'static rustls::SupportedProtocolVersion],
-) -> Result<rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>, ClientError>
-{
-    let roots = tls::read_roots(ca_pem)?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)
-        .map_err(|e| ClientError::Tls(e.to_string()))?
-        .with_root_certificates(roots))
 }
 
 /// One keep-alive HTTP/1.1 connection over TLS.

@@ -18,5 +18,4 @@ pub mod mutate;
 pub mod namespaces;
 pub mod review;
 pub mod server;
-pub mod tls;
 pub mod validate;

@@ -1,5 +1,5 @@
 //! The admission endpoints over HTTPS: routing, bounded bodies and time
-//! limits, on the serving loop `kubeward_httpd` provides (TLS 1.2/1.3 with a
+//! limits, on the serving loop `kubeward_net` provides (TLS 1.2/1.3 with a
 //! reloading certificate, HTTP/1.1 and HTTP/2, bounded connections and
 //! requests in flight, graceful shutdown).
 //!
@@ -17,8 +17,8 @@ use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use kubeward_core::config::{ImagesConfig, RulesConfig, Threshold};
-pub use kubeward_httpd::Body;
-use kubeward_httpd::{respond, text};
+pub use kubeward_net::Body;
+use kubeward_net::{respond, text};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
 
@@ -28,8 +28,8 @@ use crate::metrics::Metrics;
 use crate::mutate;
 use crate::namespaces::{NamespacePolicy, Namespaces};
 use crate::review::{self, AdmissionResponse, ReviewResponse};
-use crate::tls::ReloadingCert;
 use crate::validate::{self, Outcome, Validator};
+use kubeward_net::tls::ReloadingCert;
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -40,7 +40,7 @@ pub struct Limits {
     /// From the request's headers to the whole body read.
     pub request_timeout: Duration,
     /// Connections, handshakes, turns and shutdown.
-    pub connections: kubeward_httpd::Limits,
+    pub connections: kubeward_net::Limits,
 }
 
 impl Default for Limits {
@@ -48,7 +48,7 @@ impl Default for Limits {
         Self {
             max_body_bytes: 3 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
-            connections: kubeward_httpd::Limits::default(),
+            connections: kubeward_net::Limits::default(),
         }
     }
 }
@@ -108,12 +108,12 @@ impl App {
             limits: Limits {
                 max_body_bytes: serve.max_body_bytes,
                 request_timeout: Duration::from_millis(serve.request_timeout_ms),
-                connections: kubeward_httpd::Limits {
+                connections: kubeward_net::Limits {
                     // A request waits for its turn as long as for its body.
                     turn_timeout: Duration::from_millis(serve.request_timeout_ms),
                     max_connections: serve.max_connections,
                     max_in_flight: serve.max_in_flight,
-                    ..kubeward_httpd::Limits::default()
+                    ..kubeward_net::Limits::default()
                 },
             },
             ready: AtomicBool::new(true),
@@ -171,7 +171,7 @@ async fn read_body(request: Request<Incoming>, limits: &Limits) -> Result<Bytes,
 }
 
 /// Routes one request; never fails (errors are HTTP answers). The handler
-/// `kubeward serve` gives `kubeward_httpd::serve`.
+/// `kubeward serve` gives `kubeward_net::serve`.
 pub async fn handle(
     app: Arc<App>,
     request: Request<Incoming>,

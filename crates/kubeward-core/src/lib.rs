@@ -1,8 +1,11 @@
-//! The core of kubeward: documents with source positions, the Kubernetes
-//! objects in them, findings, rule metadata, configuration and suppressions.
+//! The core of kubeward, what every scanner shares: documents with source
+//! positions, the Kubernetes objects in them, findings, rule metadata,
+//! `kubeward.toml` (the file, and the sections every scanner reads),
+//! suppressions, image references and credential detection.
 //!
-//! This crate knows nothing of any particular rule or output format; domain
-//! crates build on it and renderers read what it defines.
+//! This crate knows nothing of any particular rule, server or output format;
+//! domain crates build on it (and own their configuration sections), and
+//! renderers read what it defines.
 #![forbid(unsafe_code)]
 
 pub mod benchmark;

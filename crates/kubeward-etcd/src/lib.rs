@@ -3,17 +3,18 @@
 //! server stored encrypted (`k8s:enc:<provider>:…`) and which in plain text.
 //!
 //! It talks to etcd's v3 JSON gateway (`POST /v3/kv/range`), which every
-//! etcd since 3.3 serves on its client port, with ureq over rustls (client
-//! certificates supported): no gRPC stack or protobuf build step is needed
+//! etcd since 3.3 serves on its client port, with `kubeward-net`'s HTTP client
+//! (CA and client certificates supported): no gRPC stack or protobuf build step is needed
 //! for one read-only range call. Values are read only to look at their
 //! prefix and are never printed or kept.
 #![forbid(unsafe_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use kubeward_net::client::{HttpOptions, agent as agent_with};
 use serde::Deserialize;
 
 /// Where Kubernetes keeps Secrets in etcd.
@@ -84,42 +85,10 @@ struct KeyValue {
     value: String,
 }
 
-/// The largest certificate or key file read.
-const MAX_PEM_BYTES: u64 = 1 << 20;
-
-fn read(path: &Path) -> Result<Vec<u8>, EtcdError> {
-    kubeward_core::bounded::read_file(path, MAX_PEM_BYTES)
-        .map_err(|e| EtcdError::File(path.to_owned(), e.to_string()))
-}
-
 fn agent(tls: &Tls) -> Result<ureq::Agent, EtcdError> {
-    use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
-    let mut config = TlsConfig::builder();
-    if let Some(ca) = &tls.ca {
-        let pem = read(ca)?;
-        let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
-            .filter_map(|i| match i {
-                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                _ => None,
-            })
-            .collect();
-        if certs.is_empty() {
-            return Err(EtcdError::File(
-                ca.clone(),
-                "no certificate in the file".into(),
-            ));
-        }
-        config = config.root_certs(RootCerts::new_with_certs(&certs));
-    }
-    match (&tls.cert, &tls.key) {
-        (Some(cert), Some(key)) => {
-            let c = Certificate::from_pem(&read(cert)?)
-                .map_err(|e| EtcdError::File(cert.clone(), e.to_string()))?;
-            let k = PrivateKey::from_pem(&read(key)?)
-                .map_err(|e| EtcdError::File(key.clone(), e.to_string()))?;
-            config = config.client_cert(Some(ClientCert::new_with_certs(&[c], k)));
-        }
-        (None, None) => {}
+    let client_cert = match (&tls.cert, &tls.key) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None) => None,
         _ => {
             return Err(EtcdError::File(
                 tls.cert
@@ -129,13 +98,14 @@ fn agent(tls: &Tls) -> Result<ureq::Agent, EtcdError> {
                 "--cert and --key go together".into(),
             ));
         }
-    }
-    Ok(ureq::Agent::config_builder()
-        .tls_config(config.build())
-        .timeout_global(Some(Duration::from_secs(30)))
-        .http_status_as_error(false)
-        .build()
-        .into())
+    };
+    let options = HttpOptions {
+        ca_file: tls.ca.clone(),
+        client_cert,
+        total_timeout: Some(Duration::from_secs(30)),
+        ..HttpOptions::default()
+    };
+    agent_with(&options).map_err(|e| EtcdError::File(e.path, e.message))
 }
 
 /// An endpoint as a base URL: `https://` unless written `http://`; any

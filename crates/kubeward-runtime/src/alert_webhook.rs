@@ -9,6 +9,8 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use kubeward_net::client::{HttpOptions, agent};
+
 use kubeward_falco::alert::Alert;
 
 /// Attempts per alert (the first and its retries).
@@ -41,11 +43,14 @@ impl AlertWebhook {
         let worker = std::thread::Builder::new()
             .name("alert-webhook".to_owned())
             .spawn(move || {
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .timeout_global(Some(Duration::from_secs(10)))
-                    .http_status_as_error(false)
-                    .build()
-                    .into();
+                let options = HttpOptions {
+                    total_timeout: Some(Duration::from_secs(10)),
+                    ..HttpOptions::default()
+                };
+                // Only reading certificate files can fail, and none are named.
+                let Ok(agent) = agent(&options) else {
+                    return;
+                };
                 for body in rx {
                     post_with_retries(&agent, &url, &body, &worker_stats);
                 }

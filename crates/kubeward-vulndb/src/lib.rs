@@ -4,13 +4,12 @@
 //!
 //! This crate owns version comparison, OSV range evaluation, CVSS scoring, the
 //! store (import into a new file, then an atomic rename) and downloads from a
-//! mirror. It knows nothing of images: callers hand it (ecosystem, name,
+//! mirror (over `kubeward-net`'s HTTP client). It knows nothing of images: callers hand it (ecosystem, name,
 //! version) triples and get the advisories that affect them.
 #![forbid(unsafe_code)]
 
 pub mod cvss;
 pub mod ecosystem;
-pub mod http;
 pub mod import;
 pub mod osv;
 pub mod range;

@@ -9,9 +9,9 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::http::{HttpOptions, agent, percent_encode};
 use crate::import::{Builder, ImportError};
 use crate::store::{DbInfo, Store};
+use kubeward_net::client::{HttpOptions, agent, percent_encode};
 
 /// osv.dev's public bucket of exports.
 pub const DEFAULT_MIRROR: &str = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -73,7 +73,7 @@ pub fn update(
     http: &HttpOptions,
     progress: &mut dyn FnMut(&str),
 ) -> Result<UpdateReport, UpdateError> {
-    let agent = agent(http).map_err(UpdateError::Setup)?;
+    let agent = agent(http).map_err(|e| UpdateError::Setup(e.to_string()))?;
     let old = Store::open(db).ok();
     let dir = db
         .parent()

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use kubeward_vulndb::http::HttpOptions;
+use kubeward_net::client::HttpOptions;
 use kubeward_vulndb::store::Store;
 use kubeward_vulndb::update::{Outcome, update};
 use serde_json::json;
@@ -100,6 +100,7 @@ fn update_over_https_then_import_replaces() {
     let http = HttpOptions {
         ca_file: Some(ca),
         read_timeout: Some(Duration::from_secs(10)),
+        ..HttpOptions::default()
     };
     let report = update(
         &db,

@@ -399,7 +399,7 @@ fn stalled_post(port: u16, ca: &Path) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let tls = kubeward_admission::client::tls_config(ca, rustls::ALL_VERSIONS).unwrap();
+        let tls = kubeward_net::tls::client_config(ca, None, rustls::ALL_VERSIONS).unwrap();
         let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .unwrap();

@@ -12,7 +12,8 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use kubeward_admission::client::{Connection, tls_config, tls_config_with_client_cert};
+use kubeward_admission::client::Connection;
+use kubeward_net::tls::client_config;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use serde_json::{Value, json};
 
@@ -183,10 +184,11 @@ impl Server {
     }
 
     fn tls(&self) -> Arc<rustls::ClientConfig> {
-        Arc::new(match &self.client {
-            Some((cert, key)) => tls_config_with_client_cert(&self.ca, cert, key).unwrap(),
-            None => tls_config(&self.ca, rustls::ALL_VERSIONS).unwrap(),
-        })
+        let identity = self
+            .client
+            .as_ref()
+            .map(|(c, k)| (c.as_path(), k.as_path()));
+        Arc::new(client_config(&self.ca, identity, rustls::ALL_VERSIONS).unwrap())
     }
 
     async fn connect(&self) -> Connection {
@@ -778,7 +780,7 @@ async fn requests_beyond_the_limit_wait_their_turn() {
 async fn tls_versions_metrics_and_certificate_reload() {
     let server = Server::start();
     for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
-        let tls = Arc::new(tls_config(&server.ca, &[version]).unwrap());
+        let tls = Arc::new(client_config(&server.ca, None, &[version]).unwrap());
         let mut conn = Connection::open(server.addr, "localhost", tls)
             .await
             .unwrap();
@@ -810,7 +812,7 @@ async fn tls_versions_metrics_and_certificate_reload() {
 
     // Rotate: a new CA and certificate written over the files.
     let (new_ca, _, _) = write_pki(server.dir.path(), "two");
-    let new_tls = Arc::new(tls_config(&new_ca, rustls::ALL_VERSIONS).unwrap());
+    let new_tls = Arc::new(client_config(&new_ca, None, rustls::ALL_VERSIONS).unwrap());
     let mut rotated = false;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -976,7 +978,7 @@ async fn with_a_client_ca_only_verified_clients_are_served_and_may_set_namespace
     let server = Server::start_mtls("learn-namespaces = true\n");
     // No client certificate: refused at the handshake, for every endpoint.
     for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
-        let anonymous = Arc::new(tls_config(&server.ca, &[version]).unwrap());
+        let anonymous = Arc::new(client_config(&server.ca, None, &[version]).unwrap());
         assert!(
             healthz(&server, anonymous).await.is_err(),
             "served without a certificate"
@@ -985,8 +987,14 @@ async fn with_a_client_ca_only_verified_clients_are_served_and_may_set_namespace
     // A certificate from another CA: refused too.
     let stranger_ca = new_ca("stranger");
     let stranger = write_client_cert(server.dir.path(), &stranger_ca, "stranger");
-    let forged =
-        Arc::new(tls_config_with_client_cert(&server.ca, &stranger.0, &stranger.1).unwrap());
+    let forged = Arc::new(
+        client_config(
+            &server.ca,
+            Some((&stranger.0, &stranger.1)),
+            rustls::ALL_VERSIONS,
+        )
+        .unwrap(),
+    );
     assert!(healthz(&server, forged).await.is_err(), "served a stranger");
     // The API server's certificate: served, and its Namespace reviews count.
     assert_eq!(healthz(&server, server.tls()).await, Ok(200));

@@ -104,7 +104,7 @@ impl Package {
 
     /// The package URL (<https://github.com/package-url/purl-spec>).
     pub fn purl(&self, distro: Option<&os::OsRelease>) -> String {
-        let enc = kubeward_vulndb::http::percent_encode;
+        let enc = kubeward_net::client::percent_encode;
         match self.kind {
             PackageType::Deb | PackageType::Apk | PackageType::Rpm => {
                 let (kind, namespace) = match self.kind {

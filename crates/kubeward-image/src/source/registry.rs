@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use kubeward_core::image_ref::ImageRef;
-use kubeward_vulndb::http::{HttpOptions, agent, percent_encode};
+use kubeward_net::client::{HttpOptions, agent, percent_encode};
 use serde_json::Value;
 
 use super::digest::Verified;
@@ -294,7 +294,7 @@ pub fn open(reference: &str, options: &RegistryOptions) -> Result<Image, SourceE
         .clone()
         .or_else(|| docker_credentials(options.docker_config.as_ref(), &parsed.registry));
     let client = Arc::new(Client {
-        agent: agent(&options.http).map_err(error)?,
+        agent: agent(&options.http).map_err(|e| error(e.to_string()))?,
         base: format!("{scheme}://{host}"),
         repository: parsed.repository.clone(),
         credentials,

@@ -2,12 +2,11 @@
 //! `--audit-webhook-config-file` posts `EventList` batches to (as Falco's
 //! k8saudit plugin serves). TLS unless plain HTTP is asked for by name;
 //! request bodies are bounded in size and in the time they take to arrive,
-//! connections and requests in flight in number (`kubeward_httpd`);
+//! connections and requests in flight in number (`kubeward_net`);
 //! `/healthz` and `/metrics` answer GETs.
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -17,8 +16,6 @@ use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use rustls::ServerConfig;
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
@@ -62,30 +59,8 @@ pub struct WebhookServer {
     pub stats: Arc<WebhookStats>,
 }
 
-/// A TLS configuration from PEM certificate chain and key files (ring
-/// provider, TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered).
-pub fn tls_config(cert: &Path, key: &Path) -> Result<ServerConfig, String> {
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .and_then(|certs| certs.collect::<Result<_, _>>())
-        .map_err(|e| format!("{}: {e}", cert.display()))?;
-    if chain.is_empty() {
-        return Err(format!("{}: no certificate in the file", cert.display()));
-    }
-    let private =
-        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
-    let mut config =
-        ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_no_client_auth()
-            .with_single_cert(chain, private)
-            .map_err(|e| format!("{}: {e}", key.display()))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
-}
-
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
-    kubeward_httpd::respond(status, "text/plain; charset=utf-8", body)
+    kubeward_net::respond(status, "text/plain; charset=utf-8", body)
 }
 
 impl WebhookServer {
@@ -160,10 +135,10 @@ impl WebhookServer {
             let server = self.clone();
             async move { Ok::<_, Infallible>(server.handle(request).await) }
         };
-        kubeward_httpd::serve(
+        kubeward_net::serve(
             listener,
             acceptor,
-            kubeward_httpd::Limits::default(),
+            kubeward_net::Limits::default(),
             handler,
             move || {
                 stats.refused_requests.fetch_add(1, Ordering::Relaxed);

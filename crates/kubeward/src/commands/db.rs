@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use kubeward_vulndb::http::HttpOptions;
+use kubeward_net::client::HttpOptions;
 use kubeward_vulndb::store::{self, Store};
 use kubeward_vulndb::update::{self, DEFAULT_ECOSYSTEMS, DEFAULT_MIRROR, Outcome};
 
@@ -109,7 +109,7 @@ pub(crate) fn run(args: DbArgs, color: ColorWhen) -> u8 {
             };
             let http = HttpOptions {
                 ca_file: ca_cert,
-                read_timeout: None,
+                ..HttpOptions::default()
             };
             let mut progress = |m: &str| {
                 if !quiet {

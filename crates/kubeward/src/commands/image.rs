@@ -14,9 +14,9 @@ use kubeward_image::scan::{ScannedImage, scan};
 use kubeward_image::source::registry::RegistryOptions;
 use kubeward_image::source::{self, Image, Platform};
 use kubeward_image::{checks, vulns};
+use kubeward_net::client::HttpOptions;
 use kubeward_verdict::{ImageVerdictStore, Verdict};
 use kubeward_vulndb::cvss::Rating;
-use kubeward_vulndb::http::HttpOptions;
 use kubeward_vulndb::store::{self, Store};
 
 use crate::cli::ColorWhen;
@@ -176,7 +176,7 @@ fn open(source: &SourceArgs, quiet: bool) -> Result<Image, String> {
     let options = RegistryOptions {
         http: HttpOptions {
             ca_file: source.ca_cert.clone(),
-            read_timeout: None,
+            ..HttpOptions::default()
         },
         insecure: source.insecure_registry.clone(),
         credentials,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kubeward_admission::server::{self, App};
-use kubeward_admission::tls::{self, ClientVerifier, ReloadingCert};
+use kubeward_net::tls::{self, ClientVerifier, ReloadingCert};
 use kubeward_verdict::ImageVerdictStore;
 
 use crate::cli::ServeArgs;
@@ -158,7 +158,7 @@ async fn serve(setup: Setup) -> Result<(), String> {
     };
     let limits = setup.app.limits;
     let (app, refusals) = (setup.app.clone(), setup.app);
-    kubeward_httpd::serve(
+    kubeward_net::serve(
         listener,
         Some(setup.cert.acceptor(setup.clients)),
         limits.connections,

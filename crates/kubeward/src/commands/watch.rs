@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use kubeward_falco::Engine;
 use kubeward_falco::event::parse_audit_payload;
 use kubeward_runtime::audit::follow::{Follower, Line};
-use kubeward_runtime::audit::webhook::{self, Handlers, WebhookServer, WebhookStats};
+use kubeward_runtime::audit::webhook::{Handlers, WebhookServer, WebhookStats};
 
 use crate::cli::WatchArgs;
 use crate::commands::alerts::{AlertOutput, engine_options};
@@ -99,10 +99,10 @@ pub(crate) fn run(args: WatchArgs) -> u8 {
             }
             None
         }
-        (Some(_), Some(cert), Some(key)) => match webhook::tls_config(cert, key) {
+        (Some(_), Some(cert), Some(key)) => match kubeward_net::tls::server_config(cert, key) {
             Ok(config) => Some(Arc::new(config)),
             Err(e) => {
-                output::error(&e);
+                output::error(&e.to_string());
                 return 2;
             }
         },

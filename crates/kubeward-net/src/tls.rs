@@ -1,9 +1,11 @@
-//! The serving certificate, re-read when its files change on disk (as
-//! cert-manager rotates them) without restarting: a certificate resolver that
-//! hands every new TLS handshake the newest certificate. Optionally, client
-//! certificates are required and verified against a CA (mutual TLS), so that
-//! only the API server can send reviews.
+//! TLS for every kubeward server and client: reading PEM certificates, keys
+//! and CA roots (the one place PEM files are read, bounded), the serving certificate
+//! re-read when its files change on disk (as cert-manager rotates them)
+//! without restarting, client certificates required and verified against a
+//! CA (mutual TLS), and client settings trusting a given CA. Always rustls
+//! with the ring provider, TLS 1.2 and 1.3.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
@@ -23,17 +25,34 @@ pub struct TlsError {
     pub message: String,
 }
 
-fn tls_error(path: &Path, message: impl ToString) -> TlsError {
+pub(crate) fn tls_error(path: &Path, message: impl ToString) -> TlsError {
     TlsError {
         path: path.to_owned(),
         message: message.to_string(),
     }
 }
 
+/// The largest PEM file read (Debian's whole CA bundle is about 200 KB).
+const MAX_PEM_BYTES: u64 = 4 << 20;
+
+/// A PEM file's bytes, bounded in size.
+pub(crate) fn read_pem(path: &Path) -> Result<Vec<u8>, TlsError> {
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PEM_BYTES + 1).read_to_end(&mut pem))
+        .map_err(|e| tls_error(path, e))?;
+    if pem.len() as u64 > MAX_PEM_BYTES {
+        return Err(tls_error(
+            path,
+            format!("larger than {MAX_PEM_BYTES} bytes"),
+        ));
+    }
+    Ok(pem)
+}
+
 /// The certificates of a PEM file (none when it holds none).
 fn pem_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
-    CertificateDer::pem_file_iter(path)
-        .map_err(|e| tls_error(path, e))?
+    CertificateDer::pem_slice_iter(&read_pem(path)?)
         .collect::<Result<_, _>>()
         .map_err(|e| tls_error(path, e))
 }
@@ -49,7 +68,7 @@ pub fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Tl
 
 /// The private key of a PEM file.
 pub fn read_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
-    PrivateKeyDer::from_pem_file(path).map_err(|e| tls_error(path, e))
+    PrivateKeyDer::from_pem_slice(&read_pem(path)?).map_err(|e| tls_error(path, e))
 }
 
 /// The CA certificates of a PEM file as trust anchors (none when it holds none).
@@ -148,13 +167,10 @@ impl ReloadingCert {
         Ok(true)
     }
 
-    /// A TLS acceptor (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered) that
-    /// always serves the current certificate, and with `clients` refuses at
-    /// the handshake any client without a certificate it verifies.
-    pub fn acceptor(
-        self: &Arc<Self>,
-        clients: Option<ClientVerifier>,
-    ) -> tokio_rustls::TlsAcceptor {
+    /// Server settings (TLS 1.2 and 1.3, HTTP/2 and HTTP/1.1 offered) that
+    /// always serve the current certificate, and with `clients` refuse at
+    /// the handshake any client without a certificate they verify.
+    pub fn server_config(self: &Arc<Self>, clients: Option<ClientVerifier>) -> ServerConfig {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
@@ -165,7 +181,43 @@ impl ReloadingCert {
         };
         let mut config = builder.with_cert_resolver(self.clone());
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        tokio_rustls::TlsAcceptor::from(Arc::new(config))
+        config
+    }
+
+    /// A TLS acceptor with [`Self::server_config`].
+    pub fn acceptor(
+        self: &Arc<Self>,
+        clients: Option<ClientVerifier>,
+    ) -> tokio_rustls::TlsAcceptor {
+        tokio_rustls::TlsAcceptor::from(Arc::new(self.server_config(clients)))
+    }
+}
+
+/// Server settings for a certificate read once (a server that does not
+/// watch its files).
+pub fn server_config(cert: &Path, key: &Path) -> Result<ServerConfig, TlsError> {
+    Ok(Arc::new(ReloadingCert::load(cert, key)?).server_config(None))
+}
+
+/// Client settings that trust only the CA certificates in `ca`, offer
+/// `versions`, and with `identity` (certificate chain and key files)
+/// present a client certificate (mutual TLS).
+pub fn client_config(
+    ca: &Path,
+    identity: Option<(&Path, &Path)>,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> Result<rustls::ClientConfig, TlsError> {
+    let roots = read_roots(ca)?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .map_err(|e| tls_error(ca, e))?
+        .with_root_certificates(roots);
+    match identity {
+        None => Ok(builder.with_no_client_auth()),
+        Some((cert, key)) => builder
+            .with_client_auth_cert(read_certificates(cert)?, read_private_key(key)?)
+            .map_err(|e| tls_error(key, e)),
     }
 }
 

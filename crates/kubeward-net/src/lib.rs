@@ -1,6 +1,15 @@
-//! The serving loop kubeward's servers share (`kubeward serve`, the audit
-//! webhook of `kubeward watch`): TLS handshakes within a timeout, HTTP/1.1
-//! and HTTP/2 on one port, and graceful shutdown.
+//! kubeward's network plumbing, used by every server and client: the
+//! serving loop both servers share (`kubeward serve`, the audit webhook of
+//! `kubeward watch`; this module: TLS handshakes within a timeout, HTTP/1.1
+//! and HTTP/2 on one port, graceful shutdown), TLS ([`tls`]: PEM files read
+//! in one bounded place, the serving certificate reloaded when it changes,
+//! client-certificate verification, client settings), and the HTTP client
+//! builder with percent-encoding ([`client`]: downloads, registries, etcd,
+//! the alert webhook).
+//!
+//! It never decides what a request means: handlers, endpoints and what is
+//! fetched belong to the crates that call it, and it depends on no other
+//! kubeward crate. rustls always runs with the ring provider.
 //!
 //! Memory is bounded by counts as well as by sizes. At most
 //! `max_connections` connections are served; further clients wait in the
@@ -10,6 +19,9 @@
 //! control, and gets 503 if no turn comes within `turn_timeout`. GETs never
 //! wait, so health probes answer under a flood.
 #![forbid(unsafe_code)]
+
+pub mod client;
+pub mod tls;
 
 use std::convert::Infallible;
 use std::future::Future;
