@@ -13,6 +13,7 @@ use x509_parser::prelude::*;
 
 use crate::inspect::{Inspection, inspect, key_facts, oid_name, path_len_constraint};
 use crate::keys::{self, key_matches, pem_block};
+use crate::signature::{self, Verdict};
 
 /// Which node the folder belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +125,7 @@ fn issuer<'a, 'c, 'x>(
     candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
     let verified = candidates
         .iter()
-        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok())
+        .find(|(_, i)| signature::verify(x, i.public_key()) == Verdict::Verifies)
         .copied();
     (verified, candidates.first().copied())
 }
@@ -341,10 +342,19 @@ fn certificate_checks(
             ),
         ),
         (Some((ic, _)), _) => (Status::Pass, format!("signed by {}", ic.name)),
-        (None, Some((ic, _))) => (
-            Status::Fail,
-            format!("the signature does not verify with {}", ic.name),
-        ),
+        (None, Some((ic, i))) => match signature::verify(x, i.public_key()) {
+            Verdict::Unsupported(alg) => (
+                Status::Warn,
+                format!(
+                    "signed with {alg}, which kubeward cannot verify (issuer {})",
+                    ic.name
+                ),
+            ),
+            _ => (
+                Status::Fail,
+                format!("the signature does not verify with {}", ic.name),
+            ),
+        },
         (None, None) => (
             Status::Warn,
             format!("issuer {} is not in the folder", facts.issuer),

@@ -953,3 +953,126 @@ fn an_expired_ca_signs_nothing() {
         report.results
     );
 }
+
+/// The status of the result with this id whose title starts with `name:`.
+fn status_of(report: &kubeward_core::benchmark::BenchmarkReport, id: &str, name: &str) -> Status {
+    let title = format!("{name}:");
+    report
+        .results
+        .iter()
+        .find(|r| r.id == id && r.title.starts_with(&title))
+        .map(|r| r.status)
+        .unwrap_or_else(|| panic!("no {id} for {name}: {:?}", report.results))
+}
+
+/// RSA keys outside the 2048–8192 bits ring verifies with: an RSA-16384 CA
+/// (the key is a fixture: openssl takes minutes to make one) signing a
+/// P-256 leaf, an RSA-1024 self-signed certificate, and a leaf the 1024-bit
+/// key signs with RSA-PSS. openssl verifies all of them, and so must KP102;
+/// the 1024-bit key is KP104's finding. A leaf whose signature was altered
+/// still fails.
+#[test]
+fn rsa_signatures_verify_at_every_size_openssl_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rsa-16384.key"),
+        d.join("big.key"),
+    )
+    .unwrap();
+    let self_signed = |name: &str, d: &Path| {
+        let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
+        let subject = format!("/CN={name}");
+        openssl(
+            &[
+                "req", "-x509", "-new", "-key", &key, "-subj", &subject, "-days", "300", "-out",
+                &crt,
+            ],
+            d,
+        );
+    };
+    self_signed("big", d);
+    openssl_leaf("apiserver", "/CN=kube-apiserver", "big", "", d);
+    openssl(&["genrsa", "-out", "old.key", "1024"], d);
+    self_signed("old", d);
+    let csr = openssl_key_and_request("pss", "/CN=pss-client", d);
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "old.crt",
+            "-CAkey",
+            "old.key",
+            "-days",
+            "200",
+            "-sigopt",
+            "rsa_padding_mode:pss",
+            "-sigopt",
+            "rsa_pss_saltlen:32",
+            "-out",
+            "pss.crt",
+        ],
+        d,
+    );
+    std::fs::remove_file(d.join(csr)).unwrap();
+    for (ca, leaf) in [
+        ("big.crt", "apiserver.crt"),
+        ("old.crt", "old.crt"),
+        ("old.crt", "pss.crt"),
+    ] {
+        let verified = openssl(&["verify", "-CAfile", ca, leaf], d);
+        assert!(verified.contains(": OK"), "{verified}");
+    }
+    assert!(openssl(&["x509", "-in", "pss.crt", "-noout", "-text"], d).contains("rsassaPss"));
+
+    let report = check(d, Options::default());
+    for name in ["big.crt", "apiserver.crt", "old.crt", "pss.crt"] {
+        assert_eq!(status_of(&report, "KP102", name), Status::Pass, "{name}");
+    }
+    assert_eq!(status_of(&report, "KP104", "old.crt"), Status::Fail);
+    assert_eq!(status_of(&report, "KP104", "big.crt"), Status::Pass);
+
+    // ECDSA P-521 has no verifier here: a warning that says so, not a forgery.
+    let p521 = tempfile::tempdir().unwrap();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-521",
+            "-nodes",
+            "-subj",
+            "/CN=p521",
+            "-keyout",
+            "p521.key",
+            "-out",
+            "p521.crt",
+        ],
+        p521.path(),
+    );
+    let report = check(p521.path(), Options::default());
+    assert_eq!(status_of(&report, "KP102", "p521.crt"), Status::Warn);
+    assert!(format!("{:?}", report.results).contains("cannot verify"));
+
+    // The last byte of a certificate's DER is its signature's.
+    let pem = std::fs::read_to_string(d.join("apiserver.crt")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut der = engine.decode(body).unwrap();
+    *der.last_mut().unwrap() ^= 1;
+    std::fs::write(
+        d.join("apiserver.crt"),
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            engine.encode(der)
+        ),
+    )
+    .unwrap();
+    let report = check(d, Options::default());
+    assert_eq!(status_of(&report, "KP102", "apiserver.crt"), Status::Fail);
+}
