@@ -12,7 +12,7 @@ use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
 use crate::inspect::{Inspection, inspect, key_facts, oid_name, path_len_constraint};
-use crate::keys::{self, key_matches, pem_block};
+use crate::keys::{self, key_matches};
 use crate::signature::{self, Verdict};
 
 /// Which node the folder belongs to.
@@ -43,27 +43,96 @@ impl Default for Options {
 /// The most files a check reads.
 const MAX_FILES: usize = 10_000;
 
-fn files(dir: &Path) -> Vec<PathBuf> {
+/// The regular files under `dir`, links followed (a linked folder is
+/// entered once, so a loop ends), and an error for each entry that is not
+/// a regular file or folder: a device, a FIFO (which would block a read),
+/// a socket, a dangling link.
+fn files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut entered = std::collections::HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !std::fs::canonicalize(&d).is_ok_and(|c| entered.insert(c)) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for e in entries.flatten() {
             let p = e.path();
-            let Ok(meta) = std::fs::symlink_metadata(&p) else {
-                continue;
-            };
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.is_file() && out.len() < MAX_FILES {
-                out.push(p);
+            let meta = std::fs::metadata(&p);
+            match meta {
+                Ok(m) if m.is_dir() => stack.push(p),
+                Ok(m) if m.is_file() => {
+                    if out.len() < MAX_FILES {
+                        out.push(p);
+                    }
+                }
+                Ok(_) => errors.push(input_error(&p, "not a regular file")),
+                Err(e) => errors.push(input_error(&p, &e.to_string())),
             }
         }
     }
     out.sort();
-    out
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    (out, errors)
+}
+
+/// What a file of the folder holds.
+enum PemFile {
+    /// The DER of each certificate (a CA bundle holds several).
+    Certificates(Vec<Vec<u8>>),
+    /// A private key that could be read, as PEM text.
+    PrivateKey(String),
+    /// A public key's SubjectPublicKeyInfo.
+    PublicKey(Vec<u8>),
+    /// Something else: a request, a serial number file, notes.
+    Other,
+}
+
+/// Reads a file of the folder. A file named like a certificate or key
+/// (`.crt`, `.key`, `.pem`, `.pub`) or with a PEM header must hold
+/// well-formed PEM, and a private or public key must be readable: anything
+/// less is an error, since the checks would pass over it in silence.
+fn read_pem_file(path: &Path, bytes: &[u8]) -> Result<PemFile, String> {
+    let named_like_pki = path
+        .extension()
+        .is_some_and(|e| ["crt", "key", "pem", "pub"].iter().any(|x| e == *x));
+    let has_header = bytes.windows(11).any(|w| w == b"-----BEGIN ");
+    if !named_like_pki && !has_header {
+        return Ok(PemFile::Other);
+    }
+    let blocks: Vec<Pem> = Pem::iter_from_buffer(bytes)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("malformed PEM: {e}"))?;
+    let Some(first) = blocks.first() else {
+        return Err("not a PEM certificate or key".into());
+    };
+    let certificates: Vec<Vec<u8>> = blocks
+        .iter()
+        .filter(|p| p.label == "CERTIFICATE")
+        .map(|p| p.contents.clone())
+        .collect();
+    if !certificates.is_empty() {
+        return Ok(PemFile::Certificates(certificates));
+    }
+    if first.label.ends_with("PRIVATE KEY") {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        keys::key_strength(&text).map_err(|e| format!("not a readable private key: {e}"))?;
+        return Ok(PemFile::PrivateKey(text));
+    }
+    if first.label == "PUBLIC KEY" {
+        SubjectPublicKeyInfo::from_der(&first.contents)
+            .map_err(|e| format!("not a readable public key: {e}"))?;
+        return Ok(PemFile::PublicKey(first.contents.clone()));
+    }
+    Ok(PemFile::Other)
+}
+
+/// An error about one file of the folder.
+fn input_error(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic::new(path.display().to_string().into(), None, message)
 }
 
 fn result(id: &str, title: String, status: Status, evidence: Evidence, fix: &str) -> CheckResult {
@@ -188,61 +257,44 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     let mut certs = Vec::new();
     let mut keys = Vec::new();
     let mut publics = Vec::new();
-    for path in files(dir) {
-        let shown = path.display().to_string();
+    let (paths, unreadable) = files(dir);
+    report.errors.extend(unreadable);
+    for path in paths {
         let bytes = match crate::read_small(&path) {
             Ok(b) => b,
             Err(e) => {
-                report
-                    .errors
-                    .push(Diagnostic::new(shown.into(), None, e.to_string()));
+                report.errors.push(input_error(&path, &e.to_string()));
                 continue;
             }
         };
-        let text = String::from_utf8_lossy(&bytes);
         let relative = path
             .strip_prefix(dir)
             .unwrap_or(&path)
             .display()
             .to_string();
-        let in_file: Vec<Vec<u8>> = Pem::iter_from_buffer(&bytes)
-            .map_while(Result::ok)
-            .filter(|p| p.label == "CERTIFICATE")
-            .map(|p| p.contents)
-            .collect();
-        if !in_file.is_empty() {
-            for (n, der) in in_file.into_iter().enumerate() {
-                let name = if n == 0 {
-                    relative.clone()
-                } else {
-                    format!("{relative}#{}", n + 1)
-                };
-                certs.push(Cert {
-                    path: path.clone(),
-                    name,
-                    der,
-                });
+        match read_pem_file(&path, &bytes) {
+            Ok(PemFile::Certificates(in_file)) => {
+                for (n, der) in in_file.into_iter().enumerate() {
+                    let name = if n == 0 {
+                        relative.clone()
+                    } else {
+                        format!("{relative}#{}", n + 1)
+                    };
+                    certs.push(Cert {
+                        path: path.clone(),
+                        name,
+                        der,
+                    });
+                }
             }
-            continue;
-        }
-        match pem_block(&text) {
-            Some((label, _)) if label.ends_with("PRIVATE KEY") => {
-                keys.push((path, relative, text.into_owned()))
-            }
-            Some((label, der)) if label == "PUBLIC KEY" => publics.push(PublicKeyFile {
+            Ok(PemFile::PrivateKey(text)) => keys.push((path, relative, text)),
+            Ok(PemFile::PublicKey(der)) => publics.push(PublicKeyFile {
                 path,
                 name: relative,
                 der,
             }),
-            Some(_) => {}
-            None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
-                report.errors.push(Diagnostic::new(
-                    shown.into(),
-                    None,
-                    "not a PEM certificate or key",
-                ))
-            }
-            None => {}
+            Ok(PemFile::Other) => {}
+            Err(message) => report.errors.push(input_error(&path, &message)),
         }
     }
     let parsed: Vec<(&Cert, X509Certificate<'_>)> = certs

@@ -1076,3 +1076,88 @@ fn rsa_signatures_verify_at_every_size_openssl_takes() {
     let report = check(d, Options::default());
     assert_eq!(status_of(&report, "KP102", "apiserver.crt"), Status::Fail);
 }
+
+/// Keys that cannot be read, and links to what is not a file, are input
+/// errors naming the file (exit 2), not passed over: random bytes where
+/// `apiserver.key` should be, PEM blocks whose body is not base64 or not a
+/// key, a link to a device and a FIFO (which must not block the check).
+#[test]
+fn unreadable_keys_and_device_links_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    issue(
+        d,
+        &request(
+            "apiserver",
+            "kube-apiserver",
+            &[],
+            Usage::Server,
+            &["kubernetes"],
+        ),
+        false,
+    )
+    .unwrap();
+    let noise: Vec<u8> = (0u32..300).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(d.join("apiserver.key"), noise).unwrap();
+    std::fs::write(
+        d.join("sa.key"),
+        "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("front-proxy-client.key"),
+        "-----BEGIN EC PRIVATE KEY-----\n@@@@ not base64 @@@@\n-----END EC PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("sa.pub"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.join("front-proxy-ca.key")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", d.join("front-proxy-ca.crt")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(d.join("etcd.crt"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let report = check(d, Options::default());
+    let errors: Vec<String> = report
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.file, e.message))
+        .collect();
+    for name in [
+        "apiserver.key",
+        "sa.key",
+        "front-proxy-client.key",
+        "sa.pub",
+        "front-proxy-ca.key",
+        "front-proxy-ca.crt",
+        "etcd.crt",
+    ] {
+        let file = d.join(name).display().to_string();
+        assert_eq!(
+            errors
+                .iter()
+                .filter(|e| e.starts_with(&format!("{file}: ")))
+                .count(),
+            1,
+            "{name}: {errors:#?}"
+        );
+    }
+    assert!(
+        errors.iter().any(|e| e.contains("not a regular file")),
+        "{errors:#?}"
+    );
+    assert_eq!(report.exit_code(), 2);
+    // The unreadable key is not also a KP103 warning; the CA is still checked.
+    assert!(
+        titles_of(&report, "KP103")
+            .iter()
+            .all(|t| !t.starts_with("apiserver.key"))
+    );
+    assert_eq!(status_of(&report, "KP103", "ca.key"), Status::Pass);
+}
