@@ -20,8 +20,39 @@ use crate::signature::{self, Verdict};
 pub enum Role {
     ControlPlane,
     Worker,
-    /// A control plane when `DIR/../manifests/kube-apiserver.yaml` exists.
+    /// A control plane when `DIR/../manifests/kube-apiserver.yaml` exists,
+    /// else a worker when `DIR/../kubelet.conf` does; else unknown, and a
+    /// signing key in the folder is reported as INFO.
     Auto,
+}
+
+/// The node a folder was found to belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Node {
+    ControlPlane,
+    Worker,
+    /// Neither a control plane's API server manifest nor a kubelet's
+    /// kubeconfig beside the folder: a PKI kept on its own, such as the one
+    /// `kubeward pki init` makes.
+    Unknown,
+}
+
+impl Node {
+    /// What `role` says, or for [`Role::Auto`] what kubeadm leaves beside
+    /// `/etc/kubernetes/pki`: a control plane has the API server's static
+    /// pod manifest, a worker joined by kubeadm a `kubelet.conf` and no such
+    /// manifest.
+    fn of(dir: &Path, role: Role) -> Self {
+        match role {
+            Role::ControlPlane => Self::ControlPlane,
+            Role::Worker => Self::Worker,
+            Role::Auto if dir.join("../manifests/kube-apiserver.yaml").exists() => {
+                Self::ControlPlane
+            }
+            Role::Auto if dir.join("../kubelet.conf").exists() => Self::Worker,
+            Role::Auto => Self::Unknown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -249,11 +280,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
         ));
         return report;
     }
-    let worker = match options.role {
-        Role::Worker => true,
-        Role::ControlPlane => false,
-        Role::Auto => !dir.join("../manifests/kube-apiserver.yaml").exists(),
-    };
+    let node = Node::of(dir, options.role);
     let mut certs = Vec::new();
     let mut keys = Vec::new();
     let mut publics = Vec::new();
@@ -297,6 +324,13 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
             Err(message) => report.errors.push(input_error(&path, &message)),
         }
     }
+    if certs.is_empty() && keys.is_empty() && publics.is_empty() && report.errors.is_empty() {
+        report.errors.push(input_error(
+            dir,
+            "no certificate or key in the folder: nothing was checked",
+        ));
+        return report;
+    }
     let parsed: Vec<(&Cert, X509Certificate<'_>)> = certs
         .iter()
         .filter_map(|c| match X509Certificate::from_der(&c.der) {
@@ -316,7 +350,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     }
     for (path, name, text) in &keys {
         let key = KeyFile { path, name, text };
-        key_checks(&key, &parsed, &publics, worker, &mut report.results);
+        key_checks(&key, &parsed, &publics, node, &mut report.results);
     }
     report
 }
@@ -573,7 +607,7 @@ fn key_checks(
     key: &KeyFile<'_>,
     certs: &[(&Cert, X509Certificate<'_>)],
     publics: &[PublicKeyFile],
-    worker: bool,
+    node: Node,
     out: &mut Vec<CheckResult>,
 ) {
     let KeyFile { path, name, text } = *key;
@@ -607,20 +641,31 @@ fn key_checks(
             "Reissue the certificate and key together; a mismatched pair fails every TLS handshake.",
         ));
     }
-    if worker && (is_ca_key || is_sa_key) {
-        let why = if is_ca_key {
-            "a CA private key on a worker node lets anyone with root there mint any identity"
-        } else {
-            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster"
-        };
-        out.push(result(
-            "KP107",
-            format!("{name}: no CA private key on a worker"),
-            Status::Fail,
-            Evidence::note(why).in_file(file),
-            "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
-        ));
+    if !is_ca_key && !is_sa_key {
+        return;
     }
+    let (status, why) = match node {
+        Node::ControlPlane => return,
+        Node::Worker if is_ca_key => (
+            Status::Fail,
+            "a CA private key on a worker node lets anyone with root there mint any identity",
+        ),
+        Node::Worker => (
+            Status::Fail,
+            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster",
+        ),
+        Node::Unknown => (
+            Status::Info,
+            "the folder's node is not known (no ../manifests/kube-apiserver.yaml, no ../kubelet.conf): signing keys belong on a control plane only; give --role worker to judge it as a worker's",
+        ),
+    };
+    out.push(result(
+        "KP107",
+        format!("{name}: no CA private key on a worker"),
+        status,
+        Evidence::note(why).in_file(file),
+        "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
+    ));
 }
 
 /// A key without a certificate (kubeadm's `sa.key`): its size (KP104), and

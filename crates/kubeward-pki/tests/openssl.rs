@@ -1161,3 +1161,20 @@ fn unreadable_keys_and_device_links_are_input_errors() {
     );
     assert_eq!(status_of(&report, "KP103", "ca.key"), Status::Pass);
 }
+
+/// `--role auto` reads what kubeadm leaves beside the folder: a worker has
+/// `../kubelet.conf` and no API server manifest, so a CA key there fails
+/// KP107; with neither, the role is unknown and the key is INFO.
+#[test]
+fn auto_role_tells_a_worker_by_its_kubelet_conf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    std::fs::create_dir(&pki).unwrap();
+    init_ca(&pki, "kubernetes", 3650, false).unwrap();
+    let report = check(&pki, Options::default());
+    assert_eq!(status_of(&report, "KP107", "ca.key"), Status::Info);
+    assert_eq!(report.exit_code(), 0);
+    std::fs::write(dir.path().join("kubelet.conf"), "apiVersion: v1\n").unwrap();
+    let report = check(&pki, Options::default());
+    assert_eq!(status_of(&report, "KP107", "ca.key"), Status::Fail);
+}
