@@ -603,3 +603,42 @@ fn seccomp_run_keeps_every_action_of_a_profile() {
         text(&out.stderr)
     );
 }
+
+/// `seccomp check` says what an allowing default lets through (not a count
+/// of the few sensitive syscalls it looked at), and a misspelt syscall is an
+/// input error (exit 2) naming the likely one.
+#[test]
+fn seccomp_check_says_what_a_profile_lets_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = dir.path().join("open.json");
+    std::fs::write(
+        &open,
+        r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}"#,
+    )
+    .unwrap();
+    let out = kubeward(&["seccomp", "check", s(&open)]);
+    assert_eq!(out.status.code(), Some(1), "mount and bpf get through");
+    let first = text(&out.stdout).lines().next().unwrap().to_owned();
+    assert!(
+        first.contains("lets every syscall through but the 1 the profile stops (ptrace)"),
+        "{first}"
+    );
+    let out = kubeward(&["seccomp", "check", "--format", "json", s(&open)]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["default_allows"], true);
+    assert_eq!(report["denied"], json!(["ptrace"]));
+
+    let typo = dir.path().join("typo.json");
+    std::fs::write(
+        &typo,
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reed","write","execve"],"action":"SCMP_ACT_ALLOW"}]}"#,
+    )
+    .unwrap();
+    let out = kubeward(&["seccomp", "check", s(&typo)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("`reed`") && err.contains("did you mean `read`?"),
+        "{err}"
+    );
+}
