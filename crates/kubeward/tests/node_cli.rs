@@ -608,3 +608,15 @@ fn pki_check_of_an_empty_folder_checked_nothing() {
     assert!(err.contains("nothing was checked"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// An empty `--root` says no Kubernetes component was found (exit 2), not
+/// a page of node checks failing for want of a kubelet.
+#[test]
+fn node_on_an_empty_root_finds_no_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kubeward(&["node", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no Kubernetes component found"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("[FAIL]"));
+}
