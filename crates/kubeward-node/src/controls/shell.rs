@@ -116,6 +116,15 @@ mod tests {
         }
     }
 
+    /// Waits a little for `pid` to be gone, as a killed process is.
+    fn ends_soon(pid: i32) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !gone(pid) {
+            assert!(Instant::now() < deadline, "process {pid} still runs");
+            std::thread::sleep(POLL);
+        }
+    }
+
     fn pid_in(file: &std::path::Path) -> i32 {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
@@ -147,15 +156,7 @@ mod tests {
         assert!(took < Duration::from_secs(5), "took {took:?}");
         assert!(!audit.ok);
         assert_eq!(audit.output, "started\n");
-        let background = pid_in(&pids);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !gone(background) {
-            assert!(
-                Instant::now() < deadline,
-                "background job {background} still runs"
-            );
-            std::thread::sleep(POLL);
-        }
+        ends_soon(pid_in(&pids));
     }
 
     /// A shell that exits leaves nothing behind: its background job, which
@@ -174,15 +175,7 @@ mod tests {
         );
         assert!(audit.ok);
         assert_eq!(audit.output, "done\n");
-        let background = pid_in(&pids);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !gone(background) {
-            assert!(
-                Instant::now() < deadline,
-                "background job {background} still runs"
-            );
-            std::thread::sleep(POLL);
-        }
+        ends_soon(pid_in(&pids));
         let failed = run("echo no; exit 3", Duration::from_secs(30)).unwrap();
         assert!(!failed.ok);
         assert_eq!(failed.output, "no\n");
