@@ -6,16 +6,18 @@
 use std::sync::OnceLock;
 
 use kubeward_admission::server::{App, review_endpoint};
-use kubeward_core::config::{Config, Threshold};
+use kubeward_admission::config::ServeConfig;
+use kubeward_core::config::Threshold;
 use libfuzzer_sys::fuzz_target;
 
 fn app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     APP.get_or_init(|| {
-        let mut config = Config::default();
-        config.serve.defaults.enforce = "restricted".into();
-        config.serve.deny_on = Threshold::Never;
-        App::from_config(&config).expect("the defaults are valid")
+        let mut serve = ServeConfig::default();
+        serve.defaults.enforce = kubeward_workload::pss::Level::Restricted;
+        serve.deny_on = Threshold::Never;
+        App::from_config(&serve, &Default::default(), &Default::default())
+            .expect("the defaults are valid")
     })
 }
 

@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::parse_audit_payload;
-use kubeward_runtime::{Engine, EngineOptions, RuleMatching, RuleSet};
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::parse_audit_payload;
+use kubeward_falco::{Engine, EngineOptions, RuleMatching, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
 const RULES: &str = r#"

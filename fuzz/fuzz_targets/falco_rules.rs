@@ -2,9 +2,9 @@
 //! and rendering must never panic.
 #![no_main]
 
-use kubeward_runtime::RuleSet;
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::condition::{expand_lists, parse_condition};
+use kubeward_falco::RuleSet;
+use kubeward_falco::compile::compile;
+use kubeward_falco::condition::{expand_lists, parse_condition};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used)] // a benchmark: a failure should stop it
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use kubeward_admission::config::{Exemptions, PssDefaults};
 use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
 use kubeward_admission::review::{self, ReviewResponse};
 use kubeward_admission::validate::Validator;
 use kubeward_core::Severity;
-use kubeward_core::config::{Exemptions, PssDefaults};
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
@@ -22,9 +22,7 @@ fn bench(c: &mut Criterion) {
         scanner: Scanner::new(RuleSet::all(), Settings::default()),
         deny_on: Some(Severity::High),
         exemptions: Exemptions::default(),
-        namespaces: Namespaces::new(
-            NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap(),
-        ),
+        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&PssDefaults::default())),
         learn_namespaces: false,
         honour_ignore: Vec::new(),
     };

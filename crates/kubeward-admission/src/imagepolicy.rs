@@ -20,9 +20,9 @@
 
 use std::collections::BTreeMap;
 
-use kubeward_core::config::ImagePolicyConfig;
+use crate::config::ImagePolicyConfig;
+use kubeward_core::image_ref::ImageRef;
 use kubeward_verdict::ImageVerdictStore;
-use kubeward_workload::image::ImageRef;
 use serde::{Deserialize, Serialize};
 
 pub const API_VERSION: &str = "imagepolicy.k8s.io/v1alpha1";

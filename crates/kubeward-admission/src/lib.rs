@@ -4,10 +4,14 @@
 //!
 //! The verdicts come from the same rules and Pod Security Standards that
 //! `kubeward scan` uses (kubeward-workload); nothing is decided twice. The
-//! server never logs request bodies: they can hold Secrets.
+//! server never logs request bodies: they can hold Secrets. (`client`, the
+//! tests' and load generator's HTTPS client, exists only with the
+//! `test-support` feature.)
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "test-support")]
 pub mod client;
+pub mod config;
 pub mod imagepolicy;
 pub mod metrics;
 pub mod mutate;

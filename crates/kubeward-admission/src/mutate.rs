@@ -15,8 +15,8 @@
 //! container runs as UID 0 on purpose (it would stop it from starting rather
 //! than fix it).
 
+use crate::config::MutateConfig;
 use kubeward_core::Node;
-use kubeward_core::config::MutateConfig;
 use kubeward_workload::pod::{Container, ContainerKind, Pod};
 use kubeward_workload::pss;
 use serde::Serialize;

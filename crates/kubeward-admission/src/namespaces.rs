@@ -11,10 +11,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
-use kubeward_core::config::PssDefaults;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load};
 use kubeward_core::{Diagnostic, Node};
 use kubeward_workload::pss::{Level, Version};
+
+use crate::config::PssDefaults;
 
 /// A level at a version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,20 +77,14 @@ fn parse_mode(
 }
 
 impl NamespacePolicy {
-    /// The defaults from `[serve.defaults]`; invalid values are an error here
-    /// (they come from the operator, not from a namespace).
-    pub fn from_defaults(d: &PssDefaults) -> Result<Self, String> {
-        let mode = |level: &str, version: &str| -> Result<Mode, String> {
-            Ok(Mode {
-                level: level.parse()?,
-                version: version.parse()?,
-            })
-        };
-        Ok(Self {
-            enforce: mode(&d.enforce, &d.enforce_version)?,
-            audit: mode(&d.audit, &d.audit_version)?,
-            warn: mode(&d.warn, &d.warn_version)?,
-        })
+    /// The defaults from `[serve.defaults]` (checked when the file was read).
+    pub fn from_defaults(d: &PssDefaults) -> Self {
+        let mode = |level, version| Mode { level, version };
+        Self {
+            enforce: mode(d.enforce, d.enforce_version),
+            audit: mode(d.audit, d.audit_version),
+            warn: mode(d.warn, d.warn_version),
+        }
     }
 
     /// The policy a Namespace object's labels set over `defaults`, and what
@@ -251,7 +246,7 @@ mod tests {
 
     #[test]
     fn labels_set_modes_over_defaults() {
-        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default());
         let namespaces = Namespaces::new(defaults);
         assert_eq!(namespaces.policy("ns").enforce.level, Level::Baseline);
         let errors = namespaces.learn(&namespace(
@@ -277,10 +272,9 @@ mod tests {
     #[test]
     fn a_level_label_alone_keeps_the_default_version() {
         let defaults = NamespacePolicy::from_defaults(&PssDefaults {
-            enforce_version: "v1.25".into(),
+            enforce_version: Version::V1(25),
             ..PssDefaults::default()
-        })
-        .unwrap();
+        });
         let (p, errors) = NamespacePolicy::from_labels(
             namespace("    pod-security.kubernetes.io/enforce: restricted\n")
                 .lookup(&["metadata", "labels"]),
@@ -298,7 +292,7 @@ mod tests {
 
     #[test]
     fn invalid_labels_fail_closed_for_enforce_only_and_are_reported() {
-        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default());
         let object = namespace(
             "    pod-security.kubernetes.io/enforce: bogus\n    pod-security.kubernetes.io/warn: strict\n    pod-security.kubernetes.io/audit: nope\n    pod-security.kubernetes.io/audit-version: v2\n",
         );
@@ -326,8 +320,7 @@ mod tests {
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: typo\n  labels:\n    pod-security.kubernetes.io/enforce: restrictd\n",
         )
         .unwrap();
-        let namespaces =
-            Namespaces::new(NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap());
+        let namespaces = Namespaces::new(NamespacePolicy::from_defaults(&PssDefaults::default()));
         let errors = namespaces.load(&file);
         assert_eq!(errors.len(), 1, "{errors:?}");
         let line = errors[0].to_string();
@@ -340,7 +333,7 @@ mod tests {
 
     #[test]
     fn the_table_is_bounded_and_known_names_still_update() {
-        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default()).unwrap();
+        let defaults = NamespacePolicy::from_defaults(&PssDefaults::default());
         let mut namespaces = Namespaces::new(defaults);
         namespaces.limit = 2;
         let restricted = "    pod-security.kubernetes.io/enforce: restricted\n";

@@ -16,12 +16,13 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use kubeward_core::config::{Config, MutateConfig, Threshold};
+use kubeward_core::config::{ImagesConfig, RulesConfig, Threshold};
 pub use kubeward_httpd::Body;
 use kubeward_httpd::{respond, text};
 use kubeward_workload::pod::Pod;
 use serde::Serialize;
 
+use crate::config::{MutateConfig, ServeConfig};
 use crate::imagepolicy::ImagePolicy;
 use crate::metrics::Metrics;
 use crate::mutate;
@@ -65,17 +66,20 @@ pub struct App {
 }
 
 impl App {
-    /// The endpoints a configuration describes. Namespaces are known only by
-    /// the defaults, and there is no verdict store: both read files, which the
-    /// caller adds (`Namespaces::load`, `images.verdicts`).
-    pub fn from_config(config: &Config) -> Result<Self, String> {
-        let serve = &config.serve;
-        let rules = RuleSet::from_config(&config.rules)?;
+    /// The endpoints `[serve]` describes, enforcing `[rules]` with the
+    /// `[images]` registries. Namespaces are known only by the defaults, and
+    /// there is no verdict store: both read files, which the caller adds
+    /// (`Namespaces::load`, `images.verdicts`).
+    pub fn from_config(
+        serve: &ServeConfig,
+        rules: &RulesConfig,
+        images: &ImagesConfig,
+    ) -> Result<Self, String> {
+        let rules = RuleSet::from_config(rules).map_err(|e| e.to_string())?;
         let settings = Settings {
-            allowed_registries: config.images.allowed_registries.clone(),
+            allowed_registries: images.allowed_registries.clone(),
         };
-        let defaults = NamespacePolicy::from_defaults(&serve.defaults)
-            .map_err(|e| format!("[serve.defaults]: {e}"))?;
+        let defaults = NamespacePolicy::from_defaults(&serve.defaults);
         if serve.learn_namespaces && serve.client_ca.is_none() {
             return Err("[serve] learn-namespaces needs client-ca (or --client-ca): Namespace reviews may change policy only when every client must present a certificate".to_owned());
         }
@@ -96,7 +100,7 @@ impl App {
             },
             mutate: serve.mutate.clone(),
             images: ImagePolicy {
-                allowed_registries: config.images.allowed_registries.clone(),
+                allowed_registries: images.allowed_registries.clone(),
                 config: serve.image_policy.clone(),
                 verdicts: None,
             },

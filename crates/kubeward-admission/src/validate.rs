@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use kubeward_core::config::Exemptions;
+use crate::config::Exemptions;
 use kubeward_core::object::objects_from;
 use kubeward_core::suppress::IGNORE_ANNOTATION;
 use kubeward_core::{Finding, Node, Object, Origin, Severity};
@@ -506,21 +506,21 @@ fn denial_message(object: &Object, denials: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PssDefaults;
     use crate::namespaces::NamespacePolicy;
     use crate::review::parse;
-    use kubeward_core::config::PssDefaults;
     use kubeward_workload::rules::{RuleSet, Settings};
 
     fn validator(deny_on: Option<Severity>, exemptions: Exemptions) -> Validator {
         let defaults = PssDefaults {
-            enforce: "privileged".into(),
+            enforce: Level::Privileged,
             ..PssDefaults::default()
         };
         Validator {
             scanner: Scanner::new(RuleSet::all(), Settings::default()),
             deny_on,
             exemptions,
-            namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
+            namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults)),
             learn_namespaces: false,
             honour_ignore: Vec::new(),
         }
@@ -625,12 +625,12 @@ mod tests {
     #[test]
     fn warnings_group_containers_and_stay_within_the_api_servers_limits() {
         let defaults = PssDefaults {
-            enforce: "privileged".into(),
-            warn: "restricted".into(),
+            enforce: Level::Privileged,
+            warn: Level::Restricted,
             ..PssDefaults::default()
         };
         let mut v = validator(None, Exemptions::default());
-        v.namespaces = Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap());
+        v.namespaces = Namespaces::new(NamespacePolicy::from_defaults(&defaults));
         let containers: Vec<String> = (0..12)
             .map(|i| {
                 format!(
@@ -738,7 +738,7 @@ mod tests {
     fn a_template_annotation_change_is_checked_against_enforce() {
         let defaults = PssDefaults::default(); // enforce baseline
         let mut v = validator(None, Exemptions::default());
-        v.namespaces = Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap());
+        v.namespaces = Namespaces::new(NamespacePolicy::from_defaults(&defaults));
         let deployment = |annotations: &str| {
             format!(
                 r#"{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "d", "namespace": "apps"}},

@@ -7,8 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
+use kubeward_admission::config::MutateConfig;
 use kubeward_admission::mutate::patch;
-use kubeward_core::config::MutateConfig;
 use kubeward_core::object::objects_from;
 use kubeward_core::{Node, Origin};
 use kubeward_workload::pod::Pod;

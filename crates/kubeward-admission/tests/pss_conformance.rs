@@ -5,11 +5,11 @@
 
 mod common;
 
+use kubeward_admission::config::{Exemptions, MutateConfig, PssDefaults};
 use kubeward_admission::mutate::{patch, pointer};
 use kubeward_admission::namespaces::{NamespacePolicy, Namespaces};
 use kubeward_admission::review;
 use kubeward_admission::validate::Validator;
-use kubeward_core::config::{Exemptions, MutateConfig, PssDefaults};
 use kubeward_core::load::{LoadOptions, load_text};
 use kubeward_core::object::objects_from;
 use kubeward_core::{Node, Object, Value};
@@ -39,15 +39,15 @@ fn to_json(node: &Node) -> serde_json::Value {
 
 fn validator(level: &str, version: &str) -> Validator {
     let defaults = PssDefaults {
-        enforce: level.to_owned(),
-        enforce_version: version.to_owned(),
+        enforce: level.parse().unwrap(),
+        enforce_version: version.parse().unwrap(),
         ..PssDefaults::default()
     };
     Validator {
         scanner: Scanner::new(RuleSet::all(), Settings::default()),
         deny_on: None,
         exemptions: Exemptions::default(),
-        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults).unwrap()),
+        namespaces: Namespaces::new(NamespacePolicy::from_defaults(&defaults)),
         learn_namespaces: false,
         honour_ignore: Vec::new(),
     }

@@ -6,22 +6,26 @@
 use std::sync::LazyLock;
 
 use hyper::body::Body as _;
+use kubeward_admission::config::ServeConfig;
 use kubeward_admission::server::{App, review_endpoint};
 use kubeward_core::Severity;
-use kubeward_core::config::{Config, Threshold};
+use kubeward_core::config::{ImagesConfig, RulesConfig, Threshold};
+use kubeward_workload::pss::Level;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// Restricted everywhere, so that every Pod Security check runs.
 static APP: LazyLock<App> = LazyLock::new(|| {
-    let mut config = Config::default();
-    let defaults = &mut config.serve.defaults;
-    defaults.enforce = "restricted".into();
-    defaults.audit = "restricted".into();
-    defaults.warn = "baseline".into();
-    config.serve.deny_on = Threshold::At(Severity::Medium);
-    config.images.allowed_registries = vec!["registry.k8s.io".into()];
-    App::from_config(&config).unwrap()
+    let mut serve = ServeConfig::default();
+    let defaults = &mut serve.defaults;
+    defaults.enforce = Level::Restricted;
+    defaults.audit = Level::Restricted;
+    defaults.warn = Level::Baseline;
+    serve.deny_on = Threshold::At(Severity::Medium);
+    let images = ImagesConfig {
+        allowed_registries: vec!["registry.k8s.io".into()],
+    };
+    App::from_config(&serve, &RulesConfig::default(), &images).unwrap()
 });
 
 const ENDPOINTS: [&str; 3] = ["validate", "mutate", "imagepolicy"];

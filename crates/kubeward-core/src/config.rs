@@ -1,4 +1,8 @@
-//! `kubeward.toml`: which rules run, at which severity, and the settings they read.
+//! `kubeward.toml`: the file, found and read once, from which each crate
+//! deserializes and validates the section it owns ([`ConfigFile::section`]),
+//! with errors that name the file and line; and the sections shared by every
+//! scanner: `[scan]`, `[rules]` and `[images]`. The admission server's
+//! `[serve]` is `kubeward-admission`'s; the binary assembles the sections.
 //!
 //! ```toml
 //! [scan]
@@ -13,29 +17,22 @@
 //! [images]
 //! allowed-registries = ["ghcr.io/acme", "registry.example.com"]
 //! ```
+//!
+//! This module never decides what a section means: unknown rule names, Pod
+//! Security levels and server limits are judged by the crates that own them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::rule::Severity;
 
 /// The file name looked for in scanned directories.
 pub const CONFIG_FILE: &str = "kubeward.toml";
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
-    #[serde(default)]
-    pub scan: ScanConfig,
-    #[serde(default)]
-    pub rules: RulesConfig,
-    #[serde(default)]
-    pub images: ImagesConfig,
-    #[serde(default)]
-    pub serve: ServeConfig,
-}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -68,7 +65,19 @@ impl std::str::FromStr for Threshold {
 }
 
 fn threshold<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Threshold>, D::Error> {
-    threshold_value(d).map(Some)
+    parsed(d).map(Some)
+}
+
+/// Deserializes a string through the type's `FromStr`, so that a section's
+/// typed values (severities, thresholds, levels) fail when the file is read,
+/// at the value's line.
+pub fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr<Err = String>,
+{
+    let s = String::deserialize(d)?;
+    s.parse().map_err(serde::de::Error::custom)
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -91,233 +100,6 @@ pub struct ImagesConfig {
     pub allowed_registries: Vec<String>,
 }
 
-/// `[serve]`: the admission server (`kubeward serve`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ServeConfig {
-    /// Address to listen on.
-    #[serde(default = "default_listen")]
-    pub listen: String,
-    /// PEM certificate chain and private key; re-read when they change on disk.
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-    /// How often the certificate files are checked for changes, in seconds.
-    #[serde(default = "default_reload_seconds")]
-    pub tls_reload_seconds: u64,
-    /// PEM CA certificate(s) that client certificates must chain to: when
-    /// set, every client must present one (mutual TLS), so only the API
-    /// server (given a client certificate in its AdmissionConfiguration
-    /// kubeconfig) can send reviews.
-    pub client_ca: Option<PathBuf>,
-    /// Namespace manifests (a file or directory) whose Pod Security labels
-    /// set each namespace's levels.
-    pub namespaces: Option<PathBuf>,
-    /// Let admitted Namespace objects update the namespaces' levels. Off by
-    /// default, and refused without `client-ca`: unauthenticated review
-    /// bodies must never change policy.
-    #[serde(default)]
-    pub learn_namespaces: bool,
-    /// Namespaces where an object's own `kubeward.io/ignore` annotation is
-    /// honoured at admission (`"*"`: all, cluster-scoped objects included).
-    /// Empty by default: the object's author is the party being policed.
-    #[serde(default)]
-    pub honour_ignore_annotations: Vec<String>,
-    /// Findings at or above this severity deny a request; lower ones come back
-    /// as warnings. `"none"` denies on no finding (warn-only rollout); Pod
-    /// Security `enforce` labels still deny.
-    #[serde(default = "default_deny_on", deserialize_with = "threshold_value")]
-    pub deny_on: Threshold,
-    /// Pod Security levels for namespaces without labels, as Pod Security
-    /// Admission's `defaults`.
-    #[serde(default)]
-    pub defaults: PssDefaults,
-    /// Requests exempt from enforcement, as Pod Security Admission's `exemptions`.
-    #[serde(default)]
-    pub exemptions: Exemptions,
-    /// Largest request body accepted (the API server's own limit is 3 MiB).
-    #[serde(default = "default_max_body")]
-    pub max_body_bytes: usize,
-    /// Time allowed to receive a request and answer it, in milliseconds.
-    #[serde(default = "default_request_timeout")]
-    pub request_timeout_ms: u64,
-    /// Most connections served at once; further clients wait in the listen
-    /// backlog until one closes.
-    #[serde(default = "default_max_connections")]
-    pub max_connections: usize,
-    /// Most requests with a body being read or answered at once; further ones
-    /// wait up to the request timeout for a turn, then get 503.
-    #[serde(default = "default_max_in_flight")]
-    pub max_in_flight: usize,
-    #[serde(default)]
-    pub mutate: MutateConfig,
-    #[serde(default)]
-    pub image_policy: ImagePolicyConfig,
-}
-
-fn default_listen() -> String {
-    "127.0.0.1:8443".to_owned()
-}
-fn default_reload_seconds() -> u64 {
-    5
-}
-fn default_deny_on() -> Threshold {
-    Threshold::At(Severity::High)
-}
-
-fn threshold_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Threshold, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse().map_err(serde::de::Error::custom)
-}
-fn default_max_body() -> usize {
-    3 * 1024 * 1024
-}
-fn default_request_timeout() -> u64 {
-    10_000
-}
-fn default_max_connections() -> usize {
-    1024
-}
-fn default_max_in_flight() -> usize {
-    32
-}
-fn yes() -> bool {
-    true
-}
-fn latest() -> String {
-    "latest".to_owned()
-}
-fn baseline() -> String {
-    "baseline".to_owned()
-}
-fn privileged() -> String {
-    "privileged".to_owned()
-}
-
-impl Default for ServeConfig {
-    fn default() -> Self {
-        Self {
-            listen: default_listen(),
-            tls_cert: None,
-            tls_key: None,
-            tls_reload_seconds: default_reload_seconds(),
-            client_ca: None,
-            namespaces: None,
-            learn_namespaces: false,
-            honour_ignore_annotations: Vec::new(),
-            deny_on: default_deny_on(),
-            defaults: PssDefaults::default(),
-            exemptions: Exemptions::default(),
-            max_body_bytes: default_max_body(),
-            request_timeout_ms: default_request_timeout(),
-            max_connections: default_max_connections(),
-            max_in_flight: default_max_in_flight(),
-            mutate: MutateConfig::default(),
-            image_policy: ImagePolicyConfig::default(),
-        }
-    }
-}
-
-/// Default Pod Security modes for namespaces that carry no labels.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PssDefaults {
-    #[serde(default = "baseline")]
-    pub enforce: String,
-    #[serde(default = "latest")]
-    pub enforce_version: String,
-    #[serde(default = "privileged")]
-    pub audit: String,
-    #[serde(default = "latest")]
-    pub audit_version: String,
-    #[serde(default = "privileged")]
-    pub warn: String,
-    #[serde(default = "latest")]
-    pub warn_version: String,
-}
-
-impl Default for PssDefaults {
-    fn default() -> Self {
-        Self {
-            enforce: baseline(),
-            enforce_version: latest(),
-            audit: privileged(),
-            audit_version: latest(),
-            warn: privileged(),
-            warn_version: latest(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Exemptions {
-    #[serde(default)]
-    pub namespaces: Vec<String>,
-    #[serde(default)]
-    pub usernames: Vec<String>,
-    #[serde(default)]
-    pub runtime_classes: Vec<String>,
-}
-
-/// Which secure defaults `/mutate` adds where a workload leaves them unset.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct MutateConfig {
-    #[serde(default = "yes")]
-    pub seccomp_runtime_default: bool,
-    #[serde(default = "yes")]
-    pub disallow_privilege_escalation: bool,
-    #[serde(default = "yes")]
-    pub drop_all_capabilities: bool,
-    #[serde(default = "yes")]
-    pub run_as_non_root: bool,
-    #[serde(default = "yes")]
-    pub disable_service_account_token: bool,
-}
-
-impl Default for MutateConfig {
-    fn default() -> Self {
-        Self {
-            seccomp_runtime_default: true,
-            disallow_privilege_escalation: true,
-            drop_all_capabilities: true,
-            run_as_non_root: true,
-            disable_service_account_token: true,
-        }
-    }
-}
-
-/// The ImagePolicyWebhook backend's policy (registries come from `[images]`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ImagePolicyConfig {
-    /// Refuse images not pinned by digest.
-    #[serde(default)]
-    pub require_digest: bool,
-    /// Refuse `:latest` and untagged images.
-    #[serde(default = "yes")]
-    pub refuse_latest: bool,
-    /// Pre-scanned image verdicts (`kubeward image scan --record DIR`): an
-    /// image whose digest has a failing verdict is refused.
-    #[serde(default)]
-    pub verdicts: Option<PathBuf>,
-    /// With `verdicts` set, admit images that have no verdict (not scanned,
-    /// or not pinned by digest) instead of refusing them.
-    #[serde(default)]
-    pub allow_unscanned: bool,
-}
-
-impl Default for ImagePolicyConfig {
-    fn default() -> Self {
-        Self {
-            require_digest: false,
-            refuse_latest: true,
-            verdicts: None,
-            allow_unscanned: false,
-        }
-    }
-}
-
 /// A configuration file that could not be used: `file:line: message`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -330,75 +112,209 @@ pub struct ConfigError {
 /// The largest configuration file read.
 const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
-impl Config {
+/// A `kubeward.toml` read and checked for syntax; its sections are
+/// deserialized by the crates that own them.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    path: PathBuf,
+    text: String,
+}
+
+impl ConfigFile {
+    /// Reads a configuration file (bounded in size) and checks its syntax.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let error = |line, message: String| ConfigError {
+        let text = crate::bounded::read_text(path, MAX_CONFIG_BYTES).map_err(|e| ConfigError {
             path: path.to_owned(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        Self::parse(path, text)
+    }
+
+    /// A configuration text, named `path` in errors.
+    pub fn parse(path: &Path, text: impl Into<String>) -> Result<Self, ConfigError> {
+        let file = Self {
+            path: path.to_owned(),
+            text: text.into(),
+        };
+        file.table()?;
+        Ok(file)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn table(&self) -> Result<Spanned<DeTable<'_>>, ConfigError> {
+        DeTable::parse(&self.text).map_err(|e| self.toml_error(&e))
+    }
+
+    /// Top-level keys other than `known` are an error (a misspelt section
+    /// must not be silently ignored).
+    pub fn only_sections(&self, known: &[&str]) -> Result<(), ConfigError> {
+        let table = self.table()?;
+        match table
+            .get_ref()
+            .keys()
+            .find(|k| !known.contains(&k.get_ref().as_ref()))
+        {
+            Some(key) => Err(self.error(
+                Some(self.line_at(key.span().start)),
+                format!(
+                    "unknown section `{}`, expected one of {}",
+                    key.get_ref(),
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Section `name`, deserialized as `T` (its default when absent).
+    pub fn section<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T, ConfigError> {
+        let table = self.table()?;
+        let Some((_, value)) = table
+            .into_inner()
+            .into_iter()
+            .find(|(k, _)| k.get_ref() == name)
+        else {
+            return Ok(T::default());
+        };
+        T::deserialize(ValueDeserializer::from(value)).map_err(|e| self.toml_error(&e))
+    }
+
+    /// An error about `value` in section `section`, at the line of the first
+    /// key or string equal to it there (else of the section, else none).
+    pub fn error_at(&self, section: &str, value: &str, message: impl Into<String>) -> ConfigError {
+        let line = self.table().ok().and_then(|table| {
+            let (key, item) = table
+                .get_ref()
+                .iter()
+                .find(|(k, _)| k.get_ref() == section)?;
+            let at = find_in(item, value).unwrap_or(key.span().start);
+            Some(self.line_at(at))
+        });
+        self.error(line, message.into())
+    }
+
+    fn toml_error(&self, e: &toml::de::Error) -> ConfigError {
+        self.error(
+            e.span().map(|span| self.line_at(span.start)),
+            e.message().to_owned(),
+        )
+    }
+
+    fn error(&self, line: Option<u32>, message: String) -> ConfigError {
+        ConfigError {
+            path: self.path.clone(),
             line,
             message,
-        };
-        let text = crate::bounded::read_text(path, MAX_CONFIG_BYTES)
-            .map_err(|e| error(None, e.to_string()))?;
-        Self::parse(&text).map_err(|(line, message)| error(line, message))
+        }
     }
 
-    /// Parses a configuration text; errors carry the line where there is one.
-    pub fn parse(text: &str) -> Result<Self, (Option<u32>, String)> {
-        toml::from_str(text).map_err(|e: toml::de::Error| {
-            let line = e.span().map(|span| {
-                let newlines = text[..span.start.min(text.len())].matches('\n').count();
-                u32::try_from(newlines + 1).unwrap_or(u32::MAX)
-            });
-            (line, e.message().to_owned())
-        })
+    /// The 1-based line of a byte offset.
+    fn line_at(&self, offset: usize) -> u32 {
+        let newlines = self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count();
+        u32::try_from(newlines + 1).unwrap_or(u32::MAX)
     }
+}
 
-    /// The configuration file for a scan: the first `kubeward.toml` found in
-    /// a scanned directory (or a scanned file's directory) or one of its
-    /// parents, else in the working directory or one of its parents.
-    pub fn find(scanned: &[PathBuf]) -> Option<PathBuf> {
-        let starts = scanned.iter().filter(|p| p.as_os_str() != "-").map(|p| {
-            let dir = if p.is_dir() {
-                p.as_path()
+/// Where, under `item`, a key or a string value equal to `needle` starts.
+fn find_in(item: &Spanned<DeValue<'_>>, needle: &str) -> Option<usize> {
+    match item.get_ref() {
+        DeValue::String(s) if s.as_ref() == needle => Some(item.span().start),
+        DeValue::Array(items) => items.iter().find_map(|i| find_in(i, needle)),
+        DeValue::Table(table) => table.iter().find_map(|(k, v)| {
+            if k.get_ref() == needle {
+                Some(k.span().start)
             } else {
-                p.parent().unwrap_or(Path::new(""))
-            };
-            std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
-        });
-        let here = std::env::current_dir().ok();
-        starts
-            .chain(here)
-            .flat_map(|dir| {
-                dir.ancestors()
-                    .map(|a| a.join(CONFIG_FILE))
-                    .collect::<Vec<_>>()
-            })
-            .find(|candidate| candidate.is_file())
+                find_in(v, needle)
+            }
+        }),
+        _ => None,
     }
+}
+
+/// The configuration file for a scan: the first `kubeward.toml` found in
+/// a scanned directory (or a scanned file's directory) or one of its
+/// parents, else in the working directory or one of its parents.
+pub fn find(scanned: &[PathBuf]) -> Option<PathBuf> {
+    let starts = scanned.iter().filter(|p| p.as_os_str() != "-").map(|p| {
+        let dir = if p.is_dir() {
+            p.as_path()
+        } else {
+            p.parent().unwrap_or(Path::new(""))
+        };
+        std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+    });
+    let here = std::env::current_dir().ok();
+    starts
+        .chain(here)
+        .flat_map(|dir| {
+            dir.ancestors()
+                .map(|a| a.join(CONFIG_FILE))
+                .collect::<Vec<_>>()
+        })
+        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn full_config_parses() {
-        let c = Config::parse(
-            "[scan]\nfail-on = \"none\"\nexclude = [\"x/**\"]\n[rules]\nignore = [\"KW202\"]\nseverity = { KW141 = \"medium\" }\n[images]\nallowed-registries = [\"ghcr.io/acme\"]\n",
-        )
-        .unwrap();
-        assert_eq!(c.scan.fail_on, Some(Threshold::Never));
-        assert_eq!(c.rules.severity["KW141"], Severity::Medium);
-        assert_eq!(c.images.allowed_registries, ["ghcr.io/acme"]);
+    fn file(text: &str) -> ConfigFile {
+        ConfigFile::parse(Path::new("kubeward.toml"), text).unwrap()
     }
 
     #[test]
-    fn errors_name_the_line() {
-        let (line, message) = Config::parse("[scan]\nfail-on = \"severe\"\n").unwrap_err();
-        assert_eq!(line, Some(2));
-        assert!(message.contains("unknown severity"), "{message}");
-        let (line, message) = Config::parse("[rules]\n\nsellect = []\n").unwrap_err();
-        assert_eq!(line, Some(3));
-        assert!(message.contains("sellect"), "{message}");
+    fn sections_parse() {
+        let c = file(
+            "[scan]\nfail-on = \"none\"\nexclude = [\"x/**\"]\n[rules]\nignore = [\"KW202\"]\nseverity = { KW141 = \"medium\" }\n[images]\nallowed-registries = [\"ghcr.io/acme\"]\n",
+        );
+        let scan: ScanConfig = c.section("scan").unwrap();
+        let rules: RulesConfig = c.section("rules").unwrap();
+        let images: ImagesConfig = c.section("images").unwrap();
+        assert_eq!(scan.fail_on, Some(Threshold::Never));
+        assert_eq!(rules.severity["KW141"], Severity::Medium);
+        assert_eq!(images.allowed_registries, ["ghcr.io/acme"]);
+        let absent: ImagesConfig = file("").section("images").unwrap();
+        assert!(absent.allowed_registries.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let c = file("[scan]\nfail-on = \"severe\"\n");
+        let e = c.section::<ScanConfig>("scan").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("kubeward.toml:2: "), "{e}");
+        assert!(e.message.contains("unknown severity"), "{e}");
+        let e = file("[rules]\n\nsellect = []\n")
+            .section::<RulesConfig>("rules")
+            .unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("sellect"), "{e}");
+        let e = ConfigFile::parse(Path::new("k.toml"), "[rules\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn unknown_sections_and_located_values() {
+        let c = file("[scan]\n\n[ruels]\nselect = [\"KW1\"]\n");
+        let e = c.only_sections(&["scan", "rules"]).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("`ruels`"), "{e}");
+        let c = file(
+            "[rules]\nselect = [\n  \"KW101\",\n  \"KW999\",\n]\nseverity = { KW998 = \"low\" }\n",
+        );
+        assert_eq!(c.error_at("rules", "KW999", "x").line, Some(4));
+        assert_eq!(c.error_at("rules", "KW998", "x").line, Some(6));
+        assert_eq!(c.error_at("rules", "nowhere", "x").line, Some(1));
+        assert_eq!(c.error_at("serve", "x", "x").line, None);
     }
 }

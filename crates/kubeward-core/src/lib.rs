@@ -8,8 +8,10 @@
 pub mod benchmark;
 pub mod bounded;
 pub mod config;
+pub mod credential;
 pub mod display;
 pub mod finding;
+pub mod image_ref;
 pub mod load;
 pub mod object;
 pub mod origin;

@@ -5,6 +5,8 @@
 //!
 //! Nothing here writes an image to disk: layers are streamed once, and only
 //! metadata and the few files inventory needs are kept in memory, under caps.
+//! (`synth`, which writes images for tests and benchmarks, exists only with
+//! the `test-support` feature.)
 #![forbid(unsafe_code)]
 
 #[macro_use]
@@ -18,6 +20,7 @@ pub mod render;
 pub mod report;
 pub mod scan;
 pub mod source;
+#[cfg(feature = "test-support")]
 pub mod synth;
 pub mod tar;
 pub mod vulns;

@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::alert::Alert;
+use kubeward_falco::alert::Alert;
 
 /// Attempts per alert (the first and its retries).
 pub const ATTEMPTS: u32 = 5;

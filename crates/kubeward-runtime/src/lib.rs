@@ -1,35 +1,28 @@
-//! Runtime detection for kubeward.
+//! Runtime event sources for kubeward's Falco engine.
 //!
-//! This crate owns the Falco-compatible rule language (rule files with lists,
-//! macros, exceptions, appends and overrides; the condition grammar; output
-//! templates), the engine that evaluates compiled rules against events, and
-//! the event sources: Kubernetes audit events (files and the audit webhook),
-//! syscalls of a traced process tree (ptrace), and seccomp profiles recorded
-//! from traces.
+//! This crate owns where events come from and where alerts go: syscalls of a
+//! traced process tree (ptrace, [`trace`]), Kubernetes audit events from log
+//! files ([`audit::follow`]) and from the audit webhook ([`audit::webhook`]),
+//! the alert webhook ([`alert_webhook`]), and seccomp profiles recorded from
+//! traces, checked and enforced ([`seccomp`]); and the reads the engine
+//! needs from this machine: rule files ([`rules`]) and the host name.
 //!
-//! The event model ([`event`]) knows nothing of ptrace, so that other syscall
-//! sources (eBPF) feed the same engine. This crate does not render manifests'
-//! findings and does not depend on other domain crates.
+//! It never interprets rules: every source produces `kubeward-falco`'s
+//! events (an eBPF source would produce the same `SyscallEvent`), and the
+//! engine there decides what fires. It is the one kubeward crate where
+//! `unsafe` is allowed, in one module ([`spawn`]'s `pre_exec` and
+//! `PTRACE_LISTEN`).
 
-pub mod alert;
 pub mod alert_webhook;
 pub mod audit;
-
-pub mod compile;
-pub mod condition;
-pub mod engine;
-pub mod event;
-pub mod fields;
-pub mod output;
-pub mod priority;
-pub mod ruleset;
+pub mod rules;
 pub mod seccomp;
 mod spawn;
-pub mod time;
 pub mod trace;
-pub mod value;
 
-pub use alert::Alert;
-pub use engine::{Engine, EngineOptions, RuleMatching};
-pub use priority::Priority;
-pub use ruleset::{LoadError, RuleSet};
+/// This machine's host name, which alerts carry (empty when unreadable).
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default()
+}

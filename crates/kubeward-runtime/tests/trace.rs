@@ -8,15 +8,15 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use kubeward_runtime::compile::compile;
+use kubeward_falco::compile::compile;
+use kubeward_falco::{Alert, Engine, EngineOptions, RuleMatching, RuleSet};
 use kubeward_runtime::seccomp;
 use kubeward_runtime::trace::{Exit, trace};
-use kubeward_runtime::{Alert, Engine, EngineOptions, RuleMatching, RuleSet};
 
 fn engine(files: &[&Path], extra: &str) -> Engine {
     let mut set = RuleSet::new();
     for f in files {
-        set.load_file(f);
+        kubeward_runtime::rules::load(&mut set, f);
     }
     if !extra.is_empty() {
         set.load_str("extra.yaml".into(), extra);

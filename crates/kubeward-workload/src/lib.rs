@@ -6,7 +6,6 @@
 //! print, and they know nothing of output formats.
 #![forbid(unsafe_code)]
 
-pub mod image;
 pub mod inventory;
 pub mod pod;
 pub mod pss;

@@ -227,10 +227,10 @@ pub(crate) struct AlertArgs {
     pub rule_matching: RuleMatchingArg,
     /// Load only rules at least this severe (emergency … debug).
     #[arg(long, value_name = "PRIORITY")]
-    pub min_priority: Option<kubeward_runtime::Priority>,
+    pub min_priority: Option<kubeward_falco::Priority>,
     /// Exit with 1 when an alert at or above this priority fired.
     #[arg(long, value_name = "PRIORITY")]
-    pub fail_on: Option<kubeward_runtime::Priority>,
+    pub fail_on: Option<kubeward_falco::Priority>,
     /// Print no notices or summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,

@@ -395,7 +395,37 @@ fn configuration_file_is_found_and_checked() {
     );
     let o = kubeward(&["scan", s(dir.path())], None);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim(), "error: unknown rule `KW999`");
+    let config = dir.path().join("kubeward.toml");
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:2: unknown rule `KW999`", config.display())
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules]\nselect = [\n  \"KW101\",\n  \"run-as-rooot\",\n]\n\n[rules.severity]\nKW102 = \"low\"\n",
+    );
+    let o = kubeward(&["scan", s(dir.path())], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:4: unknown rule `run-as-rooot`", config.display())
+    );
+    write(
+        dir.path(),
+        "kubeward.toml",
+        "[rules.severity]\nKW101 = \"low\"\nKW998 = \"high\"\n",
+    );
+    let o = kubeward(&["scan", s(dir.path())], None);
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("error: {}:3: unknown rule `KW998`", config.display())
+    );
+    // A name given on the command line has no file to point at.
+    std::fs::remove_file(&config).unwrap();
+    let o = kubeward(&["scan", s(dir.path()), "--select", "KW997"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), "error: unknown rule `KW997`");
     write(
         dir.path(),
         "kubeward.toml",
@@ -686,7 +716,8 @@ fn deploy_manifests_pass_our_own_scan_at_restricted() {
 
 #[test]
 fn deploy_configuration_is_valid() {
-    use kubeward_core::config::Config;
+    use kubeward_admission::config::ServeConfig;
+    use kubeward_core::config::{ConfigFile, ImagesConfig, RulesConfig, ScanConfig};
     use kubeward_core::yaml::{Limits, parse_documents};
     let text =
         std::fs::read_to_string(kubeward_testkit::repo_root().join("deploy/config.yaml")).unwrap();
@@ -696,8 +727,14 @@ fn deploy_configuration_is_valid() {
         .iter()
         .find_map(|d| d.root.lookup(&["data", "kubeward.toml"])?.as_str())
         .expect("the ConfigMap holds kubeward.toml");
-    let config = Config::parse(toml).unwrap_or_else(|e| panic!("deploy/config.yaml: {e:?}"));
-    assert_eq!(config.serve.listen, "0.0.0.0:8443");
+    let file = ConfigFile::parse(Path::new("deploy/config.yaml"), toml).unwrap();
+    file.only_sections(&["scan", "rules", "images", "serve"])
+        .unwrap();
+    file.section::<ScanConfig>("scan").unwrap();
+    file.section::<RulesConfig>("rules").unwrap();
+    file.section::<ImagesConfig>("images").unwrap();
+    let serve: ServeConfig = file.section("serve").unwrap();
+    assert_eq!(serve.listen, "0.0.0.0:8443");
     // The bounds fit the Deployment's 128Mi memory limit.
-    assert!(config.serve.max_in_flight * config.serve.max_body_bytes <= 32 << 20);
+    assert!(serve.max_in_flight * serve.max_body_bytes <= 32 << 20);
 }

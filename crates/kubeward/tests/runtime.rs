@@ -169,6 +169,9 @@ fn watch_reads_an_audit_log_to_its_end() {
         ] {
             assert!(alert.get(key).is_some(), "{key} missing in {alert}");
         }
+        // Alerts name the machine the events were seen on, as Falco's do.
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(alert["hostname"], host.trim(), "{alert}");
     }
     assert_eq!(alerts[0]["rule"], "Create Privileged Pod");
     assert_eq!(alerts[0]["priority"], "Warning");

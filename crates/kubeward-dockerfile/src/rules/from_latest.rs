@@ -1,4 +1,4 @@
-use kubeward_workload::image::ImageRef;
+use kubeward_core::image_ref::ImageRef;
 
 use crate::rule::{Hit, Lint};
 

@@ -1,4 +1,4 @@
-use kubeward_workload::rules::literal_credential;
+use kubeward_core::credential::literal_credential;
 
 use crate::parse::{Form, arg_defaults};
 use crate::rule::{Hit, Lint};

@@ -1,6 +1,6 @@
 use super::ImageFinding;
 use crate::scan::ScannedImage;
-use kubeward_workload::image::ImageRef;
+use kubeward_core::image_ref::ImageRef;
 
 check! {
     /// ## What it does

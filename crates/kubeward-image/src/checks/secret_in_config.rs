@@ -1,6 +1,6 @@
 use super::ImageFinding;
 use crate::scan::ScannedImage;
-use kubeward_workload::rules::literal_credential;
+use kubeward_core::credential::literal_credential;
 
 check! {
     /// ## What it does

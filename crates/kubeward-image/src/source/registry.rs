@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
+use kubeward_core::image_ref::ImageRef;
 use kubeward_vulndb::http::{HttpOptions, agent, percent_encode};
-use kubeward_workload::image::ImageRef;
 use serde_json::Value;
 
 use super::digest::Verified;

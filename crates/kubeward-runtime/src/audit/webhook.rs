@@ -22,7 +22,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use crate::event::{AuditEvent, parse_audit_payload};
+use kubeward_falco::event::{AuditEvent, parse_audit_payload};
 
 /// Default largest request body (an EventList batch).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;

@@ -11,7 +11,7 @@ use syscalls::Sysno;
 
 use super::memory::{MAX_STRING, read_bytes, read_string};
 use super::procfs;
-use crate::event::{Arg, ArgName, Fd, FdKind, L4Proto, NetTuple, Process};
+use kubeward_falco::event::{Arg, ArgName, Fd, FdKind, L4Proto, NetTuple, Process};
 
 const AT_FDCWD: i64 = -100;
 const EINPROGRESS: i64 = 115;

@@ -12,6 +12,7 @@ pub mod procfs;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use nix::sys::ptrace::{self, Event, Options};
 use nix::sys::signal::Signal;
@@ -21,8 +22,7 @@ use syscalls::Sysno;
 
 use self::decode::{Decoded, ProcState, decode};
 use self::memory::{MAX_STRING, read_string};
-use crate::event::{EventType, SyscallEvent};
-use crate::time::now_ns;
+use kubeward_falco::event::{EventType, SyscallEvent};
 
 /// How the traced command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -413,4 +413,11 @@ pub fn trace(
         syscalls: tracer.syscalls,
         events: tracer.events,
     })
+}
+
+/// Now, in ns since the epoch: the time stamp of a traced event.
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use nix::unistd::{Gid, Group, Uid, User};
 
-use crate::event::{Ancestor, Process};
+use kubeward_falco::event::{Ancestor, Process};
 
 /// Longest /proc file read (a command line or an environment).
 const MAX_PROC_FILE: u64 = 64 * 1024;

@@ -36,8 +36,6 @@ mod pod;
 mod rbac;
 mod resources;
 mod secrets;
-/// Shared with the image and Dockerfile checks, which look for the same credentials.
-pub use secrets::literal_credential;
 
 /// A rule: its metadata and how it is run.
 #[derive(Debug)]
@@ -139,6 +137,18 @@ pub struct Settings {
 }
 
 /// The rules that run, each with its effective severity.
+/// A name in `[rules]` (or `--select`/`--ignore`) that is no rule's id or slug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownRule(pub String);
+
+impl std::fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown rule `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownRule {}
+
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     active: Vec<(&'static Rule, Severity)>,
@@ -154,8 +164,8 @@ impl RuleSet {
 
     /// The rules a configuration selects, with its severity overrides.
     /// Unknown rule names are an error, so that typos do not go unnoticed.
-    pub fn from_config(config: &RulesConfig) -> Result<Self, String> {
-        let lookup = |name: &String| find(name).ok_or_else(|| format!("unknown rule `{name}`"));
+    pub fn from_config(config: &RulesConfig) -> Result<Self, UnknownRule> {
+        let lookup = |name: &String| find(name).ok_or_else(|| UnknownRule(name.clone()));
         let select = config
             .select
             .iter()

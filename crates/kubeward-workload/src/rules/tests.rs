@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use kubeward_core::config::RulesConfig;
+use kubeward_core::credential::literal_credential;
 use kubeward_core::load::{Excludes, LoadOptions, discover, load_text};
 use kubeward_core::{Counts, Finding};
 
@@ -83,9 +84,10 @@ fn metadata_is_complete_and_unique() {
 #[test]
 fn examples_insecure_trips_every_rule_and_hardened_none() {
     let root = kubeward_testkit::repo_root().join("examples");
-    let config = kubeward_core::config::Config::load(&root.join("kubeward.toml")).unwrap();
+    let config = kubeward_core::config::ConfigFile::load(&root.join("kubeward.toml")).unwrap();
+    let images: kubeward_core::config::ImagesConfig = config.section("images").unwrap();
     let settings = Settings {
-        allowed_registries: config.images.allowed_registries,
+        allowed_registries: images.allowed_registries,
     };
     let scanner = Scanner::new(RuleSet::all(), settings);
     let (inputs, errors) = discover(&[root.join("insecure")], &Excludes::default());
@@ -284,7 +286,7 @@ fn rule_selection_from_config() {
         ..RulesConfig::default()
     };
     assert_eq!(
-        RuleSet::from_config(&bad).unwrap_err(),
+        RuleSet::from_config(&bad).unwrap_err().to_string(),
         "unknown rule `KW999`"
     );
 }

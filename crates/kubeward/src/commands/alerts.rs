@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use kubeward_falco::{Alert, EngineOptions, Priority, RuleMatching};
 use kubeward_runtime::alert_webhook::AlertWebhook;
-use kubeward_runtime::{Alert, EngineOptions, Priority, RuleMatching};
 
 use crate::cli::{AlertArgs, RuleMatchingArg, TextOrJson};
 use crate::output;
@@ -36,7 +36,7 @@ pub(crate) fn engine_options(args: &AlertArgs) -> EngineOptions {
             RuleMatchingArg::All => RuleMatching::All,
         },
         min_priority: args.min_priority.unwrap_or(Priority::Debug),
-        ..EngineOptions::default()
+        hostname: kubeward_runtime::host_name(),
     }
 }
 

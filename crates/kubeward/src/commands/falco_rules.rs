@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use kubeward_runtime::compile::{Compiled, compile};
-use kubeward_runtime::{Engine, EngineOptions, RuleSet};
+use kubeward_falco::compile::{Compiled, compile};
+use kubeward_falco::{Engine, EngineOptions, RuleSet};
 use serde_json::json;
 
 use crate::cli::{RulesCheckArgs, TextOrJson};
@@ -15,7 +15,7 @@ use crate::output::{self, write_report};
 pub(crate) fn load(files: &[PathBuf]) -> Compiled {
     let mut set = RuleSet::new();
     for file in files {
-        set.load_file(file);
+        kubeward_runtime::rules::load(&mut set, file);
     }
     compile(&set)
 }

@@ -1,20 +1,21 @@
 //! `kubeward scan`.
 
 use kubeward_core::Severity;
-use kubeward_core::config::{Config, Threshold};
+use kubeward_core::config::Threshold;
 use kubeward_core::load::{Excludes, LoadOptions, discover};
 use kubeward_report::{Format, Report, TextOptions, render};
 use kubeward_workload::rules::{RuleSet, Settings};
 use kubeward_workload::scan::Scanner;
 
 use crate::cli::{ColorWhen, ScanArgs};
+use crate::config::Config;
 use crate::output::{self, tell, write_report};
 
 pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
-    let config = match load_config(&args) {
+    let config = match Config::for_paths(args.config.as_deref(), &args.paths) {
         Ok(c) => c,
-        Err(message) => {
-            output::error(&message);
+        Err(e) => {
+            output::error(&e.to_string());
             return 2;
         }
     };
@@ -23,8 +24,8 @@ pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
     rules_config.ignore.extend(args.ignore.iter().cloned());
     let rules = match RuleSet::from_config(&rules_config) {
         Ok(r) => r,
-        Err(message) => {
-            output::error(&message);
+        Err(unknown) => {
+            output::error(&unknown.to_string());
             return 2;
         }
     };
@@ -77,13 +78,5 @@ pub(crate) fn run(args: ScanArgs, color: ColorWhen) -> u8 {
     ) {
         Ok(()) => report.exit_code(),
         Err(code) => code,
-    }
-}
-
-fn load_config(args: &ScanArgs) -> Result<Config, String> {
-    let path = args.config.clone().or_else(|| Config::find(&args.paths));
-    match path {
-        Some(path) => Config::load(&path).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
     }
 }

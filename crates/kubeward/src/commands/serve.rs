@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use kubeward_admission::server::{self, App};
 use kubeward_admission::tls::{self, ClientVerifier, ReloadingCert};
-use kubeward_core::config::Config;
 use kubeward_verdict::ImageVerdictStore;
 
 use crate::cli::ServeArgs;
@@ -64,11 +63,8 @@ struct Setup {
 }
 
 fn prepare(args: &ServeArgs) -> Result<Setup, String> {
-    let config_path = args.config.clone().or_else(|| Config::find(&[]));
-    let mut config = match &config_path {
-        Some(path) => Config::load(path).map_err(|e| e.to_string())?,
-        None => Config::default(),
-    };
+    let mut config =
+        crate::config::Config::for_paths(args.config.as_deref(), &[]).map_err(|e| e.to_string())?;
     if let Some(ca) = &args.client_ca {
         config.serve.client_ca = Some(ca.clone());
     }
@@ -101,7 +97,7 @@ fn prepare(args: &ServeArgs) -> Result<Setup, String> {
         }
         None => None,
     };
-    let mut app = App::from_config(&config)?;
+    let mut app = App::from_config(&config.serve, &config.rules, &config.images)?;
     if serve.learn_namespaces {
         tracing::info!("admitted Namespaces update the Pod Security levels (learn-namespaces)");
     }

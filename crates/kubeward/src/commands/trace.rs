@@ -4,8 +4,8 @@
 use std::process::Command;
 use std::sync::atomic::Ordering;
 
-use kubeward_runtime::Engine;
-use kubeward_runtime::compile::Compiled;
+use kubeward_falco::Engine;
+use kubeward_falco::compile::Compiled;
 use kubeward_runtime::trace::trace;
 
 use crate::cli::TraceArgs;

@@ -6,17 +6,17 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kubeward_runtime::Engine;
+use kubeward_falco::Engine;
+use kubeward_falco::event::parse_audit_payload;
 use kubeward_runtime::audit::follow::{Follower, Line};
 use kubeward_runtime::audit::webhook::{self, Handlers, WebhookServer, WebhookStats};
-use kubeward_runtime::event::parse_audit_payload;
 
 use crate::cli::WatchArgs;
 use crate::commands::alerts::{AlertOutput, engine_options};
 use crate::commands::falco_rules;
 use crate::output;
 
-fn evaluate(engine: &Engine, alerts: &AlertOutput, event: &kubeward_runtime::event::AuditEvent) {
+fn evaluate(engine: &Engine, alerts: &AlertOutput, event: &kubeward_falco::event::AuditEvent) {
     alerts.events.fetch_add(1, Ordering::Relaxed);
     let mut fired = Vec::new();
     engine.on_audit(event, &mut fired);

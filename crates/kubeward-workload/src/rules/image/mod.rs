@@ -2,7 +2,7 @@
 
 use kubeward_core::Node;
 
-use crate::image::ImageRef;
+use kubeward_core::image_ref::ImageRef;
 
 use super::Emit;
 use crate::pod::{Container, Pod};

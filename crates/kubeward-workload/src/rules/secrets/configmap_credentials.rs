@@ -1,5 +1,5 @@
-use super::literal_credential;
 use crate::rules::prelude::*;
+use kubeward_core::credential::literal_credential;
 
 rule! {
     /// ## What it does

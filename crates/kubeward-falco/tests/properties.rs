@@ -3,10 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use kubeward_runtime::RuleSet;
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::condition::{expand_lists, parse_condition};
-use kubeward_runtime::event::parse_audit_payload;
+use kubeward_falco::RuleSet;
+use kubeward_falco::compile::compile;
+use kubeward_falco::condition::{expand_lists, parse_condition};
+use kubeward_falco::event::parse_audit_payload;
 use proptest::prelude::*;
 
 fn check() -> impl Strategy<Value = String> {

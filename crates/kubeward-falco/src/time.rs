@@ -1,15 +1,6 @@
 //! RFC 3339 timestamps to and from nanoseconds since the epoch (UTC), as
 //! audit events carry them and alerts print them.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Now, in ns since the epoch.
-pub fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
-
 // Howard Hinnant's days-from-civil and civil-from-days.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -21,7 +21,8 @@ pub struct EngineOptions {
     pub rule_matching: RuleMatching,
     /// Rules less severe than this are not loaded.
     pub min_priority: Priority,
-    /// Host name written into alerts.
+    /// Host name written into alerts (empty unless the caller, which knows
+    /// where its events come from, says).
     pub hostname: String,
 }
 
@@ -30,9 +31,7 @@ impl Default for EngineOptions {
         Self {
             rule_matching: RuleMatching::First,
             min_priority: Priority::Debug,
-            hostname: std::fs::read_to_string("/proc/sys/kernel/hostname")
-                .map(|h| h.trim().to_owned())
-                .unwrap_or_default(),
+            hostname: String::new(),
         }
     }
 }

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::parse_audit_payload;
-use kubeward_runtime::{Engine, EngineOptions, RuleMatching, RuleSet};
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::parse_audit_payload;
+use kubeward_falco::{Engine, EngineOptions, RuleMatching, RuleSet};
 use serde_json::Value;
 
 fn replay(engine: &Engine, trace: &Path) -> BTreeMap<String, usize> {
@@ -50,7 +50,10 @@ fn upstream_k8s_audit_cases() {
             } else {
                 dir.join("rules").join(file)
             };
-            set.load_file(&path);
+            set.load_str(
+                path.display().to_string().into(),
+                &std::fs::read_to_string(&path).unwrap(),
+            );
         }
         let mut compiled = compile(&set);
         // The 2019 overlay engine_v4_k8s_audit_rules.yaml has one rule

@@ -6,7 +6,6 @@
 //! file is loaded.
 
 use std::fmt;
-use std::path::Path;
 use std::sync::Arc;
 
 use kubeward_core::yaml::{self, Limits, Node, Value};
@@ -16,9 +15,6 @@ use crate::priority::Priority;
 
 /// The Falco rule-engine version whose language this crate implements.
 pub const ENGINE_VERSION: (u64, u64, u64) = (0, 63, 0);
-
-/// Largest rule file read (the biggest upstream file is under 100 KiB).
-pub const MAX_RULE_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where an item came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,37 +144,6 @@ impl RuleSet {
     /// macros defined before them).
     pub fn macro_def(&self, name: &str) -> Option<(usize, &MacroDef)> {
         self.macro_index.get(name).map(|&i| (i, &self.macros[i]))
-    }
-
-    /// Reads a rule file (bounded in size).
-    pub fn load_file(&mut self, path: &Path) {
-        let name: Arc<str> = path.display().to_string().into();
-        let loc = Loc {
-            file: name.clone(),
-            line: 0,
-        };
-        // As Falco's `rules_files`: a directory stands for its files, in
-        // name order (not its subdirectories).
-        if path.is_dir() {
-            match std::fs::read_dir(path) {
-                Ok(entries) => {
-                    let mut files: Vec<_> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file())
-                        .collect();
-                    files.sort();
-                    for file in files {
-                        self.load_file(&file);
-                    }
-                }
-                Err(e) => self.errors.push(LoadError::new(&loc, e.to_string())),
-            }
-            return;
-        }
-        match kubeward_core::bounded::read_text(path, MAX_RULE_FILE_BYTES) {
-            Ok(text) => self.load_str(name, &text),
-            Err(e) => self.errors.push(LoadError::new(&loc, e.to_string())),
-        }
     }
 
     /// Reads the text of a rule file named `file`.

@@ -10,7 +10,7 @@
 //! The stream mixes what busy hosts do: mostly reads, writes, polls and
 //! closes, some opens (a few of sensitive files), mmaps, network calls,
 //! and rare execs, clones, unlinks and renames, from a pool of processes.
-//! Run: `cargo bench -p kubeward-runtime --bench engine`.
+//! Run: `cargo bench -p kubeward-falco --bench engine`.
 
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
@@ -20,12 +20,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::{
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::{
     Ancestor, Arg, ArgName, AuditEvent, EventType, Fd, FdKind, L4Proto, NetTuple, Process,
     SyscallEvent, parse_audit_payload,
 };
-use kubeward_runtime::{Engine, EngineOptions, RuleSet};
+use kubeward_falco::{Engine, EngineOptions, RuleSet};
 
 const EVENTS: usize = 1_000_000;
 
@@ -324,7 +324,10 @@ fn decode<R>(pool: &Pool, r: &Record, num: u64, f: impl FnOnce(&SyscallEvent<'_>
 fn rules(files: &[&Path]) -> Option<Engine> {
     let mut set = RuleSet::new();
     for f in files {
-        set.load_file(f);
+        set.load_str(
+            f.display().to_string().into(),
+            &std::fs::read_to_string(f).unwrap(),
+        );
     }
     let compiled = compile(&set);
     if !compiled.errors.is_empty() {

@@ -1,5 +1,6 @@
 //! Container image references, split as container runtimes read them, for
-//! the image rules and the admission server's image policy.
+//! the manifest, Dockerfile and image checks, the registry client and the
+//! admission server's image policy.
 
 /// An image reference split as container runtimes read it.
 #[derive(Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use kubeward_runtime::compile::compile;
-use kubeward_runtime::event::AuditEvent;
-use kubeward_runtime::{Engine, EngineOptions, RuleMatching, RuleSet};
+use kubeward_falco::compile::compile;
+use kubeward_falco::event::AuditEvent;
+use kubeward_falco::{Engine, EngineOptions, RuleMatching, RuleSet};
 use serde_json::{Value, json};
 
 /// An audit event: `verb` on `resource` (optionally `resource/subresource`)
@@ -459,7 +459,11 @@ fn own_audit_scenarios_fire_the_upstream_rules() {
         return;
     };
     let mut set = RuleSet::new();
-    set.load_file(&dir.join("rules/k8s_audit_rules.yaml"));
+    let file = dir.join("rules/k8s_audit_rules.yaml");
+    set.load_str(
+        file.display().to_string().into(),
+        &std::fs::read_to_string(&file).unwrap(),
+    );
     let compiled = compile(&set);
     assert!(compiled.errors.is_empty(), "{:?}", compiled.errors);
     let options = EngineOptions {
