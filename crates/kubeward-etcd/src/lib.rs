@@ -6,16 +6,18 @@
 //! etcd since 3.3 serves on its client port, with `kubeward-net`'s HTTP client
 //! (CA and client certificates supported): no gRPC stack or protobuf build step is needed
 //! for one read-only range call. Values are read only to look at their
-//! prefix and are never printed or kept.
+//! prefix and are never printed or kept. It never writes to etcd.
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use kubeward_net::client::{HttpOptions, agent as agent_with};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+mod connect;
+
+use connect::agent;
 
 /// Where Kubernetes keeps Secrets in etcd.
 pub const SECRETS_PREFIX: &str = "/registry/secrets/";
@@ -48,16 +50,61 @@ pub struct Tls {
 }
 
 /// How one Secret is stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StoredSecret {
     /// The etcd key (`/registry/secrets/NAMESPACE/NAME`).
     pub key: String,
+    /// Whether a provider the API server has (one of [`KNOWN_PROVIDERS`])
+    /// wrote it.
     pub encrypted: bool,
-    /// `aescbc`, `aesgcm`, `secretbox`, `kms` (or another name after `k8s:enc:`).
+    /// The name after `k8s:enc:`: one of [`KNOWN_PROVIDERS`], or another
+    /// name, which no API server writes, so nothing says it is encrypted.
     pub provider: Option<String>,
 }
 
-/// Reads how a value is stored from its prefix.
+/// The Secrets counted by how they are stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub secrets: usize,
+    pub encrypted: usize,
+    pub plain_text: usize,
+    /// `k8s:enc:` with a provider the API server does not have.
+    pub unknown_provider: usize,
+}
+
+impl Totals {
+    pub fn of(secrets: &[StoredSecret]) -> Self {
+        let mut totals = Self {
+            secrets: secrets.len(),
+            ..Self::default()
+        };
+        for s in secrets {
+            match (s.encrypted, &s.provider) {
+                (true, _) => totals.encrypted += 1,
+                (false, Some(_)) => totals.unknown_provider += 1,
+                (false, None) => totals.plain_text += 1,
+            }
+        }
+        totals
+    }
+}
+
+/// What `etcd check` found at the endpoint that answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub endpoint: String,
+    pub secrets: Vec<StoredSecret>,
+    pub totals: Totals,
+}
+
+impl Report {
+    /// 1 when any Secret is not known to be encrypted, else 0.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.totals.encrypted < self.totals.secrets)
+    }
+}
+
+/// Reads how a value is stored from its prefix: (encrypted, provider).
 pub fn classify(value: &[u8]) -> (bool, Option<String>) {
     let Some(rest) = value.strip_prefix(b"k8s:enc:") else {
         return (false, None);
@@ -67,7 +114,10 @@ pub fn classify(value: &[u8]) -> (bool, Option<String>) {
         .next()
         .map(|p| String::from_utf8_lossy(p).into_owned())
         .filter(|p| !p.is_empty());
-    (provider.is_some(), provider)
+    let known = provider
+        .as_deref()
+        .is_some_and(|p| KNOWN_PROVIDERS.contains(&p));
+    (known, provider)
 }
 
 #[derive(Deserialize)]
@@ -83,29 +133,6 @@ struct KeyValue {
     key: String,
     #[serde(default)]
     value: String,
-}
-
-fn agent(tls: &Tls) -> Result<ureq::Agent, EtcdError> {
-    let client_cert = match (&tls.cert, &tls.key) {
-        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
-        (None, None) => None,
-        _ => {
-            return Err(EtcdError::File(
-                tls.cert
-                    .clone()
-                    .or_else(|| tls.key.clone())
-                    .unwrap_or_default(),
-                "--cert and --key go together".into(),
-            ));
-        }
-    };
-    let options = HttpOptions {
-        ca_file: tls.ca.clone(),
-        client_cert,
-        total_timeout: Some(Duration::from_secs(30)),
-        ..HttpOptions::default()
-    };
-    agent_with(&options).map_err(|e| EtcdError::File(e.path, e.message))
 }
 
 /// An endpoint as a base URL: `https://` unless written `http://`; any
@@ -137,24 +164,36 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
 }
 
 /// Lists how every Secret is stored, from the first endpoint that answers.
-pub fn scan(endpoints: &[String], tls: &Tls) -> Result<(String, Vec<StoredSecret>), EtcdError> {
+pub fn scan(endpoints: &[String], tls: &Tls) -> Result<Report, EtcdError> {
     let agent = agent(tls)?;
     let mut last_error = EtcdError::NoEndpoint;
     for endpoint in endpoints {
-        match scan_one(&agent, endpoint) {
-            Ok(secrets) => return Ok((endpoint.clone(), secrets)),
+        match scan_one(&agent, endpoint, tls) {
+            Ok(secrets) => {
+                return Ok(Report {
+                    endpoint: endpoint.clone(),
+                    totals: Totals::of(&secrets),
+                    secrets,
+                });
+            }
             Err(e) => last_error = e,
         }
     }
     Err(last_error)
 }
 
-fn scan_one(agent: &ureq::Agent, endpoint: &str) -> Result<Vec<StoredSecret>, EtcdError> {
+fn scan_one(
+    agent: &ureq::Agent,
+    endpoint: &str,
+    tls: &Tls,
+) -> Result<Vec<StoredSecret>, EtcdError> {
     let fail = |message: String| EtcdError::Endpoint {
         endpoint: endpoint.to_owned(),
         message,
     };
-    let url = format!("{}/v3/kv/range", base_url(endpoint).map_err(fail)?);
+    let base = base_url(endpoint).map_err(fail)?;
+    let https = base.starts_with("https://");
+    let url = format!("{base}/v3/kv/range");
     let end = prefix_end(SECRETS_PREFIX.as_bytes());
     let mut start = SECRETS_PREFIX.as_bytes().to_vec();
     let mut out = Vec::new();
@@ -168,7 +207,7 @@ fn scan_one(agent: &ureq::Agent, endpoint: &str) -> Result<Vec<StoredSecret>, Et
             .post(&url)
             .header("content-type", "application/json")
             .send(body.to_string().as_bytes())
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(connect::explain(&e, https, tls)))?;
         let status = response.status();
         let text = response
             .body_mut()
@@ -176,6 +215,9 @@ fn scan_one(agent: &ureq::Agent, endpoint: &str) -> Result<Vec<StoredSecret>, Et
             .limit(MAX_RESPONSE_BYTES)
             .read_to_string()
             .map_err(|e| fail(e.to_string()))?;
+        if !https && status == 400 && text.contains("HTTPS server") {
+            return Err(fail(connect::speaks_tls()));
+        }
         if !status.is_success() {
             let first = text
                 .lines()
@@ -234,6 +276,11 @@ mod tests {
         );
         assert_eq!(classify(b"{\"kind\":\"Secret\"}"), (false, None));
         assert_eq!(classify(b"k8s:enc:"), (false, None));
+        assert_eq!(
+            classify(b"k8s:enc:foo:v1:k:"),
+            (false, Some("foo".into())),
+            "no API server writes `foo`: nothing says it is encrypted"
+        );
         assert_eq!(prefix_end(b"/registry/secrets/"), b"/registry/secrets0");
         assert_eq!(
             base_url("127.0.0.1:2379/").unwrap(),

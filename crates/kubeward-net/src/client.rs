@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
 
-use crate::tls::{TlsError, read_certificates, read_pem, tls_error};
+use crate::tls::{TlsError, load_certified_key, read_certificates, read_pem, tls_error};
 
 /// How to reach servers.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +40,9 @@ pub fn agent(options: &HttpOptions) -> Result<ureq::Agent, TlsError> {
         tls = tls.root_certs(RootCerts::new_with_certs(&certs));
     }
     if let Some((cert, key)) = &options.client_cert {
+        // ureq panics on its first connection when the key is not the
+        // certificate's, so the pair is checked here, where it is an error.
+        load_certified_key(cert, key)?;
         let chain: Vec<_> = read_certificates(cert)?
             .iter()
             .map(|c| Certificate::from_der(c.as_ref()).to_owned())

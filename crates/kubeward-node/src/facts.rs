@@ -110,6 +110,20 @@ pub struct NodeFacts {
 /// file that would tell exists but cannot be read.
 type Found<T> = Result<Option<T>, Unreadable>;
 
+/// Where kube-bench looks for the kubelet's configuration file (its
+/// `cfg/config.yaml`, the YAML and JSON ones), in its order: read when no
+/// kubelet process or unit names one.
+pub const KUBELET_CONFIG_PATHS: &[&str] = &[
+    "/etc/kubernetes/kubelet-config.yaml",
+    "/etc/kubernetes/kubelet/kubelet-config.json",
+    "/var/lib/kubelet/config.yaml",
+    "/var/lib/kubelet/config.yml",
+    "/etc/kubernetes/kubelet/config.json",
+    "/home/kubernetes/kubelet-config.yaml",
+    "/home/kubernetes/kubelet-config.yml",
+    "/etc/default/kubeletconfig.json",
+];
+
 /// Most processes read from `/proc`.
 const MAX_PROCESSES: usize = 65_536;
 
@@ -227,6 +241,17 @@ impl NodeFacts {
         Ok(manifest_words(component, file, &text).map(CommandLine::parse))
     }
 
+    /// Whether a systemd service is enabled: a `*.wants/` folder of
+    /// `/etc/systemd/system` links it, as `systemctl enable` does.
+    pub fn unit_enabled(&self, service: &str) -> bool {
+        let unit = format!("{service}.service");
+        self.root
+            .list("/etc/systemd/system")
+            .into_iter()
+            .filter(|d| d.ends_with(".wants"))
+            .any(|d| self.root.exists(&format!("/etc/systemd/system/{d}/{unit}")))
+    }
+
     /// The unit files of a systemd service, in the order systemd applies them.
     pub fn unit_files(&self, service: &str) -> Vec<String> {
         let mut files = Vec::new();
@@ -330,8 +355,17 @@ impl NodeFacts {
                     .and_then(|c| c.get(name))
                     .and_then(|f| f.value.clone())
             };
+            // With no kubelet to ask (an offline node image), the file is
+            // looked for where kube-bench looks.
+            let file = match command {
+                Some(_) => flag("--config"),
+                None => KUBELET_CONFIG_PATHS
+                    .iter()
+                    .find(|p| self.root.exists(p))
+                    .map(|p| (*p).to_owned()),
+            };
             let mut config = KubeletConfig {
-                file: flag("--config"),
+                file,
                 ..KubeletConfig::default()
             };
             let mut files: Vec<String> = config.file.iter().cloned().collect();

@@ -284,24 +284,31 @@ impl Root {
     }
 
     /// The user name of a uid from the root's `/etc/passwd` (`UNKNOWN`, as
-    /// `stat` prints it, when there is none).
+    /// `stat` prints it, when there is none; uid 0 is `root` on every Linux,
+    /// so a tree without the file still has one).
     pub fn user_name(&self, uid: u32) -> String {
         let users = self.users.get_or_init(|| self.names("/etc/passwd"));
-        users.get(&uid).cloned().unwrap_or_else(|| "UNKNOWN".into())
+        name_or_unknown(users, uid)
     }
 
     /// The group name of a gid from the root's `/etc/group`.
     pub fn group_name(&self, gid: u32) -> String {
         let groups = self.groups.get_or_init(|| self.names("/etc/group"));
-        groups
-            .get(&gid)
-            .cloned()
-            .unwrap_or_else(|| "UNKNOWN".into())
+        name_or_unknown(groups, gid)
     }
 
     /// `user:group` of a file, as `stat -c %U:%G` prints it.
     pub fn owner(&self, stat: &FileStat) -> String {
         format!("{}:{}", self.user_name(stat.uid), self.group_name(stat.gid))
+    }
+}
+
+/// The name of an id, else `root` for 0, else `UNKNOWN`.
+fn name_or_unknown(names: &HashMap<u32, String>, id: u32) -> String {
+    match names.get(&id) {
+        Some(name) => name.clone(),
+        None if id == 0 => "root".into(),
+        None => "UNKNOWN".into(),
     }
 }
 

@@ -457,3 +457,80 @@ fn encryption_is_judged_by_the_entry_that_covers_secrets() {
     assert_eq!(status(&report, "1.2.27"), Status::Pass);
     assert_eq!(status(&report, "1.2.28"), Status::Pass);
 }
+
+/// An offline node image with no kubelet process or unit: the kubelet's
+/// configuration is read where kube-bench looks (`/var/lib/kubelet/
+/// config.yaml`), each value naming that file, and the node is a target.
+/// Without `/etc/passwd`, uid 0 is `root`.
+#[test]
+fn a_kubelet_configuration_alone_is_read_where_kube_bench_looks() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("var/lib/kubelet/config.yaml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let write = |anonymous: bool, mode: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: {anonymous}\nauthorization:\n  mode: {mode}\n"
+            ),
+        )
+        .unwrap();
+    };
+    write(false, "Webhook");
+    let facts = NodeFacts::new(Root::new(dir.path()));
+    assert_eq!(cis::detect_targets(&facts), vec![Target::Node]);
+    let report = cis::run(&facts, &[Target::Node]);
+    assert_eq!(status(&report, "4.2.1"), Status::Pass);
+    assert_eq!(status(&report, "4.2.2"), Status::Pass);
+    let anonymous = report.results.iter().find(|r| r.id == "4.2.1").unwrap();
+    assert_eq!(
+        anonymous.evidence[0].file.as_deref(),
+        Some("/var/lib/kubelet/config.yaml")
+    );
+    // Made by this test as root, read without /etc/passwd.
+    let owner = report.results.iter().find(|r| r.id == "4.1.10").unwrap();
+    assert_eq!(owner.status, Status::Pass, "{:?}", owner.evidence);
+
+    write(true, "AlwaysAllow");
+    let report = cis::run(&NodeFacts::new(Root::new(dir.path())), &[Target::Node]);
+    assert_eq!(status(&report, "4.2.1"), Status::Fail);
+    assert_eq!(status(&report, "4.2.2"), Status::Fail);
+}
+
+/// Targets are what runs, or would at boot: an etcd whose unit is
+/// installed but not enabled is not one; enabled, it is. A tree with no
+/// component at all has no target, and says so.
+#[test]
+fn an_installed_but_disabled_etcd_is_not_a_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("lib/systemd/system/etcd.service");
+    std::fs::create_dir_all(unit.parent().unwrap()).unwrap();
+    std::fs::write(
+        &unit,
+        "[Service]\nExecStart=/usr/bin/etcd --data-dir /var/lib/etcd\n",
+    )
+    .unwrap();
+    let facts = NodeFacts::new(Root::new(dir.path()));
+    assert_eq!(cis::detect_targets(&facts), Vec::<Target>::new());
+    let report = cis::run_detected(&facts);
+    assert!(report.results.is_empty());
+    assert_eq!(report.errors.len(), 1);
+    assert!(
+        report.errors[0]
+            .message
+            .contains("no Kubernetes component found")
+    );
+    assert_eq!(report.exit_code(), 2);
+
+    let wants = dir
+        .path()
+        .join("etc/systemd/system/multi-user.target.wants");
+    std::fs::create_dir_all(&wants).unwrap();
+    std::os::unix::fs::symlink(
+        "/lib/systemd/system/etcd.service",
+        wants.join("etcd.service"),
+    )
+    .unwrap();
+    let facts = NodeFacts::new(Root::new(dir.path()));
+    assert_eq!(cis::detect_targets(&facts), vec![Target::Etcd]);
+}

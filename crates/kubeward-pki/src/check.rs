@@ -12,15 +12,47 @@ use kubeward_core::benchmark::{BenchmarkReport, CheckResult, Evidence, Status};
 use x509_parser::prelude::*;
 
 use crate::inspect::{Inspection, inspect, key_facts, oid_name, path_len_constraint};
-use crate::keys::{self, key_matches, pem_block};
+use crate::keys::{self, key_matches};
+use crate::signature::{self, Verdict};
 
 /// Which node the folder belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     ControlPlane,
     Worker,
-    /// A control plane when `DIR/../manifests/kube-apiserver.yaml` exists.
+    /// A control plane when `DIR/../manifests/kube-apiserver.yaml` exists,
+    /// else a worker when `DIR/../kubelet.conf` does; else unknown, and a
+    /// signing key in the folder is reported as INFO.
     Auto,
+}
+
+/// The node a folder was found to belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Node {
+    ControlPlane,
+    Worker,
+    /// Neither a control plane's API server manifest nor a kubelet's
+    /// kubeconfig beside the folder: a PKI kept on its own, such as the one
+    /// `kubeward pki init` makes.
+    Unknown,
+}
+
+impl Node {
+    /// What `role` says, or for [`Role::Auto`] what kubeadm leaves beside
+    /// `/etc/kubernetes/pki`: a control plane has the API server's static
+    /// pod manifest, a worker joined by kubeadm a `kubelet.conf` and no such
+    /// manifest.
+    fn of(dir: &Path, role: Role) -> Self {
+        match role {
+            Role::ControlPlane => Self::ControlPlane,
+            Role::Worker => Self::Worker,
+            Role::Auto if dir.join("../manifests/kube-apiserver.yaml").exists() => {
+                Self::ControlPlane
+            }
+            Role::Auto if dir.join("../kubelet.conf").exists() => Self::Worker,
+            Role::Auto => Self::Unknown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -42,27 +74,96 @@ impl Default for Options {
 /// The most files a check reads.
 const MAX_FILES: usize = 10_000;
 
-fn files(dir: &Path) -> Vec<PathBuf> {
+/// The regular files under `dir`, links followed (a linked folder is
+/// entered once, so a loop ends), and an error for each entry that is not
+/// a regular file or folder: a device, a FIFO (which would block a read),
+/// a socket, a dangling link.
+fn files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut entered = std::collections::HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !std::fs::canonicalize(&d).is_ok_and(|c| entered.insert(c)) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for e in entries.flatten() {
             let p = e.path();
-            let Ok(meta) = std::fs::symlink_metadata(&p) else {
-                continue;
-            };
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.is_file() && out.len() < MAX_FILES {
-                out.push(p);
+            let meta = std::fs::metadata(&p);
+            match meta {
+                Ok(m) if m.is_dir() => stack.push(p),
+                Ok(m) if m.is_file() => {
+                    if out.len() < MAX_FILES {
+                        out.push(p);
+                    }
+                }
+                Ok(_) => errors.push(input_error(&p, "not a regular file")),
+                Err(e) => errors.push(input_error(&p, &e.to_string())),
             }
         }
     }
     out.sort();
-    out
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    (out, errors)
+}
+
+/// What a file of the folder holds.
+enum PemFile {
+    /// The DER of each certificate (a CA bundle holds several).
+    Certificates(Vec<Vec<u8>>),
+    /// A private key that could be read, as PEM text.
+    PrivateKey(String),
+    /// A public key's SubjectPublicKeyInfo.
+    PublicKey(Vec<u8>),
+    /// Something else: a request, a serial number file, notes.
+    Other,
+}
+
+/// Reads a file of the folder. A file named like a certificate or key
+/// (`.crt`, `.key`, `.pem`, `.pub`) or with a PEM header must hold
+/// well-formed PEM, and a private or public key must be readable: anything
+/// less is an error, since the checks would pass over it in silence.
+fn read_pem_file(path: &Path, bytes: &[u8]) -> Result<PemFile, String> {
+    let named_like_pki = path
+        .extension()
+        .is_some_and(|e| ["crt", "key", "pem", "pub"].iter().any(|x| e == *x));
+    let has_header = bytes.windows(11).any(|w| w == b"-----BEGIN ");
+    if !named_like_pki && !has_header {
+        return Ok(PemFile::Other);
+    }
+    let blocks: Vec<Pem> = Pem::iter_from_buffer(bytes)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("malformed PEM: {e}"))?;
+    let Some(first) = blocks.first() else {
+        return Err("not a PEM certificate or key".into());
+    };
+    let certificates: Vec<Vec<u8>> = blocks
+        .iter()
+        .filter(|p| p.label == "CERTIFICATE")
+        .map(|p| p.contents.clone())
+        .collect();
+    if !certificates.is_empty() {
+        return Ok(PemFile::Certificates(certificates));
+    }
+    if first.label.ends_with("PRIVATE KEY") {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        keys::key_strength(&text).map_err(|e| format!("not a readable private key: {e}"))?;
+        return Ok(PemFile::PrivateKey(text));
+    }
+    if first.label == "PUBLIC KEY" {
+        SubjectPublicKeyInfo::from_der(&first.contents)
+            .map_err(|e| format!("not a readable public key: {e}"))?;
+        return Ok(PemFile::PublicKey(first.contents.clone()));
+    }
+    Ok(PemFile::Other)
+}
+
+/// An error about one file of the folder.
+fn input_error(path: &Path, message: &str) -> Diagnostic {
+    Diagnostic::new(path.display().to_string().into(), None, message)
 }
 
 fn result(id: &str, title: String, status: Status, evidence: Evidence, fix: &str) -> CheckResult {
@@ -124,7 +225,7 @@ fn issuer<'a, 'c, 'x>(
     candidates.sort_by_key(|(_, i)| wanted.is_none() || subject_key_id(i) != wanted);
     let verified = candidates
         .iter()
-        .find(|(_, i)| x.verify_signature(Some(i.public_key())).is_ok())
+        .find(|(_, i)| signature::verify(x, i.public_key()) == Verdict::Verifies)
         .copied();
     (verified, candidates.first().copied())
 }
@@ -179,70 +280,56 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
         ));
         return report;
     }
-    let worker = match options.role {
-        Role::Worker => true,
-        Role::ControlPlane => false,
-        Role::Auto => !dir.join("../manifests/kube-apiserver.yaml").exists(),
-    };
+    let node = Node::of(dir, options.role);
     let mut certs = Vec::new();
     let mut keys = Vec::new();
     let mut publics = Vec::new();
-    for path in files(dir) {
-        let shown = path.display().to_string();
+    let (paths, unreadable) = files(dir);
+    report.errors.extend(unreadable);
+    for path in paths {
         let bytes = match crate::read_small(&path) {
             Ok(b) => b,
             Err(e) => {
-                report
-                    .errors
-                    .push(Diagnostic::new(shown.into(), None, e.detail()));
+                report.errors.push(input_error(&path, &e.detail()));
                 continue;
             }
         };
-        let text = String::from_utf8_lossy(&bytes);
         let relative = path
             .strip_prefix(dir)
             .unwrap_or(&path)
             .display()
             .to_string();
-        let in_file: Vec<Vec<u8>> = Pem::iter_from_buffer(&bytes)
-            .map_while(Result::ok)
-            .filter(|p| p.label == "CERTIFICATE")
-            .map(|p| p.contents)
-            .collect();
-        if !in_file.is_empty() {
-            for (n, der) in in_file.into_iter().enumerate() {
-                let name = if n == 0 {
-                    relative.clone()
-                } else {
-                    format!("{relative}#{}", n + 1)
-                };
-                certs.push(Cert {
-                    path: path.clone(),
-                    name,
-                    der,
-                });
+        match read_pem_file(&path, &bytes) {
+            Ok(PemFile::Certificates(in_file)) => {
+                for (n, der) in in_file.into_iter().enumerate() {
+                    let name = if n == 0 {
+                        relative.clone()
+                    } else {
+                        format!("{relative}#{}", n + 1)
+                    };
+                    certs.push(Cert {
+                        path: path.clone(),
+                        name,
+                        der,
+                    });
+                }
             }
-            continue;
-        }
-        match pem_block(&text) {
-            Some((label, _)) if label.ends_with("PRIVATE KEY") => {
-                keys.push((path, relative, text.into_owned()))
-            }
-            Some((label, der)) if label == "PUBLIC KEY" => publics.push(PublicKeyFile {
+            Ok(PemFile::PrivateKey(text)) => keys.push((path, relative, text)),
+            Ok(PemFile::PublicKey(der)) => publics.push(PublicKeyFile {
                 path,
                 name: relative,
                 der,
             }),
-            Some(_) => {}
-            None if path.extension().is_some_and(|e| e == "crt" || e == "key") => {
-                report.errors.push(Diagnostic::new(
-                    shown.into(),
-                    None,
-                    "not a PEM certificate or key",
-                ))
-            }
-            None => {}
+            Ok(PemFile::Other) => {}
+            Err(message) => report.errors.push(input_error(&path, &message)),
         }
+    }
+    if certs.is_empty() && keys.is_empty() && publics.is_empty() && report.errors.is_empty() {
+        report.errors.push(input_error(
+            dir,
+            "no certificate or key in the folder: nothing was checked",
+        ));
+        return report;
     }
     let parsed: Vec<(&Cert, X509Certificate<'_>)> = certs
         .iter()
@@ -263,7 +350,7 @@ pub fn check(dir: &Path, options: Options) -> BenchmarkReport {
     }
     for (path, name, text) in &keys {
         let key = KeyFile { path, name, text };
-        key_checks(&key, &parsed, &publics, worker, &mut report.results);
+        key_checks(&key, &parsed, &publics, node, &mut report.results);
     }
     report
 }
@@ -341,10 +428,19 @@ fn certificate_checks(
             ),
         ),
         (Some((ic, _)), _) => (Status::Pass, format!("signed by {}", ic.name)),
-        (None, Some((ic, _))) => (
-            Status::Fail,
-            format!("the signature does not verify with {}", ic.name),
-        ),
+        (None, Some((ic, i))) => match signature::verify(x, i.public_key()) {
+            Verdict::Unsupported(alg) => (
+                Status::Warn,
+                format!(
+                    "signed with {alg}, which kubeward cannot verify (issuer {})",
+                    ic.name
+                ),
+            ),
+            _ => (
+                Status::Fail,
+                format!("the signature does not verify with {}", ic.name),
+            ),
+        },
         (None, None) => (
             Status::Warn,
             format!("issuer {} is not in the folder", facts.issuer),
@@ -511,7 +607,7 @@ fn key_checks(
     key: &KeyFile<'_>,
     certs: &[(&Cert, X509Certificate<'_>)],
     publics: &[PublicKeyFile],
-    worker: bool,
+    node: Node,
     out: &mut Vec<CheckResult>,
 ) {
     let KeyFile { path, name, text } = *key;
@@ -545,20 +641,31 @@ fn key_checks(
             "Reissue the certificate and key together; a mismatched pair fails every TLS handshake.",
         ));
     }
-    if worker && (is_ca_key || is_sa_key) {
-        let why = if is_ca_key {
-            "a CA private key on a worker node lets anyone with root there mint any identity"
-        } else {
-            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster"
-        };
-        out.push(result(
-            "KP107",
-            format!("{name}: no CA private key on a worker"),
-            Status::Fail,
-            Evidence::note(why).in_file(file),
-            "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
-        ));
+    if !is_ca_key && !is_sa_key {
+        return;
     }
+    let (status, why) = match node {
+        Node::ControlPlane => return,
+        Node::Worker if is_ca_key => (
+            Status::Fail,
+            "a CA private key on a worker node lets anyone with root there mint any identity",
+        ),
+        Node::Worker => (
+            Status::Fail,
+            "the ServiceAccount signing key on a worker node lets anyone with root there sign tokens for any ServiceAccount of the cluster",
+        ),
+        Node::Unknown => (
+            Status::Info,
+            "the folder's node is not known (no ../manifests/kube-apiserver.yaml, no ../kubelet.conf): signing keys belong on a control plane only; give --role worker to judge it as a worker's",
+        ),
+    };
+    out.push(result(
+        "KP107",
+        format!("{name}: no CA private key on a worker"),
+        status,
+        Evidence::note(why).in_file(file),
+        "Remove CA and ServiceAccount signing keys from worker nodes; keep them on control-plane nodes (or offline).",
+    ));
 }
 
 /// A key without a certificate (kubeadm's `sa.key`): its size (KP104), and

@@ -6,7 +6,8 @@
 //!
 //! Private keys are written with mode 600 and never printed; reports say
 //! where a key is, never what it is. Certificates are made with rcgen and
-//! read with x509-parser.
+//! read with x509-parser; signatures are checked with ring, and RSA ones
+//! with the `rsa` crate so that every key size openssl takes verifies.
 #![forbid(unsafe_code)]
 
 pub mod check;
@@ -14,6 +15,7 @@ pub mod inspect;
 pub mod issue;
 pub mod keys;
 pub mod kubeconfig;
+pub mod signature;
 
 use std::path::PathBuf;
 

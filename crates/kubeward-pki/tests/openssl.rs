@@ -970,3 +970,228 @@ fn a_file_too_large_to_read_is_named_once() {
         "{line}"
     );
 }
+
+/// The status of the result with this id whose title starts with `name:`.
+fn status_of(report: &kubeward_core::benchmark::BenchmarkReport, id: &str, name: &str) -> Status {
+    let title = format!("{name}:");
+    report
+        .results
+        .iter()
+        .find(|r| r.id == id && r.title.starts_with(&title))
+        .map(|r| r.status)
+        .unwrap_or_else(|| panic!("no {id} for {name}: {:?}", report.results))
+}
+
+/// RSA keys outside the 2048–8192 bits ring verifies with: an RSA-16384 CA
+/// (the key is a fixture: openssl takes minutes to make one) signing a
+/// P-256 leaf, an RSA-1024 self-signed certificate, and a leaf the 1024-bit
+/// key signs with RSA-PSS. openssl verifies all of them, and so must KP102;
+/// the 1024-bit key is KP104's finding. A leaf whose signature was altered
+/// still fails.
+#[test]
+fn rsa_signatures_verify_at_every_size_openssl_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/rsa-16384.key"),
+        d.join("big.key"),
+    )
+    .unwrap();
+    let self_signed = |name: &str, d: &Path| {
+        let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
+        let subject = format!("/CN={name}");
+        openssl(
+            &[
+                "req", "-x509", "-new", "-key", &key, "-subj", &subject, "-days", "300", "-out",
+                &crt,
+            ],
+            d,
+        );
+    };
+    self_signed("big", d);
+    openssl_leaf("apiserver", "/CN=kube-apiserver", "big", "", d);
+    openssl(&["genrsa", "-out", "old.key", "1024"], d);
+    self_signed("old", d);
+    let csr = openssl_key_and_request("pss", "/CN=pss-client", d);
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "old.crt",
+            "-CAkey",
+            "old.key",
+            "-days",
+            "200",
+            "-sigopt",
+            "rsa_padding_mode:pss",
+            "-sigopt",
+            "rsa_pss_saltlen:32",
+            "-out",
+            "pss.crt",
+        ],
+        d,
+    );
+    std::fs::remove_file(d.join(csr)).unwrap();
+    for (ca, leaf) in [
+        ("big.crt", "apiserver.crt"),
+        ("old.crt", "old.crt"),
+        ("old.crt", "pss.crt"),
+    ] {
+        let verified = openssl(&["verify", "-CAfile", ca, leaf], d);
+        assert!(verified.contains(": OK"), "{verified}");
+    }
+    assert!(openssl(&["x509", "-in", "pss.crt", "-noout", "-text"], d).contains("rsassaPss"));
+
+    let report = check(d, Options::default());
+    for name in ["big.crt", "apiserver.crt", "old.crt", "pss.crt"] {
+        assert_eq!(status_of(&report, "KP102", name), Status::Pass, "{name}");
+    }
+    assert_eq!(status_of(&report, "KP104", "old.crt"), Status::Fail);
+    assert_eq!(status_of(&report, "KP104", "big.crt"), Status::Pass);
+
+    // ECDSA P-521 has no verifier here: a warning that says so, not a forgery.
+    let p521 = tempfile::tempdir().unwrap();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-521",
+            "-nodes",
+            "-subj",
+            "/CN=p521",
+            "-keyout",
+            "p521.key",
+            "-out",
+            "p521.crt",
+        ],
+        p521.path(),
+    );
+    let report = check(p521.path(), Options::default());
+    assert_eq!(status_of(&report, "KP102", "p521.crt"), Status::Warn);
+    assert!(format!("{:?}", report.results).contains("cannot verify"));
+
+    // The last byte of a certificate's DER is its signature's.
+    let pem = std::fs::read_to_string(d.join("apiserver.crt")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut der = engine.decode(body).unwrap();
+    *der.last_mut().unwrap() ^= 1;
+    std::fs::write(
+        d.join("apiserver.crt"),
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            engine.encode(der)
+        ),
+    )
+    .unwrap();
+    let report = check(d, Options::default());
+    assert_eq!(status_of(&report, "KP102", "apiserver.crt"), Status::Fail);
+}
+
+/// Keys that cannot be read, and links to what is not a file, are input
+/// errors naming the file (exit 2), not passed over: random bytes where
+/// `apiserver.key` should be, PEM blocks whose body is not base64 or not a
+/// key, a link to a device and a FIFO (which must not block the check).
+#[test]
+fn unreadable_keys_and_device_links_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init_ca(d, "kubernetes", 3650, false).unwrap();
+    issue(
+        d,
+        &request(
+            "apiserver",
+            "kube-apiserver",
+            &[],
+            Usage::Server,
+            &["kubernetes"],
+        ),
+        false,
+    )
+    .unwrap();
+    let noise: Vec<u8> = (0u32..300).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(d.join("apiserver.key"), noise).unwrap();
+    std::fs::write(
+        d.join("sa.key"),
+        "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("front-proxy-client.key"),
+        "-----BEGIN EC PRIVATE KEY-----\n@@@@ not base64 @@@@\n-----END EC PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("sa.pub"),
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/dev/zero", d.join("front-proxy-ca.key")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", d.join("front-proxy-ca.crt")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(d.join("etcd.crt"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let report = check(d, Options::default());
+    let errors: Vec<String> = report
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.file, e.message))
+        .collect();
+    for name in [
+        "apiserver.key",
+        "sa.key",
+        "front-proxy-client.key",
+        "sa.pub",
+        "front-proxy-ca.key",
+        "front-proxy-ca.crt",
+        "etcd.crt",
+    ] {
+        let file = d.join(name).display().to_string();
+        assert_eq!(
+            errors
+                .iter()
+                .filter(|e| e.starts_with(&format!("{file}: ")))
+                .count(),
+            1,
+            "{name}: {errors:#?}"
+        );
+    }
+    assert!(
+        errors.iter().any(|e| e.contains("not a regular file")),
+        "{errors:#?}"
+    );
+    assert_eq!(report.exit_code(), 2);
+    // The unreadable key is not also a KP103 warning; the CA is still checked.
+    assert!(
+        titles_of(&report, "KP103")
+            .iter()
+            .all(|t| !t.starts_with("apiserver.key"))
+    );
+    assert_eq!(status_of(&report, "KP103", "ca.key"), Status::Pass);
+}
+
+/// `--role auto` reads what kubeadm leaves beside the folder: a worker has
+/// `../kubelet.conf` and no API server manifest, so a CA key there fails
+/// KP107; with neither, the role is unknown and the key is INFO.
+#[test]
+fn auto_role_tells_a_worker_by_its_kubelet_conf() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    std::fs::create_dir(&pki).unwrap();
+    init_ca(&pki, "kubernetes", 3650, false).unwrap();
+    let report = check(&pki, Options::default());
+    assert_eq!(status_of(&report, "KP107", "ca.key"), Status::Info);
+    assert_eq!(report.exit_code(), 0);
+    std::fs::write(dir.path().join("kubelet.conf"), "apiVersion: v1\n").unwrap();
+    let report = check(&pki, Options::default());
+    assert_eq!(status_of(&report, "KP107", "ca.key"), Status::Fail);
+}

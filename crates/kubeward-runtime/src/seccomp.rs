@@ -269,7 +269,82 @@ pub struct CheckReport {
     pub beyond_runtime_default: Vec<String>,
     /// Allowed syscalls that serve escapes, with the reason.
     pub dangerous: BTreeMap<String, String>,
+    /// How many x86_64 syscalls the profile lets through (allowed or only
+    /// logged): with an allowing default, every one it does not deny.
     pub allowed: usize,
+    pub default_action: String,
+    /// Whether the default action lets through every syscall the profile
+    /// does not name.
+    pub default_allows: bool,
+    /// The x86_64 syscalls named with an action that stops them (some
+    /// perhaps only for some arguments): with an allowing default, all the
+    /// profile confines.
+    pub denied: Vec<String>,
+}
+
+impl CheckReport {
+    /// One line saying what the profile lets through.
+    pub fn summary(&self) -> String {
+        let total = Sysno::iter().count();
+        if !self.default_allows {
+            return format!(
+                "{} syscalls allowed, default action {}",
+                self.allowed, self.default_action
+            );
+        }
+        if self.denied.is_empty() {
+            return format!(
+                "default action {} lets every syscall through: the profile confines nothing (all {total} x86_64 syscalls allowed)",
+                self.default_action
+            );
+        }
+        format!(
+            "default action {} lets every syscall through but the {} the profile stops ({}): {} of {total} x86_64 syscalls allowed",
+            self.default_action,
+            self.denied.len(),
+            self.denied.join(", "),
+            self.allowed
+        )
+    }
+}
+
+/// ARM's private syscalls (`__ARM_NR_*`), which runtime profiles name and
+/// the syscall tables leave out.
+const ARM_PRIVATE: &[&str] = &["breakpoint", "cacheflush", "set_tls", "usr26", "usr32"];
+
+/// Whether `name` is a syscall of some architecture Linux runs on.
+fn syscall_somewhere(name: &str) -> bool {
+    use syscalls::{
+        aarch64, arm, loongarch64, mips, mips64, powerpc, powerpc64, riscv32, riscv64, s390x,
+        sparc, sparc64, x86,
+    };
+    fn parses<T: std::str::FromStr>(name: &str) -> bool {
+        name.parse::<T>().is_ok()
+    }
+    ARM_PRIVATE.contains(&name)
+        || parses::<Sysno>(name)
+        || parses::<x86::Sysno>(name)
+        || parses::<aarch64::Sysno>(name)
+        || parses::<arm::Sysno>(name)
+        || parses::<loongarch64::Sysno>(name)
+        || parses::<mips::Sysno>(name)
+        || parses::<mips64::Sysno>(name)
+        || parses::<powerpc::Sysno>(name)
+        || parses::<powerpc64::Sysno>(name)
+        || parses::<riscv32::Sysno>(name)
+        || parses::<riscv64::Sysno>(name)
+        || parses::<s390x::Sysno>(name)
+        || parses::<sparc::Sysno>(name)
+        || parses::<sparc64::Sysno>(name)
+}
+
+/// The x86_64 syscall closest in spelling to `name`, when one is close.
+fn closest_syscall(name: &str) -> Option<&'static str> {
+    Sysno::iter()
+        .map(|s| (strsim::damerau_levenshtein(name, s.name()), s.name()))
+        .filter(|(distance, _)| *distance <= 2.max(name.len() / 4))
+        .min()
+        .map(|(_, closest)| closest)
 }
 
 /// Whether an action lets the syscall run (allowed, or only logged).
@@ -279,16 +354,14 @@ fn lets_through(action: &str) -> bool {
 
 /// Validates a profile and compares it with the runtime default.
 pub fn check(profile: &Profile) -> CheckReport {
-    let mut report = CheckReport::default();
+    let default_allows = lets_through(&profile.default_action);
+    let mut report = CheckReport {
+        default_action: profile.default_action.clone(),
+        default_allows,
+        ..CheckReport::default()
+    };
     if let Err(e) = action(&profile.default_action, profile.default_errno_ret) {
         report.errors.push(format!("defaultAction: {e}"));
-    }
-    let default_allows = lets_through(&profile.default_action);
-    if default_allows {
-        report.warnings.push(format!(
-            "defaultAction {} allows every syscall the profile does not name",
-            profile.default_action
-        ));
     }
     if !profile.architectures.is_empty()
         && !profile
@@ -319,7 +392,18 @@ pub fn check(profile: &Profile) -> CheckReport {
         }
         for name in &rule.names {
             // Runtime profiles name the 32-bit ABI's syscalls beside
-            // x86_64's, and other architectures' in the same list.
+            // x86_64's, and other architectures' in the same list; a name
+            // that is a syscall nowhere is a typo, which would leave the
+            // syscall meant to the default.
+            if !syscall_somewhere(name) {
+                let hint = closest_syscall(name)
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                report.errors.push(format!(
+                    "syscalls[{i}]: `{name}` is not a syscall on any architecture{hint}"
+                ));
+                continue;
+            }
             if name.parse::<Sysno>().is_err()
                 && name.parse::<syscalls::x86::Sysno>().is_err()
                 && !BLOCKED_BY_RUNTIME_DEFAULT.contains(&name.as_str())
@@ -344,7 +428,16 @@ pub fn check(profile: &Profile) -> CheckReport {
         .into_iter()
         .filter(|name| named.get(name).copied().unwrap_or(default_allows))
         .collect();
-    report.allowed = allowed.len();
+    report.denied = named
+        .iter()
+        .filter(|(name, lets)| !**lets && name.parse::<Sysno>().is_ok())
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    report.allowed = if default_allows {
+        Sysno::iter().count() - report.denied.len()
+    } else {
+        allowed.len()
+    };
     for name in allowed {
         if BLOCKED_BY_RUNTIME_DEFAULT.contains(&name) {
             report.beyond_runtime_default.push(name.to_owned());
@@ -541,13 +634,88 @@ mod tests {
             r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
                 {"names":["read","write"],"action":"SCMP_ACT_ALLOW","args":null},
                 {"names":["mount","bpf"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
-                {"names":["_llseek","mmap2","notacall"],"action":"SCMP_ACT_ALLOW"}]}"#,
+                {"names":["_llseek","mmap2","arm_fadvise64_64","set_tls"],"action":"SCMP_ACT_ALLOW"}]}"#,
         );
         assert!(runtime_like.errors.is_empty(), "{runtime_like:?}");
         assert!(runtime_like.dangerous.is_empty(), "{runtime_like:?}");
         assert_eq!(
             runtime_like.warnings,
-            ["not syscalls of x86_64 or x86, ignored on this machine: notacall"]
+            ["not syscalls of x86_64 or x86, ignored on this machine: arm_fadvise64_64, set_tls"]
         );
+    }
+
+    /// An allowing default is said as such: everything but what the
+    /// profile stops, counted against every x86_64 syscall, not the few
+    /// sensitive ones checked one by one.
+    #[test]
+    fn an_allowing_default_is_summed_up_as_what_it_lets_through() {
+        let total = Sysno::iter().count();
+        let report = check(
+            &parse_profile(
+                r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace","mount"],"action":"SCMP_ACT_ERRNO"}]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(report.denied, ["mount", "ptrace"]);
+        assert_eq!(report.allowed, total - 2);
+        assert_eq!(
+            report.summary(),
+            format!(
+                "default action SCMP_ACT_ALLOW lets every syscall through but the 2 the profile stops (mount, ptrace): {} of {total} x86_64 syscalls allowed",
+                total - 2
+            )
+        );
+        let open = check(&parse_profile(r#"{"defaultAction":"SCMP_ACT_LOG"}"#).unwrap());
+        assert!(
+            open.summary().contains("confines nothing"),
+            "{}",
+            open.summary()
+        );
+        let closed = check(
+            &parse_profile(
+                r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            closed.summary(),
+            "2 syscalls allowed, default action SCMP_ACT_ERRNO"
+        );
+    }
+
+    /// A name that is a syscall on no architecture is an error with the
+    /// nearest x86_64 name; names of other architectures are not.
+    #[test]
+    fn a_misspelt_syscall_is_an_error_with_a_suggestion() {
+        let report = check(
+            &parse_profile(
+                r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reed","write","xyzzyplugh"],"action":"SCMP_ACT_ALLOW"}]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            report.errors,
+            [
+                "syscalls[0]: `reed` is not a syscall on any architecture (did you mean `read`?)",
+                "syscalls[0]: `xyzzyplugh` is not a syscall on any architecture",
+            ]
+        );
+    }
+
+    /// containers-common's default profile (as CRI-O and Podman ship it;
+    /// Debian's skopeo, which scripts/test installs, brings it): every name
+    /// is a syscall somewhere.
+    #[test]
+    fn the_runtime_default_profile_names_only_syscalls() {
+        let path = std::path::Path::new("/usr/share/containers/seccomp.json");
+        let Ok(text) = std::fs::read_to_string(path) else {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(!ci, "{} is missing and CI=true", path.display());
+            eprintln!("notice: {} not installed; skipping", path.display());
+            return;
+        };
+        let report = check(&parse_profile(&text).unwrap());
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert!(!report.default_allows);
     }
 }

@@ -17,6 +17,7 @@ use crate::osv::{self, Record};
 use crate::range::{AffectedEntry, Event, Range, RangeKind};
 use crate::store::{
     ADVISORIES, Advisory, DbInfo, EcosystemInfo, INFO_KEY, META, PACKAGES, SCHEMA_VERSION, Store,
+    StoreError,
 };
 use redb::{ReadableTable, TableDefinition, WriteTransaction};
 
@@ -310,6 +311,22 @@ impl Builder {
         Ok(())
     }
 
+    /// Copies from `old` every ecosystem this build has not written: what an
+    /// import or update of some ecosystems leaves as it was.
+    pub fn keep_others(&mut self, old: &Store) -> Result<(), ImportError> {
+        let others: Vec<String> = old
+            .info()
+            .ecosystems
+            .keys()
+            .filter(|base| !self.ecosystems.contains_key(*base))
+            .cloned()
+            .collect();
+        for base in others {
+            self.carry_over(old, &base)?;
+        }
+        Ok(())
+    }
+
     /// Records where an ecosystem came from (a URL, its entity tag).
     pub fn set_origin(&mut self, base: &str, source: &str, etag: Option<String>) {
         let info = self.ecosystems.entry(base.to_owned()).or_default();
@@ -519,12 +536,39 @@ fn advisory_of(record: &Record) -> Advisory {
     }
 }
 
-/// `kubeward db import`: builds the database at `db` from the inputs alone.
-pub fn import(db: &Path, inputs: &[PathBuf]) -> Result<(DbInfo, Vec<String>), ImportError> {
+/// `kubeward db import`: adds the inputs' advisories to the database at
+/// `db`. Each ecosystem the inputs hold replaces what the database had for
+/// it; the others are kept, unless `replace` asks for a database of the
+/// inputs alone. An input that cannot be read is skipped and told (in the
+/// returned list), as a bad record inside one is; the rest is imported.
+pub fn import(
+    db: &Path,
+    inputs: &[PathBuf],
+    replace: bool,
+) -> Result<(DbInfo, Vec<String>), ImportError> {
+    let old = match Store::open(db) {
+        _ if replace => None,
+        Ok(store) => Some(store),
+        Err(StoreError::Missing { .. }) => None,
+        Err(e) => {
+            return Err(input_error(
+                db,
+                format!("{e}; to build it anew from the inputs alone, import with --replace"),
+            ));
+        }
+    };
     let mut builder = Builder::create(db)?;
     for input in inputs {
-        builder.add_path(input, None)?;
+        match builder.add_path(input, None) {
+            Ok(_) => {}
+            Err(e @ ImportError::Input { .. }) => builder.skipped.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
     }
+    if let Some(old) = &old {
+        builder.keep_others(old)?;
+    }
+    drop(old);
     let skipped = std::mem::take(&mut builder.skipped);
     Ok((builder.finish()?, skipped))
 }

@@ -2,7 +2,7 @@
 //! (`<mirror>/<ecosystem>/all.zip`, osv.dev's layout), asking only for what
 //! changed (`If-None-Match` with the entity tag of the last download), and
 //! builds a new database from the downloads plus what the old one held for the
-//! unchanged ecosystems. Downloads go to temporary files beside the database,
+//! unchanged ecosystems and for those not asked for (or not on the mirror). Downloads go to temporary files beside the database,
 //! bounded in size, and are removed afterwards.
 
 use std::fs::File;
@@ -35,6 +35,10 @@ pub const MAX_EXPORT_BYTES: u64 = 4 << 30;
 pub enum UpdateError {
     #[error("{url}: {message}")]
     Download { url: String, message: String },
+    #[error(
+        "cannot reach the mirror {mirror} ({message}): name a reachable one with --mirror, build the database from downloaded exports with `kubeward db import`, or scan images without it (`kubeward image scan --skip-vulnerabilities`)"
+    )]
+    Unreachable { mirror: String, message: String },
     #[error(transparent)]
     Import(#[from] ImportError),
     #[error("{0}")]
@@ -44,8 +48,13 @@ pub enum UpdateError {
 /// What happened to each ecosystem.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Downloaded { bytes: u64 },
+    Downloaded {
+        bytes: u64,
+    },
     Unchanged,
+    /// The mirror has no export of it (HTTP 404): skipped, and what the
+    /// database had for it kept.
+    NotOnMirror,
 }
 
 #[derive(Debug)]
@@ -102,8 +111,17 @@ pub fn update(
         if let Some(etag) = previous.and_then(|p| p.etag.as_deref()) {
             request = request.header("If-None-Match", etag);
         }
-        let mut response = request.call().map_err(|e| fail(e.to_string()))?;
+        // With HTTP statuses returned as responses, an error here is the
+        // transport's: no route, no DNS, a refused connection or TLS.
+        let mut response = request.call().map_err(|e| UpdateError::Unreachable {
+            mirror: mirror.to_owned(),
+            message: e.to_string(),
+        })?;
         let status = response.status().as_u16();
+        if status == 404 {
+            outcomes.push((ecosystem.clone(), Outcome::NotOnMirror));
+            continue;
+        }
         if status == 304 {
             if let Some(old) = &old {
                 builder.carry_over(old, ecosystem)?;
@@ -137,6 +155,10 @@ pub fn update(
         builder.add_path(&path, Some(ecosystem))?;
         builder.set_origin(ecosystem, &url, etag);
         outcomes.push((ecosystem.clone(), Outcome::Downloaded { bytes }));
+    }
+    // Ecosystems not asked for (or not on the mirror) stay as they were.
+    if let Some(old) = &old {
+        builder.keep_others(old)?;
     }
     let skipped = std::mem::take(&mut builder.skipped);
     drop(old);

@@ -157,51 +157,73 @@ fn update_over_https_then_import_replaces() {
     // Leftover temporary files of an interrupted import do not matter.
     std::fs::write(db.with_file_name("vulns.redb.tmp-1"), b"half written").unwrap();
     let (info, skipped) =
-        kubeward_vulndb::import::import(&db, &[root.path().join("osv/PyPI/all.zip")]).unwrap();
+        kubeward_vulndb::import::import(&db, &[root.path().join("osv/PyPI/all.zip")], true)
+            .unwrap();
     assert!(skipped.is_empty());
     assert_eq!(info.ecosystems.keys().collect::<Vec<_>>(), ["PyPI"]);
 }
 
-/// A one-route HTTP/1.1 server with an entity tag, counting full downloads.
-fn etag_server(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+/// An HTTP/1.1 server on 127.0.0.1, one request per connection: `respond`
+/// gets the request line and the header lines (lower case) and returns the
+/// whole response.
+fn http_server(respond: impl Fn(&str, &str) -> Vec<u8> + Send + 'static) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let downloads = Arc::new(AtomicUsize::new(0));
-    let counter = downloads.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut matches = false;
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            let mut headers = String::new();
             let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                if line.to_ascii_lowercase().starts_with("if-none-match:")
-                    && line.contains("\"v1\"")
-                {
-                    matches = true;
-                }
-                if line == "\r\n" {
-                    break;
-                }
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                headers.push_str(&line.to_ascii_lowercase());
                 line.clear();
             }
-            if matches {
-                let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            } else {
-                counter.fetch_add(1, Ordering::SeqCst);
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&body);
-            }
+            let _ = stream.write_all(&respond(&request, &headers));
             let _ = stream.flush();
             let mut rest = Vec::new();
             let _ = reader.read_to_end(&mut rest);
         }
     });
-    (format!("http://{addr}"), downloads)
+    format!("http://{addr}")
+}
+
+fn response(status: &str, extra: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// A one-route HTTP/1.1 server with an entity tag, counting full downloads.
+fn etag_server(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    let downloads = Arc::new(AtomicUsize::new(0));
+    let counter = downloads.clone();
+    let url = http_server(move |_, headers| {
+        if headers.contains("if-none-match: \"v1\"") {
+            response("304 Not Modified", "ETag: \"v1\"\r\n", b"")
+        } else {
+            counter.fetch_add(1, Ordering::SeqCst);
+            response("200 OK", "ETag: \"v1\"\r\n", &body)
+        }
+    });
+    (url, downloads)
+}
+
+/// Serves the files under `root` by path, 404 for any other path.
+fn files_server(root: PathBuf) -> String {
+    http_server(move |request, _| {
+        let path = request.split(' ').nth(1).unwrap_or("/").replace("%20", " ");
+        match std::fs::read(root.join(path.trim_start_matches('/'))) {
+            Ok(body) => response("200 OK", "", &body),
+            Err(_) => response("404 Not Found", "", b"not found"),
+        }
+    })
 }
 
 #[test]
@@ -275,9 +297,12 @@ fn entries_are_grouped_by_package_once_each() {
         &[record("GHSA-B", "npm", "lodash", "4.17.21"), twice],
     );
     let db = dir.path().join("v.redb");
-    let (info, skipped) =
-        kubeward_vulndb::import::import(&db, &[dir.path().join("one"), dir.path().join("two")])
-            .unwrap();
+    let (info, skipped) = kubeward_vulndb::import::import(
+        &db,
+        &[dir.path().join("one"), dir.path().join("two")],
+        false,
+    )
+    .unwrap();
     assert!(skipped.is_empty());
     assert_eq!(
         (
@@ -331,13 +356,19 @@ fn bad_exports_are_reported_not_fatal() {
     w.write_all(b"{not json").unwrap();
     w.finish().unwrap();
     let db = dir.path().join("v.redb");
-    let (info, skipped) = kubeward_vulndb::import::import(&db, &[zip]).unwrap();
+    let (info, skipped) = kubeward_vulndb::import::import(&db, &[zip], false).unwrap();
     assert_eq!(info.ecosystems["crates.io"].advisories, 1);
     assert_eq!(skipped.len(), 1);
     assert!(skipped[0].contains("bad.json"));
     let mut not_zip = std::fs::File::create(dir.path().join("x.zip")).unwrap();
     not_zip.write_all(b"plain text").unwrap();
-    assert!(kubeward_vulndb::import::import(&db, &[dir.path().join("x.zip")]).is_err());
+    // A file named that is not an export is skipped and told, not fatal.
+    let (_, skipped) =
+        kubeward_vulndb::import::import(&db, &[dir.path().join("x.zip")], false).unwrap();
+    assert!(
+        skipped.len() == 1 && skipped[0].contains("x.zip"),
+        "{skipped:?}"
+    );
 
     // In a directory, a file that cannot be read is skipped and told like a
     // bad record in an archive; the others are imported.
@@ -350,8 +381,158 @@ fn bad_exports_are_reported_not_fatal() {
     )
     .unwrap();
     std::fs::write(folder.join("c.zip"), "junk").unwrap();
-    let (info, skipped) = kubeward_vulndb::import::import(&db, &[folder]).unwrap();
+    let (info, skipped) = kubeward_vulndb::import::import(&db, &[folder], false).unwrap();
     assert_eq!(info.ecosystems["crates.io"].advisories, 1);
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert!(skipped[0].contains("a.json") && skipped[1].contains("c.zip"));
+}
+
+/// An update of some ecosystems keeps the others; an ecosystem the mirror
+/// does not have is skipped (what the database had for it is kept), not a
+/// failure of the whole update.
+#[test]
+fn update_refreshes_only_what_it_names() {
+    let root = tempfile::tempdir().unwrap();
+    let debian = root.path().join("osv/Debian/all.zip");
+    zip_of(
+        &debian,
+        &[record("DSA-1", "Debian:12", "openssl", "3.0.11-1~deb12u2")],
+    );
+    zip_of(
+        &root.path().join("osv/PyPI/all.zip"),
+        &[record("PYSEC-1", "PyPI", "Django", "3.2.1")],
+    );
+    // openssl's s_server answers 200 for a missing file: this one 404s.
+    let mirror = format!("{}/osv", files_server(root.path().to_owned()));
+    let db = root.path().join("db/vulns.redb");
+    let http = HttpOptions::default();
+    update(
+        &db,
+        &mirror,
+        &["Debian".into(), "PyPI".into()],
+        &http,
+        &mut |_| {},
+    )
+    .unwrap();
+    zip_of(
+        &debian,
+        &[
+            record("DSA-1", "Debian:12", "openssl", "3.0.11-1~deb12u2"),
+            record("DSA-2", "Debian:12", "curl", "7.88.1-10+deb12u1"),
+        ],
+    );
+    let report = update(
+        &db,
+        &mirror,
+        &["Debian".into(), "npm".into()],
+        &http,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        report.outcomes,
+        [
+            (
+                "Debian".to_owned(),
+                Outcome::Downloaded {
+                    bytes: std::fs::metadata(&debian).unwrap().len()
+                }
+            ),
+            ("npm".to_owned(), Outcome::NotOnMirror),
+        ]
+    );
+    let store = Store::open(&db).unwrap();
+    let ecosystems = &store.info().ecosystems;
+    assert_eq!(ecosystems.keys().collect::<Vec<_>>(), ["Debian", "PyPI"]);
+    assert_eq!(ecosystems["Debian"].advisories, 2);
+    assert_eq!(
+        ecosystems["PyPI"].advisories, 1,
+        "PyPI was not asked for: kept"
+    );
+    assert_eq!(
+        store
+            .matches(&["PyPI".into()], "django", "3.2.0")
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Offline, the update says in one line that the mirror cannot be reached
+/// and what to do instead, and leaves the database as it was.
+#[test]
+fn an_unreachable_mirror_says_what_to_do_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.redb");
+    let mirror = format!("http://127.0.0.1:{}", kubeward_testkit::free_port());
+    let err = update(
+        &db,
+        &mirror,
+        &["Debian".into()],
+        &HttpOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for wanted in [
+        mirror.as_str(),
+        "--mirror",
+        "kubeward db import",
+        "--skip-vulnerabilities",
+    ] {
+        assert!(err.contains(wanted), "{wanted}: {err}");
+    }
+    assert!(!db.exists());
+}
+
+/// `db import` adds: an ecosystem it imports replaces the old one, the
+/// others are kept; `replace` builds from the inputs alone. A file named
+/// on the command line that cannot be read is skipped and told.
+#[test]
+fn import_adds_and_replaces_only_what_it_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("v.redb");
+    zip_of(
+        &d.join("debian.zip"),
+        &[record("DSA-1", "Debian:12", "openssl", "3.0.11-1~deb12u2")],
+    );
+    zip_of(
+        &d.join("pypi.zip"),
+        &[record("PYSEC-1", "PyPI", "Django", "3.2.1")],
+    );
+    zip_of(
+        &d.join("debian-new.zip"),
+        &[
+            record("DSA-2", "Debian:12", "curl", "7.88.1-10+deb12u1"),
+            record("DSA-3", "Debian:12", "bash", "5.2.15-2+b2"),
+        ],
+    );
+    std::fs::write(d.join("broken.zip"), "not a zip").unwrap();
+    let import = |inputs: &[&str], replace| {
+        let paths: Vec<PathBuf> = inputs.iter().map(|i| d.join(i)).collect();
+        kubeward_vulndb::import::import(&db, &paths, replace).unwrap()
+    };
+    let (info, skipped) = import(&["debian.zip", "broken.zip", "pypi.zip"], false);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].contains("broken.zip"), "{skipped:?}");
+    assert_eq!(
+        info.ecosystems.keys().collect::<Vec<_>>(),
+        ["Debian", "PyPI"]
+    );
+
+    let (info, _) = import(&["debian-new.zip"], false);
+    assert_eq!(info.ecosystems["Debian"].advisories, 2);
+    assert_eq!(info.ecosystems["PyPI"].advisories, 1);
+    let store = Store::open(&db).unwrap();
+    assert!(
+        store.advisory("DSA-1").unwrap().is_none(),
+        "Debian was replaced whole"
+    );
+    assert!(store.advisory("PYSEC-1").unwrap().is_some());
+    drop(store);
+
+    let (info, _) = import(&["pypi.zip"], true);
+    assert_eq!(info.ecosystems.keys().collect::<Vec<_>>(), ["PyPI"]);
 }

@@ -441,7 +441,7 @@ pub(crate) enum PkiCommand {
         /// Warn about certificates expiring within this many days.
         #[arg(long, default_value_t = 30)]
         warn_days: i64,
-        /// The node the folder is on [auto: control plane when ../manifests/kube-apiserver.yaml exists].
+        /// The node the folder is on [auto: control plane when ../manifests/kube-apiserver.yaml exists, worker when ../kubelet.conf does, else unknown: signing keys are INFO].
         #[arg(long, value_enum, default_value_t = PkiRole::Auto)]
         role: PkiRole,
         #[arg(short, long, default_value = "text", value_parser = clap::value_parser!(Format))]

@@ -49,12 +49,33 @@ fn etcdctl(dir: &Path, url: &str, args: &[&str]) -> Output {
 }
 
 fn start(dir: &Path) -> Etcd {
+    start_serving(dir, true)
+}
+
+/// An etcd serving its client port over TLS with client-certificate
+/// authentication, or, without `tls`, over plain HTTP.
+fn start_serving(dir: &Path, tls: bool) -> Etcd {
     let (client, peer) = (kubeward_testkit::free_port(), kubeward_testkit::free_port());
-    let url = format!("https://127.0.0.1:{client}");
+    let scheme = if tls { "https" } else { "http" };
+    let url = format!("{scheme}://127.0.0.1:{client}");
     let peer_url = format!("http://127.0.0.1:{peer}");
     let p = |f: &str| dir.join(f).display().to_string();
+    let tls_args = [
+        "--cert-file",
+        &p("server.crt"),
+        "--key-file",
+        &p("server.key"),
+        "--trusted-ca-file",
+        &p("ca.crt"),
+        "--client-cert-auth",
+    ];
     let child = Command::new("etcd")
-        .args(["--name", "kubeward-test", "--data-dir", &p("data")])
+        .args([
+            "--name",
+            "kubeward-test",
+            "--data-dir",
+            &p(&format!("data-{scheme}")),
+        ])
         .args([
             "--listen-client-urls",
             &url,
@@ -68,13 +89,7 @@ fn start(dir: &Path) -> Etcd {
             &peer_url,
         ])
         .args(["--initial-cluster", &format!("kubeward-test={peer_url}")])
-        .args([
-            "--cert-file",
-            &p("server.crt"),
-            "--key-file",
-            &p("server.key"),
-        ])
-        .args(["--trusted-ca-file", &p("ca.crt"), "--client-cert-auth"])
+        .args(if tls { &tls_args[..] } else { &[] })
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -266,11 +281,27 @@ fn plain_and_encrypted_secrets_in_a_real_etcd() {
             .any(|l| l == "encrypted (aescbc   ) /registry/secrets/ns/weird\\nname"),
         "{text}"
     );
+    // A provider no API server has says nothing of encryption: it is not
+    // counted as encrypted, and fails the check.
     assert!(
-        text.lines()
-            .any(|l| l == "encrypted (unknown provider foo) /registry/secrets/ns/odd"),
+        text.lines().any(
+            |l| l == "UNKNOWN PROVIDER foo (not counted as encrypted) /registry/secrets/ns/odd"
+        ),
         "{text}"
     );
+    assert!(
+        text.contains("125 Secrets in etcd at")
+            && text.contains(": 124 encrypted, 0 in plain text, 1 with an unknown provider"),
+        "{text}"
+    );
+    let out = kubeward(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["totals"],
+        serde_json::json!({"secrets": 125, "encrypted": 124, "plain_text": 0, "unknown_provider": 1})
+    );
+    assert_eq!(report["endpoint"], etcd.url.as_str());
     // A scheme other than http(s) is named as such.
     let out = kubeward(&[
         "etcd",
@@ -283,4 +314,74 @@ fn plain_and_encrypted_secrets_in_a_real_etcd() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("unsupported scheme `ftp`"), "{stderr}");
+}
+
+/// A request that cannot get through says why in one line naming what to
+/// change: TLS to a plain-HTTP etcd and plain HTTP to a TLS one, no client
+/// certificate where etcd asks for one, a client key that is not the
+/// certificate's (which made the HTTP client panic), an unknown CA.
+#[test]
+fn mismatched_transport_is_one_actionable_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    certs(d);
+    let tls = start(d);
+    let plain = start_serving(d, false);
+    let p = |f: &str| d.join(f).display().to_string();
+    let (ca, cert, key, server_key) = (
+        p("ca.crt"),
+        p("client.crt"),
+        p("client.key"),
+        p("server.key"),
+    );
+    let https_to_plain = plain.url.replace("http://", "https://");
+    let http_to_tls = tls.url.replace("https://", "http://");
+    let cases: [(Vec<&str>, &str); 5] = [
+        (
+            vec!["--endpoints", &https_to_plain, "--cacert", &ca],
+            "does not speak TLS: if etcd serves plain HTTP there (no --cert-file), write it as http://",
+        ),
+        (
+            vec!["--endpoints", &http_to_tls],
+            "etcd serves TLS on this port: write the endpoint as https://",
+        ),
+        (
+            vec!["--endpoints", &tls.url, "--cacert", &ca],
+            "it asks for a client certificate; give --cert and --key",
+        ),
+        (
+            vec![
+                "--endpoints",
+                &tls.url,
+                "--cacert",
+                &ca,
+                "--cert",
+                &cert,
+                "--key",
+                &server_key,
+            ],
+            "key does not match certificate",
+        ),
+        (
+            vec!["--endpoints", &tls.url, "--cert", &cert, "--key", &key],
+            "etcd's certificate is not signed by a CA this machine trusts: give etcd's CA with --cacert",
+        ),
+    ];
+    for (extra, wanted) in cases {
+        let mut args = vec!["etcd", "check"];
+        args.extend(&extra);
+        let out = kubeward(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{extra:?}: {stderr}");
+        assert!(stderr.contains(wanted), "{extra:?}: {stderr}");
+    }
+    // The plain etcd itself is read over http://.
+    let out = kubeward(&["etcd", "check", "--endpoints", &plain.url]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -562,3 +562,61 @@ fn an_unknown_check_id_is_an_error_not_an_empty_report() {
     let out = kubeward(&["host", "--root", root, "--check", "KH101"]);
     assert_ne!(out.status.code(), Some(2));
 }
+
+/// The commands of the README's `kubeward pki` example, each line as written
+/// (run in an empty folder), succeed with the defaults: the folder `pki
+/// init` makes holds the CA key, which is not a worker's finding when
+/// nothing says the folder is a worker's.
+#[test]
+fn the_readme_pki_example_runs_as_written() {
+    let readme = fs::read_to_string(kubeward_testkit::repo_root().join("README.md")).unwrap();
+    let section = &readme[readme.find("### `kubeward pki`").unwrap()..];
+    let block = section.split("```sh\n").nth(1).unwrap();
+    let block = &block[..block.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let mut ran = Vec::new();
+    for line in block.lines() {
+        let words: Vec<&str> = line.split('#').next().unwrap().split_whitespace().collect();
+        let Some((&"kubeward", args)) = words.split_first() else {
+            continue;
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran.push(args[..2].join(" "));
+    }
+    assert!(ran.contains(&"pki check".to_owned()), "{ran:?}");
+}
+
+/// A folder with nothing to check says so (exit 2), rather than an empty
+/// report that reads as a clean one.
+#[test]
+fn pki_check_of_an_empty_folder_checked_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kubeward(&["pki", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing was checked"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// An empty `--root` says no Kubernetes component was found (exit 2), not
+/// a page of node checks failing for want of a kubelet.
+#[test]
+fn node_on_an_empty_root_finds_no_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kubeward(&["node", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no Kubernetes component found"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("[FAIL]"));
+}

@@ -606,3 +606,91 @@ fn seccomp_run_keeps_every_action_of_a_profile() {
         text(&out.stderr)
     );
 }
+
+/// `seccomp check` says what an allowing default lets through (not a count
+/// of the few sensitive syscalls it looked at), and a misspelt syscall is an
+/// input error (exit 2) naming the likely one.
+#[test]
+fn seccomp_check_says_what_a_profile_lets_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = dir.path().join("open.json");
+    std::fs::write(
+        &open,
+        r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}"#,
+    )
+    .unwrap();
+    let out = kubeward(&["seccomp", "check", s(&open)]);
+    assert_eq!(out.status.code(), Some(1), "mount and bpf get through");
+    let first = text(&out.stdout).lines().next().unwrap().to_owned();
+    assert!(
+        first.contains("lets every syscall through but the 1 the profile stops (ptrace)"),
+        "{first}"
+    );
+    let out = kubeward(&["seccomp", "check", "--format", "json", s(&open)]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["default_allows"], true);
+    assert_eq!(report["denied"], json!(["ptrace"]));
+
+    let typo = dir.path().join("typo.json");
+    std::fs::write(
+        &typo,
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reed","write","execve"],"action":"SCMP_ACT_ALLOW"}]}"#,
+    )
+    .unwrap();
+    let out = kubeward(&["seccomp", "check", s(&typo)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("`reed`") && err.contains("did you mean `read`?"),
+        "{err}"
+    );
+}
+
+/// `watch` stops on SIGTERM as Kubernetes stops a pod, as on SIGINT: it
+/// stops reading, flushes its alerts, prints its summary and exits 0 (not
+/// 143 with nothing said). A real process, following a log, sent a real
+/// signal once its first alert is out.
+#[test]
+fn watch_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: Pod created\n  desc: d\n  condition: ka.verb=create\n  output: created by %ka.user.name\n  priority: WARNING\n  source: k8s_audit\n",
+    )
+    .unwrap();
+    let log = dir.path().join("audit.log");
+    std::fs::write(&log, format!("{}\n", privileged_pod_event("shop"))).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+        .args(["watch", "-r", s(&rules), "--audit-log", s(&log)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("created by"), "{first}");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}: {stderr}");
+    assert!(stderr.contains("1 events, 1 alerts"), "{stderr}");
+}

@@ -291,19 +291,46 @@ pub fn find(name: &str) -> Option<&'static CisCheck> {
 /// The targets that apply to a node when none are named: what runs there.
 pub fn detect_targets(facts: &NodeFacts) -> Vec<Target> {
     let mut targets = Vec::new();
-    // A component whose manifest or unit cannot be read is there all the same.
-    let present = |c| facts.command(c).is_some() || facts.command_unreadable(c).is_some();
+    // What runs: a process; a static pod manifest (the kubelet runs it).
+    // Under --root (a node image, whose /proc, if any, is a copy), what
+    // would run at boot too: an enabled unit, a kubelet configuration. On
+    // the live host an installed but stopped unit is not a target. A
+    // component whose manifest or unit cannot be read is there all the same.
+    let processes_known = facts.root.base() == std::path::Path::new("/");
+    let present = |c: Component| {
+        facts.process(c).is_some()
+            || c.manifest().is_some_and(|m| facts.root.exists(m))
+            || facts.command_unreadable(c).is_some()
+            || (!processes_known
+                && (facts.unit_enabled(c.program())
+                    || (c == Component::Kubelet && facts.kubelet_config().file.is_some())))
+    };
     if present(Component::ApiServer) {
         targets.extend([Target::Master, Target::ControlPlane]);
     }
     if present(Component::Etcd) {
         targets.push(Target::Etcd);
     }
-    if present(Component::Kubelet) || targets.is_empty() {
+    if present(Component::Kubelet) {
         targets.push(Target::Node);
     }
     targets.sort_by_key(|t| Target::ALL.iter().position(|x| x == t));
     targets
+}
+
+/// Runs the checks of the targets [`detect_targets`] finds; with none, the
+/// report's one error says no Kubernetes component was found.
+pub fn run_detected(facts: &NodeFacts) -> BenchmarkReport {
+    let targets = detect_targets(facts);
+    let mut report = run(facts, &targets);
+    if targets.is_empty() {
+        report.errors.push(kubeward_core::Diagnostic::new(
+            facts.root.base().display().to_string().into(),
+            None,
+            "no Kubernetes component found (no process, static pod manifest, enabled unit or kubelet configuration); name what to check with --targets",
+        ));
+    }
+    report
 }
 
 /// Runs the checks of the given targets.
@@ -346,7 +373,7 @@ pub fn evaluate(check: &'static CisCheck, facts: &NodeFacts) -> CheckResult {
                 && facts.kubelet_config().root.is_none()
             {
                 Outcome::fail(vec![Evidence::note(
-                    "no kubelet found (no process, no systemd unit)",
+                    "no kubelet found (no process, no systemd unit, no configuration file where kube-bench looks)",
                 )])
             } else {
                 let seen = facts.kubelet_setting(flag, path, *config_default, *flag_default);

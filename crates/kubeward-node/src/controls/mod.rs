@@ -7,6 +7,7 @@ pub mod audit;
 pub mod items;
 pub mod jsonpath;
 pub mod model;
+mod shell;
 pub mod vars;
 
 use kubeward_core::benchmark::{CheckResult, Evidence, Status};
@@ -26,51 +27,8 @@ pub enum ShellPolicy {
     Host,
 }
 
-/// The most bytes kept from a shell audit's output.
-const MAX_SHELL_OUTPUT: usize = 1 << 20;
-/// How long a shell audit may run.
+/// How long a shell audit, and every process it starts, may run.
 const SHELL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Runs a snippet with `/bin/sh`, bounded in time and output.
-fn run_shell(script: &str) -> Result<audit::Run, audit::Unsupported> {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("/bin/sh")
-        .arg("-c")
-        .arg(format!("{script} 2>&1"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| audit::Unsupported(format!("/bin/sh: {e}")))?;
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.take(MAX_SHELL_OUTPUT as u64).read_to_end(&mut bytes);
-        }
-        bytes
-    });
-    let start = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() > SHELL_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
-            Err(e) => return Err(audit::Unsupported(format!("/bin/sh: {e}"))),
-        }
-    };
-    let bytes = reader.join().unwrap_or_default();
-    Ok(audit::Run {
-        output: String::from_utf8_lossy(&bytes).into_owned(),
-        ok: status.is_some_and(|s| s.success()),
-        files: Vec::new(),
-    })
-}
 
 fn evaluate_audit(
     script: &str,
@@ -84,7 +42,9 @@ fn evaluate_audit(
         });
     }
     match audit::evaluate(script, facts) {
-        Err(why) if shell == ShellPolicy::Host => run_shell(script).map_err(|_| why),
+        Err(why) if shell == ShellPolicy::Host => {
+            shell::run(script, SHELL_TIMEOUT).map_err(|_| why)
+        }
         other => other,
     }
 }

@@ -26,14 +26,17 @@ pub(crate) struct DbPath {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum DbCommand {
-    /// Build the database from OSV exports: all.zip files, JSON records, or directories of them.
+    /// Add OSV exports to the database (all.zip files, JSON records, or directories of them); each ecosystem they hold replaces the old one.
     Import {
         #[arg(value_name = "PATH", required = true)]
         inputs: Vec<PathBuf>,
+        /// Build the database from these inputs alone, dropping every other ecosystem.
+        #[arg(long)]
+        replace: bool,
         #[command(flatten)]
         path: DbPath,
     },
-    /// Download the ecosystems' all.zip exports from a mirror and rebuild the database.
+    /// Download ecosystems' all.zip exports from a mirror; the ecosystems not named are kept.
     Update {
         /// Base URL of the exports (`<mirror>/<ecosystem>/all.zip`) [default: osv.dev's bucket, or $KUBEWARD_DB_MIRROR].
         #[arg(long, value_name = "URL")]
@@ -70,9 +73,13 @@ fn db_path(path: &DbPath) -> PathBuf {
 
 pub(crate) fn run(args: DbArgs, color: ColorWhen) -> u8 {
     match args.command {
-        DbCommand::Import { inputs, path } => {
+        DbCommand::Import {
+            inputs,
+            replace,
+            path,
+        } => {
             let db = db_path(&path);
-            match kubeward_vulndb::import::import(&db, &inputs) {
+            match kubeward_vulndb::import::import(&db, &inputs, replace) {
                 Ok((info, skipped)) => {
                     for s in &skipped {
                         output::error(s);
@@ -128,6 +135,9 @@ pub(crate) fn run(args: DbArgs, color: ColorWhen) -> u8 {
                                     output::notice(&format!("{eco}: downloaded {bytes} bytes"))
                                 }
                                 Outcome::Unchanged => output::notice(&format!("{eco}: unchanged")),
+                                Outcome::NotOnMirror => output::notice(&format!(
+                                    "{eco}: not on the mirror; skipped (what the database had is kept)"
+                                )),
                             }
                         }
                     }

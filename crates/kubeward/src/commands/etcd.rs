@@ -3,8 +3,7 @@
 use std::io::Write;
 
 use kubeward_core::display::one_line;
-use kubeward_etcd::{KNOWN_PROVIDERS, StoredSecret, Tls, scan};
-use serde_json::json;
+use kubeward_etcd::{Report, Tls, scan};
 
 use crate::cli::{ColorWhen, EtcdArgs, EtcdCommand, PssFormat};
 use crate::output::{self, write_report};
@@ -23,62 +22,52 @@ pub(crate) fn run(args: EtcdArgs, color: ColorWhen) -> u8 {
         cert,
         key,
     };
-    let (endpoint, secrets) = match scan(&endpoints, &tls) {
-        Ok(found) => found,
+    let report = match scan(&endpoints, &tls) {
+        Ok(report) => report,
         Err(e) => {
             output::error(&e.to_string());
             return 2;
         }
     };
-    let plain = secrets.iter().filter(|s| !s.encrypted).count();
-    let written =
-        write_report(
-            output.output.as_deref(),
-            color,
-            format == PssFormat::Text,
-            |out| match format {
-                PssFormat::Json => {
-                    let list: Vec<_> = secrets
-                .iter()
-                .map(|s| json!({"key": s.key, "encrypted": s.encrypted, "provider": s.provider}))
-                .collect();
-                    serde_json::to_writer_pretty(&mut *out, &json!({"secrets": list}))?;
-                    writeln!(out)
-                }
-                PssFormat::Text => text(&endpoint, &secrets, plain, out),
-            },
-        );
+    let written = write_report(
+        output.output.as_deref(),
+        color,
+        format == PssFormat::Text,
+        |out| match format {
+            PssFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &report)?;
+                writeln!(out)
+            }
+            PssFormat::Text => text(&report, out),
+        },
+    );
     match written {
         Err(code) => code,
-        Ok(()) if plain > 0 => 1,
-        Ok(()) => 0,
+        Ok(()) => report.exit_code(),
     }
 }
 
-fn text(
-    endpoint: &str,
-    secrets: &[StoredSecret],
-    plain: usize,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    for s in secrets {
+fn text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    for s in &report.secrets {
         let key = one_line(&s.key, usize::MAX);
         match &s.provider {
-            Some(p) if s.encrypted && KNOWN_PROVIDERS.contains(&p.as_str()) => {
-                writeln!(out, "encrypted ({p:<9}) {key}")?
-            }
-            Some(p) if s.encrypted => writeln!(
+            Some(p) if s.encrypted => writeln!(out, "encrypted ({p:<9}) {key}")?,
+            Some(p) => writeln!(
                 out,
-                "encrypted (unknown provider {}) {key}",
+                "UNKNOWN PROVIDER {} (not counted as encrypted) {key}",
                 one_line(p, usize::MAX)
             )?,
-            _ => writeln!(out, "PLAIN TEXT            {key}")?,
+            None => writeln!(out, "PLAIN TEXT            {key}")?,
         }
     }
-    writeln!(
+    let t = &report.totals;
+    write!(
         out,
-        "{} Secrets in etcd at {endpoint}: {} encrypted, {plain} in plain text",
-        secrets.len(),
-        secrets.len() - plain
-    )
+        "{} Secrets in etcd at {}: {} encrypted, {} in plain text",
+        t.secrets, report.endpoint, t.encrypted, t.plain_text
+    )?;
+    if t.unknown_provider > 0 {
+        write!(out, ", {} with an unknown provider", t.unknown_provider)?;
+    }
+    writeln!(out)
 }

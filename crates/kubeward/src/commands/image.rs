@@ -17,7 +17,7 @@ use kubeward_image::{checks, vulns};
 use kubeward_net::client::HttpOptions;
 use kubeward_verdict::{ImageVerdictStore, Verdict};
 use kubeward_vulndb::cvss::Rating;
-use kubeward_vulndb::store::{self, Store};
+use kubeward_vulndb::store::{self, Store, StoreError};
 
 use crate::cli::ColorWhen;
 use crate::output::{self, write_report};
@@ -252,6 +252,11 @@ fn run_scan(args: ScanArgs, color: ColorWhen) -> u8 {
     } else {
         match Store::open(&db_path) {
             Ok(s) => Some(s),
+            // Packages and checks need no database: say once what is missing.
+            Err(e @ StoreError::Missing { .. }) => {
+                output::notice(&format!("vulnerabilities not checked: {e}"));
+                None
+            }
             Err(e) => {
                 output::error(&format!("{e} (or pass --skip-vulnerabilities)"));
                 return 2;

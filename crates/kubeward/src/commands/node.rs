@@ -28,13 +28,10 @@ pub(crate) fn run(args: NodeArgs, color: ColorWhen) -> u8 {
         Err(code) => return code,
     };
     let facts = NodeFacts::new(root);
-    let report = if args.controls.is_empty() {
-        let targets = if args.targets.is_empty() {
-            cis::detect_targets(&facts)
-        } else {
-            args.targets.clone()
-        };
-        cis::run(&facts, &targets)
+    let report = if args.controls.is_empty() && args.targets.is_empty() {
+        cis::run_detected(&facts)
+    } else if args.controls.is_empty() {
+        cis::run(&facts, &args.targets)
     } else {
         let shell = if args.allow_shell {
             ShellPolicy::Host

@@ -78,13 +78,7 @@ fn check(args: SeccompCheckArgs) -> u8 {
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             ),
             TextOrJson::Text => {
-                writeln!(
-                    out,
-                    "{}: {} syscalls allowed, default action {}",
-                    args.profile.display(),
-                    report.allowed,
-                    profile.default_action
-                )?;
+                writeln!(out, "{}: {}", args.profile.display(), report.summary())?;
                 for w in &report.warnings {
                     writeln!(out, "warning: {w}")?;
                 }

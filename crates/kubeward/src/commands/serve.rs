@@ -172,19 +172,24 @@ async fn serve(setup: Setup) -> Result<(), String> {
     Ok(())
 }
 
-/// Completes on SIGTERM (as Kubernetes stops pods) or SIGINT.
-async fn shutdown_signal() {
+/// Completes on SIGTERM (as Kubernetes stops pods) or SIGINT. The handlers
+/// are in place once this returns (it must run inside the runtime), so a
+/// signal sent after it is never the default, fatal one.
+pub(crate) fn shutdown_signal() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    match (
+    let handlers = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
+    );
+    async move {
+        match handlers {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
             }
+            _ => std::future::pending().await,
         }
-        _ => std::future::pending().await,
     }
 }

@@ -25,8 +25,11 @@ fn evaluate(engine: &Engine, alerts: &AlertOutput, event: &kubeward_falco::event
     }
 }
 
-/// Reads the log until its end (or until `stop`, when following); returns
-/// whether any line was not a valid audit event.
+/// How long a stopped watch waits for the log reader to finish its line.
+const READER_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads the log until its end or until `stop`; returns whether any line
+/// was not a valid audit event.
 fn read_log(
     path: &Path,
     follow: bool,
@@ -42,7 +45,7 @@ fn read_log(
         }
     };
     let mut bad = false;
-    loop {
+    while !stop.load(Ordering::Relaxed) {
         match follower.next(stop) {
             Ok(None) => return bad,
             Ok(Some(Line::TooLong(n))) => {
@@ -81,6 +84,7 @@ fn read_log(
             }
         }
     }
+    bad
 }
 
 pub(crate) fn run(args: WatchArgs) -> u8 {
@@ -121,13 +125,6 @@ pub(crate) fn run(args: WatchArgs) -> u8 {
     }
     let alerts = Arc::new(AlertOutput::new(&args.alerts));
 
-    if args.audit_webhook.is_none() && args.no_follow {
-        let path = args.audit_log.as_deref().unwrap_or(Path::new("-"));
-        let bad = read_log(path, false, &engine, &alerts, &AtomicBool::new(false));
-        let code = alerts.finish();
-        return if bad { 2 } else { code };
-    }
-
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -139,18 +136,34 @@ pub(crate) fn run(args: WatchArgs) -> u8 {
             return 2;
         }
     };
+    // SIGTERM (as Kubernetes stops a pod) and SIGINT end the watch as the
+    // end of a log read once does: reading stops, alerts are flushed, the
+    // summary is printed. The handlers are in place before any reading.
+    let shutdown = {
+        let _runtime = runtime.enter();
+        super::serve::shutdown_signal()
+    };
     let stop = Arc::new(AtomicBool::new(false));
-    let reader = args.audit_log.clone().map(|path| {
+    let mut reader = args.audit_log.clone().map(|path| {
         let (engine, alerts, stop) = (engine.clone(), alerts.clone(), stop.clone());
         let follow = !args.no_follow;
-        std::thread::spawn(move || read_log(&path, follow, &engine, &alerts, &stop))
+        let (done, finished) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(read_log(&path, follow, &engine, &alerts, &stop));
+        });
+        finished
     });
+    let mut log_bad = None;
     let served = runtime.block_on(async {
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
         let Some(addr) = args.audit_webhook else {
-            shutdown.await;
+            // The log alone: until a signal, or until the log is read (once,
+            // or until following it fails).
+            if let Some(finished) = reader.as_mut() {
+                tokio::select! {
+                    () = shutdown => {}
+                    bad = finished => log_bad = bad.ok(),
+                }
+            }
             return Ok(());
         };
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("{addr}: {e}"))?;
@@ -184,7 +197,15 @@ pub(crate) fn run(args: WatchArgs) -> u8 {
         server.serve(listener, shutdown).await.map_err(|e| e.to_string())
     });
     stop.store(true, Ordering::Relaxed);
-    let bad = reader.is_some_and(|r| r.join().unwrap_or(true));
+    // A reader blocked on a pipe that stays open cannot see `stop`: it is
+    // left behind (the process ends with it) after a grace period.
+    let bad = match (log_bad, reader) {
+        (Some(bad), _) => bad,
+        (None, Some(finished)) => runtime
+            .block_on(async { tokio::time::timeout(READER_GRACE, finished).await })
+            .is_ok_and(|bad| bad.unwrap_or(true)),
+        (None, None) => false,
+    };
     let code = alerts.finish();
     if let Err(e) = served {
         output::error(&e);
